@@ -1,0 +1,108 @@
+/**
+ * The contract every WhatsApp driver keeps (the simulator and whatsapp-web.js).
+ *
+ * - `connect()` starts linking in the background and resolves once the attempt is under way or
+ *   has failed; it never throws for a network or browser problem: such problems are states
+ *   (`disconnected` with a reason), reported through `onState`.
+ * - `send()` delivers one text to an E.164 phone. It resolves with WhatsApp's serialized id once
+ *   WhatsApp accepted the message. It rejects with `DriverError`: `not_ready` when nothing was
+ *   handed to WhatsApp (safe to queue and retry), `no_whatsapp` when the number has no account
+ *   (permanent), `send_failed` when the outcome is uncertain. A send may also never settle (a hung
+ *   WhatsApp Web): the caller applies its own timeout and then asks `recentOutgoing()`.
+ * - `recentOutgoing()` lists the messages our number sent to a phone since a moment, so that
+ *   after a timeout or a crash the service can tell whether a message already left before
+ *   sending it again. It rejects with `DriverError('not_ready')` when it cannot tell.
+ * - Inbound messages arrive already normalised through `onInbound`; acks through `onAck`.
+ *   Drivers filter nothing: the core decides what to ignore (groups, broadcasts, own messages).
+ * - Drivers import nothing from the domain; the domain imports nothing from a driver.
+ */
+
+export type ConnectionState =
+  | 'starting'
+  | 'qr'
+  | 'authenticating'
+  | 'ready'
+  | 'disconnected'
+  | 'logged_out';
+
+export interface StateChange {
+  state: ConnectionState;
+  /** Why the link is not ready, in Spanish, for the operator (set for disconnected/logged_out). */
+  reason?: string;
+  /** The raw QR payload while `state === 'qr'`. A credential: only admins may see it. */
+  qr?: string;
+}
+
+export type InboundKind =
+  | 'text'
+  | 'image'
+  | 'video'
+  | 'audio'
+  | 'voice'
+  | 'document'
+  | 'sticker'
+  | 'location'
+  | 'contact'
+  | 'other';
+
+export interface InboundMessage {
+  /** WhatsApp's serialized message id; the dedupe key. */
+  waId: string;
+  /** E.164 phone of the end user (`+5214771234567`). */
+  from: string;
+  body: string;
+  kind: InboundKind;
+  /** When WhatsApp says the message was written. */
+  at: Date;
+  /** The contact's push name, when WhatsApp gives one. */
+  name?: string;
+  isGroup?: boolean;
+  isStatus?: boolean;
+  fromMe?: boolean;
+}
+
+export interface OutgoingRecord {
+  waId: string;
+  to: string;
+  body: string;
+  at: Date;
+  /** The reference the service passed to `send()`, when the driver can keep it (simulator). */
+  clientRef?: string;
+}
+
+export type AckState = 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface Ack {
+  waId: string;
+  state: AckState;
+}
+
+export type DriverErrorCode = 'not_ready' | 'no_whatsapp' | 'send_failed';
+
+export class DriverError extends Error {
+  constructor(
+    readonly code: DriverErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DriverError';
+  }
+}
+
+export interface DriverEvents {
+  onState(listener: (change: StateChange) => void): void;
+  onInbound(listener: (message: InboundMessage) => void | Promise<void>): void;
+  onAck(listener: (ack: Ack) => void): void;
+}
+
+export interface WhatsAppDriver extends DriverEvents {
+  readonly name: 'simulator' | 'wwebjs';
+  connect(): Promise<void>;
+  /** Closes the link and frees its resources (Chromium); the session stays for the next start. */
+  disconnect(): Promise<void>;
+  /** Unlinks the number: the next connect asks for a new QR. */
+  logout(): Promise<void>;
+  state(): StateChange;
+  send(to: string, body: string, clientRef: string): Promise<{ waId: string }>;
+  recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]>;
+}
