@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'prisma/config';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
@@ -6,6 +7,7 @@ import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 // downloading a query engine, which fails offline with a misleading error.
 const dataDir = process.env.DATA_DIR ?? 'data';
 process.env.DATABASE_URL ??= `file:${path.resolve(dataDir, 'puente.db')}`;
+fs.mkdirSync(dataDir, { recursive: true });
 
 export default defineConfig({
   schema: path.join('prisma', 'schema.prisma'),

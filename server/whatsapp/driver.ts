@@ -59,7 +59,12 @@ export interface InboundMessage {
   isGroup?: boolean;
   isStatus?: boolean;
   fromMe?: boolean;
+  /** Fetched after a (re)connect rather than pushed live; filed the same way. */
+  recovered?: boolean;
 }
+
+/** What the core did with an inbound message; drivers count `filed` to log what they recovered. */
+export type InboundOutcome = 'filed' | 'duplicate' | 'ignored';
 
 export interface OutgoingRecord {
   waId: string;
@@ -91,7 +96,7 @@ export class DriverError extends Error {
 
 export interface DriverEvents {
   onState(listener: (change: StateChange) => void): void;
-  onInbound(listener: (message: InboundMessage) => void | Promise<void>): void;
+  onInbound(listener: (message: InboundMessage) => Promise<InboundOutcome>): void;
   onAck(listener: (ack: Ack) => void): void;
 }
 

@@ -1,0 +1,154 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { ensureFirstAdmin } from './auth/accounts.ts';
+import { authenticate } from './auth/guard.ts';
+import { loginRoutes, sessionRoutes } from './auth/routes.ts';
+import { tokensRoutes } from './auth/tokens-routes.ts';
+import { usersRoutes } from './auth/users-routes.ts';
+import type { Config } from './config.ts';
+import { conversationRoutes } from './conversation/routes.ts';
+import { openDatabase, type Db } from './db/database.ts';
+import { Outbox } from './delivery/outbox.ts';
+import { EventBus } from './events.ts';
+import { handleError, handleNotFound } from './http/errors.ts';
+import { fileInbound } from './inbound/file-inbound.ts';
+import { liveRoutes } from './live/routes.ts';
+import { ticketsRoutes } from './tickets/routes.ts';
+import type { WhatsAppDriver } from './whatsapp/driver.ts';
+import { whatsappRoutes } from './whatsapp/routes.ts';
+import { selectDriver } from './whatsapp/select-driver.ts';
+import { SimulatorDriver } from './whatsapp/simulator.ts';
+import { simulatorRoutes } from './whatsapp/simulator-routes.ts';
+import { StatusTracker } from './whatsapp/status.ts';
+
+const CONSOLE_DIR = path.resolve(import.meta.dirname, '../dist/console');
+
+export interface Services {
+  config: Config;
+  db: Db;
+  events: EventBus;
+  driver: WhatsAppDriver;
+  outbox: Outbox;
+  tracker: StatusTracker;
+  firstAdmin: { username: string; password: string; generated: boolean } | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    puente: Services;
+  }
+}
+
+export interface AppOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Replaces the driver WHATSAPP_DRIVER would pick (supervisor tests use a scripted one). */
+  driver?: WhatsAppDriver;
+}
+
+/** Builds the whole service as a Fastify instance; `main.ts` listens, tests `inject`. */
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024, forceCloseConnections: true });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+
+  const services = await createServices(app, config, options);
+  app.decorate('puente', services);
+  wireDriver(services, app.log);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'connect-src': ["'self'"] } },
+  });
+  await app.register(cookie);
+  await app.register(rateLimit, { global: false });
+  await app.register(websocket);
+  registerRoutes(app, services);
+  serveConsole(app);
+
+  app.addHook('onReady', async () => {
+    await services.outbox.start();
+    void services.driver.connect().catch((err) => app.log.error({ err }, 'whatsapp connect failed'));
+  });
+  app.addHook('onClose', async () => {
+    await services.outbox.stop();
+    await services.driver.disconnect().catch((err) => app.log.warn({ err }, 'whatsapp disconnect failed'));
+    await services.db.close();
+  });
+  return app;
+}
+
+async function createServices(app: FastifyInstance, config: Config, options: AppOptions): Promise<Services> {
+  const db = await openDatabase(config.databaseUrl);
+  const firstAdmin = await ensureFirstAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
+  const log = app.log as Logger;
+  const driver =
+    options.driver ??
+    (await selectDriver(config, log, {
+      lastInboundAt: async (phone) =>
+        (await db.prisma.message.findFirst({ where: { role: 'user', ticket: { phone } }, orderBy: { id: 'desc' } }))
+          ?.createdAt ?? null,
+    }));
+  const events = new EventBus();
+  const transport = {
+    isReady: () => driver.state().state === 'ready',
+    send: (to: string, body: string, ref: string) => driver.send(to, body, ref),
+    recentOutgoing: (to: string, since: Date) => driver.recentOutgoing(to, since),
+  };
+  const outbox = new Outbox({
+    db,
+    transport,
+    events,
+    log,
+    sendTimeoutMs: config.SEND_TIMEOUT_MS,
+    ratePerMinute: config.SEND_RATE_PER_MINUTE,
+  });
+  return { config, db, events, driver, outbox, tracker: new StatusTracker(driver), firstAdmin };
+}
+
+function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
+  const { db, driver, outbox, events, tracker, config } = services;
+  const deps = { db, outbox, events, log: log as Logger, autoAck: config.AUTO_ACK };
+  driver.onInbound((message) => fileInbound(deps, message));
+  driver.onAck((ack) => void outbox.applyAck(ack.waId, ack.state).catch((err) => log.error({ err }, 'ack failed')));
+  tracker.onChange((status) => {
+    log.info({ state: status.state, reason: status.reason }, 'whatsapp state');
+    events.emit({ type: 'whatsapp', status: { ...status } });
+    if (status.state === 'ready') outbox.resume();
+  });
+}
+
+function registerRoutes(app: FastifyInstance, services: Services) {
+  const { db, events, driver, outbox, tracker, config } = services;
+  app.get('/healthz', async () => ({ status: 'ok', whatsapp: tracker.current().state }));
+  app.register(loginRoutes, { db, ttlHours: config.SESSION_TTL_HOURS, secureCookie: config.COOKIE_SECURE });
+  app.register(async (scope) => {
+    scope.addHook('onRequest', authenticate(db));
+    await scope.register(sessionRoutes, { db });
+    await scope.register(usersRoutes, { db });
+    await scope.register(tokensRoutes, { db });
+    await scope.register(ticketsRoutes, { db, events });
+    await scope.register(conversationRoutes, { db, events, outbox, log: app.log as Logger, maxChars: config.MAX_MESSAGE_CHARS });
+    await scope.register(whatsappRoutes, { db, driver, tracker });
+    await scope.register(liveRoutes, { events });
+    if (driver instanceof SimulatorDriver) await scope.register(simulatorRoutes, { simulator: driver });
+  });
+}
+
+/** The built console, when present; any other GET outside the API falls back to its index. */
+function serveConsole(app: FastifyInstance) {
+  const hasConsole = fs.existsSync(path.join(CONSOLE_DIR, 'index.html'));
+  if (hasConsole) app.register(fastifyStatic, { root: CONSOLE_DIR, wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = /^\/(api|ticket|healthz)(\/|$)/.test(request.url);
+    if (hasConsole && request.method === 'GET' && !isApi) return reply.sendFile('index.html');
+    return handleNotFound(request, reply);
+  });
+}

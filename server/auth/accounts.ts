@@ -1,0 +1,107 @@
+import type { Db } from '../db/database.ts';
+import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
+
+export type Role = 'admin' | 'tecnico';
+
+export interface UserView {
+  id: number;
+  username: string;
+  displayName: string | null;
+  role: Role;
+}
+
+/** Who is calling: a person at the console, or an integration holding a token. */
+export type Principal =
+  | { kind: 'user'; user: UserView; role: Role; sessionHash: string }
+  | { kind: 'token'; tokenId: number; name: string; role: 'integracion' };
+
+const toView = (user: { id: number; username: string; displayName: string | null; role: string }): UserView => ({
+  id: user.id,
+  username: user.username,
+  displayName: user.displayName,
+  role: user.role as Role,
+});
+
+export async function createUser(
+  db: Db,
+  input: { username: string; password: string; role: Role; displayName?: string },
+): Promise<UserView | null> {
+  const passwordHash = await hashPassword(input.password);
+  return db.write(async (tx) => {
+    if (await tx.user.findUnique({ where: { username: input.username } })) return null;
+    const user = await tx.user.create({
+      data: { username: input.username, passwordHash, role: input.role, displayName: input.displayName },
+    });
+    return toView(user);
+  });
+}
+
+export async function listUsers(db: Db): Promise<UserView[]> {
+  const users = await db.prisma.user.findMany({ where: { active: true }, orderBy: { id: 'asc' } });
+  return users.map(toView);
+}
+
+/**
+ * Creates the first admin when no account exists: from the environment, else with a random
+ * password that the caller shows once. Returns null when accounts already exist.
+ */
+export async function ensureFirstAdmin(
+  db: Db,
+  given: { username?: string; password?: string },
+): Promise<{ username: string; password: string; generated: boolean } | null> {
+  if ((await db.prisma.user.count()) > 0) return null;
+  const username = given.username ?? 'admin';
+  const password = given.password ?? randomToken(12);
+  await createUser(db, { username, password, role: 'admin', displayName: 'Administrador' });
+  return { username, password, generated: !given.password };
+}
+
+export async function login(db: Db, username: string, password: string, ttlHours: number) {
+  const user = await db.prisma.user.findUnique({ where: { username } });
+  // Verify against a dummy hash when the user is unknown, so timing does not reveal usernames.
+  const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
+  if (!user || !user.active || !ok) return null;
+  const token = randomToken();
+  const expiresAt = new Date(Date.now() + ttlHours * 3_600_000);
+  await db.write((tx) => tx.session.create({ data: { tokenHash: sha256(token), userId: user.id, expiresAt } }));
+  return { token, expiresAt, user: toView(user) };
+}
+
+const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$ibziGhiQQyfcbtQfZXzeDA$Xw9526D+IFa1Dcq5JrxDCWuxqNAP8CqR8aIU9caZmiA';
+
+export async function logout(db: Db, sessionHash: string): Promise<void> {
+  await db.write((tx) => tx.session.deleteMany({ where: { tokenHash: sessionHash } }));
+}
+
+export async function principalFromSession(db: Db, token: string): Promise<Principal | null> {
+  const sessionHash = sha256(token);
+  const session = await db.prisma.session.findUnique({ where: { tokenHash: sessionHash }, include: { user: true } });
+  if (!session || session.expiresAt <= new Date() || !session.user.active) return null;
+  return { kind: 'user', user: toView(session.user), role: session.user.role as Role, sessionHash };
+}
+
+export async function principalFromToken(db: Db, token: string): Promise<Principal | null> {
+  const row = await db.prisma.apiToken.findUnique({ where: { tokenHash: sha256(token) } });
+  if (!row || row.revokedAt) return null;
+  return { kind: 'token', tokenId: row.id, name: row.name, role: 'integracion' };
+}
+
+export async function createApiToken(db: Db, name: string, createdById: number) {
+  const token = `pnt_${randomToken()}`;
+  const row = await db.write((tx) => tx.apiToken.create({ data: { name, tokenHash: sha256(token), createdById } }));
+  return { id: row.id, name: row.name, token };
+}
+
+export async function listApiTokens(db: Db) {
+  return db.prisma.apiToken.findMany({
+    orderBy: { id: 'asc' },
+    select: { id: true, name: true, createdAt: true, lastUsedAt: true, revokedAt: true },
+  });
+}
+
+export async function revokeApiToken(db: Db, id: number): Promise<boolean> {
+  const { count } = await db.write((tx) =>
+    tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } }),
+  );
+  return count > 0;
+}

@@ -1,0 +1,50 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db } from '../db/database.ts';
+import { forbidden, unauthenticated } from '../http/errors.ts';
+import { principalFromSession, principalFromToken, type Principal } from './accounts.ts';
+
+export const SESSION_COOKIE = 'puente_sesion';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header?.startsWith('Bearer ')) return null;
+  return header.slice('Bearer '.length).trim() || null;
+}
+
+/** onRequest hook for every protected route: a session cookie or an integration token. */
+export function authenticate(db: Db) {
+  return async (request: FastifyRequest) => {
+    const bearer = bearerToken(request);
+    const cookie = request.cookies[SESSION_COOKIE];
+    request.principal = bearer
+      ? await principalFromToken(db, bearer)
+      : cookie
+        ? await principalFromSession(db, cookie)
+        : null;
+    if (!request.principal) {
+      throw unauthenticated(bearer || !cookie ? undefined : 'Tu sesión expiró. Vuelve a iniciar sesión.');
+    }
+  };
+}
+
+export async function requireAdmin(request: FastifyRequest, _reply: FastifyReply) {
+  if (request.principal?.role !== 'admin') throw forbidden();
+}
+
+export function currentUser(request: FastifyRequest) {
+  return request.principal?.kind === 'user' ? request.principal.user : null;
+}
+
+/** A name for the history's `author` field: the technician, or the integration's token name. */
+export function authorOf(principal: Principal | null): { authorId?: number; authorName?: string } {
+  if (principal?.kind === 'user') {
+    return { authorId: principal.user.id, authorName: principal.user.displayName ?? principal.user.username };
+  }
+  return principal ? { authorName: principal.name } : {};
+}

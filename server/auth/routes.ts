@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../db/database.ts';
+import { unauthenticated } from '../http/errors.ts';
+import { login, logout } from './accounts.ts';
+import { currentUser, SESSION_COOKIE } from './guard.ts';
+
+const credentials = z.object({
+  username: z.string({ error: 'falta el usuario' }).trim().min(1, 'falta el usuario').max(100),
+  password: z.string({ error: 'falta la contraseña' }).min(1, 'falta la contraseña').max(200),
+});
+
+/** Login is public (rate limited); the rest of the session routes sit behind the guard. */
+export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; ttlHours: number; secureCookie: boolean }> = async (
+  app,
+  { db, ttlHours, secureCookie },
+) => {
+  app.post(
+    '/api/auth/login',
+    { schema: { body: credentials }, config: { rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const session = await login(db, request.body.username, request.body.password, ttlHours);
+      if (!session) throw unauthenticated('Usuario o contraseña incorrectos.');
+      request.log.info({ userId: session.user.id }, 'login');
+      reply.setCookie(SESSION_COOKIE, session.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookie,
+        expires: session.expiresAt,
+      });
+      return { user: session.user };
+    },
+  );
+};
+
+export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  app.get('/api/auth/me', async (request) => {
+    const user = currentUser(request);
+    return user ? { user } : { integration: request.principal };
+  });
+
+  app.post('/api/auth/logout', async (request, reply) => {
+    if (request.principal?.kind === 'user') await logout(db, request.principal.sessionHash);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+};

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../db/database.ts';
+import { AppError } from '../http/errors.ts';
+import { createUser, listUsers } from './accounts.ts';
+import { requireAdmin } from './guard.ts';
+
+const newUser = z.object({
+  username: z
+    .string({ error: 'falta el usuario' })
+    .trim()
+    .regex(/^[a-zA-Z0-9._-]{3,40}$/, 'el usuario debe tener de 3 a 40 letras, números, punto, guion o guion bajo'),
+  password: z.string({ error: 'falta la contraseña' }).min(8, 'la contraseña debe tener al menos 8 caracteres').max(200),
+  role: z.enum(['admin', 'tecnico'], { error: 'el rol debe ser admin o tecnico' }),
+  displayName: z.string().trim().min(1).max(100).optional(),
+});
+
+export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  app.addHook('preHandler', requireAdmin);
+
+  app.get('/api/users', async () => ({ users: await listUsers(db) }));
+
+  app.post('/api/users', { schema: { body: newUser } }, async (request, reply) => {
+    const user = await createUser(db, request.body);
+    if (!user) throw new AppError(409, 'estado_invalido', `El usuario ${request.body.username} ya existe.`);
+    return reply.code(201).send(user);
+  });
+};

@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'debe ser on u off' })
+  .transform((value) => ['on', 'true', '1'].includes(value));
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number({ error: 'debe ser un número' }).int('debe ser entero').positive('debe ser mayor que 0').default(fallback);
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number({ error: 'debe ser un número' }).int().min(0).max(65535).default(3000),
+  DATA_DIR: z.string().min(1).default('data'),
+  DATABASE_URL: z.string().startsWith('file:', 'debe empezar por file:').optional(),
+  SESSION_DIR: z.string().min(1).optional(),
+  WHATSAPP_DRIVER: z.enum(['wwebjs', 'simulator'], { error: 'debe ser wwebjs o simulator' }).default('wwebjs'),
+  CHROME_PATH: z.string().min(1).optional(),
+  SEND_TIMEOUT_MS: positiveInt(15_000),
+  SEND_RATE_PER_MINUTE: positiveInt(20),
+  AUTO_ACK: flag.default(true),
+  ADMIN_USERNAME: z.string().min(3, 'debe tener al menos 3 caracteres').optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'debe tener al menos 8 caracteres').optional(),
+  SESSION_TTL_HOURS: positiveInt(12),
+  COOKIE_SECURE: flag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_MESSAGE_CHARS: positiveInt(4096),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  dataDir: string;
+  databaseUrl: string;
+  sessionDir: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`Configuración inválida: ${variable} ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the environment once, at start; a bad value stops the start naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue.path[0]), issue.message);
+  }
+  const values = parsed.data;
+  if (values.ADMIN_USERNAME && !values.ADMIN_PASSWORD) {
+    throw new ConfigError('ADMIN_PASSWORD', 'falta: ADMIN_USERNAME necesita una contraseña');
+  }
+  const dataDir = path.resolve(values.DATA_DIR);
+  return {
+    ...values,
+    dataDir,
+    databaseUrl: values.DATABASE_URL ?? `file:${path.join(dataDir, 'puente.db')}`,
+    sessionDir: path.resolve(values.SESSION_DIR ?? 'sessions'),
+  };
+}

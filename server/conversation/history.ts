@@ -1,0 +1,61 @@
+import type { Db, Tx } from '../db/database.ts';
+import type { Message } from '../db/generated/client.ts';
+import type { EntryView } from '../events.ts';
+
+export type Role = 'user' | 'assistant' | 'tecnico';
+
+export interface NewEntry {
+  role: Role;
+  content: string;
+  timestamp?: string;
+  kind?: string;
+  waId?: string;
+  authorId?: number;
+  authorName?: string;
+  /** Set for messages that must reach the end user's WhatsApp: they start `queued`. */
+  deliverTo?: string;
+  extra?: Record<string, unknown>;
+}
+
+/** One row per entry, appended: nothing rewrites a shared history, so no writer loses another's. */
+export function appendEntry(tx: Tx, ticketId: number, entry: NewEntry): Promise<Message> {
+  return tx.message.create({
+    data: {
+      ticketId,
+      role: entry.role,
+      content: entry.content,
+      timestamp: entry.timestamp ?? new Date().toISOString(),
+      kind: entry.kind ?? 'text',
+      waId: entry.waId,
+      authorId: entry.authorId,
+      authorName: entry.authorName,
+      extra: entry.extra && Object.keys(entry.extra).length > 0 ? JSON.stringify(entry.extra) : null,
+      delivery: entry.deliverTo ? 'queued' : null,
+      phone: entry.deliverTo,
+    },
+  });
+}
+
+/** The contract's shape: role, content, timestamp first, then what this service adds. */
+export function toEntry(row: Message): EntryView {
+  const entry: EntryView = {
+    ...(row.extra ? (JSON.parse(row.extra) as Record<string, unknown>) : {}),
+    id: row.id,
+    role: row.role as Role,
+    content: row.content,
+    timestamp: row.timestamp,
+    kind: row.kind,
+  };
+  if (row.authorName) entry.author = row.authorName;
+  if (row.delivery) entry.delivery = row.delivery;
+  if (row.deliveryInfo) entry.deliveryInfo = row.deliveryInfo;
+  return entry;
+}
+
+export async function listHistory(db: Db, ticketId: number, afterId = 0): Promise<EntryView[]> {
+  const rows = await db.prisma.message.findMany({
+    where: { ticketId, id: { gt: afterId } },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map(toEntry);
+}

@@ -1,0 +1,81 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { authorOf } from '../auth/guard.ts';
+import type { Outcome } from '../delivery/outbox.ts';
+import { idParam } from '../http/common.ts';
+import { AppError, invalidRequest, invalidState, notFound, ticketNotFound } from '../http/errors.ts';
+import { findTicket } from '../tickets/tickets.ts';
+import { listHistory } from './history.ts';
+import { resendMessage, sendTechnicianMessage, type SendDeps } from './send.ts';
+
+/** Past this the body is refused with 413 before it is parsed; text limits give a 400 instead. */
+const SEND_BODY_LIMIT = 64 * 1024;
+
+const sendBody = (maxChars: number) =>
+  z.object(
+    {
+      mensaje: z
+        .string({ error: 'el mensaje debe ser texto' })
+        .refine((text) => text.trim().length > 0, 'el mensaje no puede estar vacío')
+        .refine((text) => [...text].length <= maxChars, `el mensaje admite hasta ${maxChars} caracteres`),
+    },
+    { error: 'el cuerpo debe ser un objeto JSON con "mensaje"' },
+  );
+
+const sendHeaders = z.object({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key debe tener de 1 a 200 caracteres visibles')
+    .optional(),
+});
+
+const historyQuery = z.object({ desde: z.coerce.number().int().min(0).optional() });
+
+function failureFor(outcome: Exclude<Outcome, { kind: 'sent' }>, ticketId: number): AppError {
+  const extra = { ticket_id: ticketId };
+  switch (outcome.kind) {
+    case 'queued':
+      return new AppError(503, 'whatsapp_desconectado', 'WhatsApp no está conectado. El mensaje quedó guardado y se enviará automáticamente cuando se reconecte.', extra);
+    case 'timeout':
+      return new AppError(504, 'whatsapp_sin_respuesta', 'WhatsApp no respondió a tiempo. El mensaje quedó guardado y no se enviará dos veces.', extra);
+    case 'rejected':
+      return new AppError(422, 'envio_rechazado', `WhatsApp rechazó el mensaje: ${outcome.reason}.`, extra);
+  }
+}
+
+export const conversationRoutes: FastifyPluginAsyncZod<SendDeps & { maxChars: number }> = async (app, deps) => {
+  app.get(
+    '/ticket/:id/conversacion',
+    { schema: { params: idParam, querystring: historyQuery } },
+    async (request) => {
+      const ticket = await findTicket(deps.db, request.params.id);
+      if (!ticket) throw ticketNotFound(request.params.id);
+      return { historial: await listHistory(deps.db, ticket.id, request.query.desde) };
+    },
+  );
+
+  app.post(
+    '/ticket/:id/enviar-mensaje',
+    { schema: { params: idParam, body: sendBody(deps.maxChars), headers: sendHeaders }, bodyLimit: SEND_BODY_LIMIT },
+    async (request) => {
+      const ticketId = request.params.id;
+      const result = await sendTechnicianMessage(deps, {
+        ticketId,
+        text: request.body.mensaje,
+        author: authorOf(request.principal),
+        idempotencyKey: request.headers['idempotency-key'],
+      });
+      if (result.kind === 'ticket_not_found') throw ticketNotFound(ticketId);
+      if (result.kind === 'key_reused') throw invalidRequest('Esa Idempotency-Key ya se usó con otro ticket.');
+      if (result.outcome.kind !== 'sent') throw failureFor(result.outcome, ticketId);
+      return { status: 'enviado', ticket_id: ticketId, telefono: result.ticket.phone, mensaje: 'Mensaje enviado correctamente' };
+    },
+  );
+
+  app.post('/api/messages/:id/reenviar', { schema: { params: idParam } }, async (request, reply) => {
+    const entry = await resendMessage(deps, request.params.id);
+    if (entry === null) throw notFound(`No existe el mensaje ${request.params.id}.`);
+    if (entry === 'not_resendable') throw invalidState('Solo se reenvían mensajes fallidos o de estado desconocido.');
+    return reply.code(202).send(entry);
+  });
+};

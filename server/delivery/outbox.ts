@@ -1,0 +1,284 @@
+import type { Logger } from 'pino';
+import type { Db } from '../db/database.ts';
+import type { Message } from '../db/generated/client.ts';
+import type { EventBus } from '../events.ts';
+import { lineKey } from '../tickets/phone.ts';
+import { createThrottle, realClock, type Clock } from './throttle.ts';
+import { errorCode, TimeoutError, withTimeout, type Transport } from './transport.ts';
+
+/** What became of one send, as far as the technician waiting for it needs to know. */
+export type Outcome =
+  | { kind: 'sent'; waId: string }
+  | { kind: 'queued' }
+  | { kind: 'timeout' }
+  | { kind: 'rejected'; reason: string };
+
+type Step = Outcome | { kind: 'retry' } | { kind: 'unknown' };
+
+interface Item {
+  id: number;
+  backlog: boolean;
+  checks: number;
+  waiters: ((outcome: Outcome) => void)[];
+}
+
+interface Lane {
+  key: string;
+  items: Item[];
+  running: boolean;
+  retry?: NodeJS.Timeout;
+}
+
+export interface OutboxOptions {
+  db: Db;
+  transport: Transport;
+  events: EventBus;
+  log: Logger;
+  sendTimeoutMs: number;
+  ratePerMinute: number;
+  clock?: Clock;
+  /** How long after an uncertain send to look for it again. */
+  recheckMs?: number;
+  /** Looks for an uncertain send this many times before calling it `unknown`. */
+  maxChecks?: number;
+}
+
+const RANK: Record<string, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
+const SETTLED: Record<string, Outcome> = {
+  sent: { kind: 'timeout' },
+  failed: { kind: 'rejected', reason: 'falló el envío' },
+  unknown: { kind: 'timeout' },
+};
+export const clientRef = (messageId: number) => `puente-${messageId}`;
+
+/**
+ * The delivery loop. Every outgoing entry is already stored `queued` when it gets here. Each
+ * chat has a lane that sends its messages one at a time in the order written; lanes of
+ * different chats run side by side. A send whose outcome is uncertain (timeout, crash) blocks
+ * its lane until the chat's recent outgoing messages say whether it left: nothing is sent twice.
+ */
+export class Outbox {
+  readonly #lanes = new Map<string, Lane>();
+  readonly #inflight = new Set<Promise<unknown>>();
+  readonly #waitForSlot: () => Promise<void>;
+  readonly #clock: Clock;
+  #stopped = false;
+
+  constructor(private readonly o: OutboxOptions) {
+    this.#clock = o.clock ?? realClock;
+    this.#waitForSlot = createThrottle(o.ratePerMinute, this.#clock);
+  }
+
+  /** Picks up what a previous run left: queued rows, and sends a crash interrupted. */
+  async start(): Promise<number> {
+    const rows = await this.o.db.prisma.message.findMany({
+      where: { delivery: { in: ['queued', 'sending'] } },
+      orderBy: { id: 'asc' },
+      select: { id: true, phone: true },
+    });
+    for (const row of rows) this.#lane(row.phone!).items.push(newItem(row.id, true));
+    if (rows.length > 0) this.o.log.info({ pending: rows.length }, 'outbox backlog loaded');
+    this.resume();
+    return rows.length;
+  }
+
+  /** Hands a stored message to its lane; resolves when the technician can be told something. */
+  submit(message: { id: number; phone: string }): Promise<Outcome> {
+    const lane = this.#lane(message.phone);
+    const ready = this.o.transport.isReady() && !this.#stopped;
+    const item = newItem(message.id, !ready);
+    lane.items.push(item);
+    if (!ready) return Promise.resolve({ kind: 'queued' });
+    const outcome = new Promise<Outcome>((resolve) => {
+      const timer = setTimeout(() => resolve({ kind: 'timeout' }), this.o.sendTimeoutMs);
+      item.waiters.push((result) => {
+        clearTimeout(timer);
+        resolve(result);
+      });
+    });
+    void this.#run(lane);
+    return outcome;
+  }
+
+  /** WhatsApp is (back) ready: whatever waited is now a backlog, drained at the throttled pace. */
+  resume(): void {
+    if (!this.o.transport.isReady()) return;
+    for (const lane of this.#lanes.values()) {
+      for (const item of lane.items) if (item.waiters.length === 0) item.backlog = true;
+      void this.#run(lane);
+    }
+  }
+
+  pending(): number {
+    let count = 0;
+    for (const lane of this.#lanes.values()) count += lane.items.length;
+    return count;
+  }
+
+  /** Moves delivery state forward on WhatsApp's acks; an ack never moves it back. */
+  async applyAck(waId: string, state: 'sent' | 'delivered' | 'read' | 'failed'): Promise<void> {
+    const row = await this.o.db.prisma.message.findUnique({ where: { waId } });
+    if (!row?.delivery) return;
+    const forward = state === 'failed' ? row.delivery !== 'read' : (RANK[state] ?? 0) > (RANK[row.delivery] ?? 9);
+    if (!forward) return;
+    await this.#record(row, { delivery: state, deliveryInfo: state === 'failed' ? 'WhatsApp rechazó el mensaje' : null });
+  }
+
+  /** Stops taking new sends; waits (at most one send timeout) for those already in flight. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const lane of this.#lanes.values()) clearTimeout(lane.retry);
+    await withTimeout(Promise.allSettled([...this.#inflight]), this.o.sendTimeoutMs).catch(() => undefined);
+  }
+
+  #lane(phone: string): Lane {
+    const key = lineKey(phone);
+    let lane = this.#lanes.get(key);
+    if (!lane) this.#lanes.set(key, (lane = { key, items: [], running: false }));
+    return lane;
+  }
+
+  async #run(lane: Lane): Promise<void> {
+    if (lane.running) return;
+    lane.running = true;
+    clearTimeout(lane.retry);
+    try {
+      while (lane.items.length > 0 && !this.#stopped) {
+        if (!this.o.transport.isReady()) return settle(lane.items, { kind: 'queued' });
+        const item = lane.items[0];
+        if (item.backlog) await this.#waitForSlot();
+        if (this.#stopped || !this.o.transport.isReady()) continue;
+        const step = await this.#track(this.#deliver(item));
+        if (step.kind === 'queued') return settle(lane.items, step);
+        if (step.kind === 'retry') {
+          settle([item], { kind: 'timeout' });
+          lane.retry = setTimeout(() => void this.#run(lane), this.o.recheckMs ?? 1000);
+          return;
+        }
+        lane.items.shift();
+        settle([item], step.kind === 'unknown' ? { kind: 'timeout' } : step);
+      }
+    } catch (err) {
+      this.o.log.error({ err, lane: lane.key }, 'delivery lane failed');
+      lane.retry = setTimeout(() => void this.#run(lane), this.o.recheckMs ?? 1000);
+    } finally {
+      lane.running = false;
+      if (lane.items.length === 0) this.#lanes.delete(lane.key);
+    }
+  }
+
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#inflight.add(work);
+    return work.finally(() => this.#inflight.delete(work));
+  }
+
+  async #deliver(item: Item): Promise<Step> {
+    const row = await this.o.db.prisma.message.findUnique({ where: { id: item.id } });
+    if (!row?.delivery || !row.phone) return { kind: 'unknown' };
+    if (row.delivery !== 'queued' && row.delivery !== 'sending') {
+      return row.waId ? { kind: 'sent', waId: row.waId } : (SETTLED[row.delivery] ?? { kind: 'timeout' });
+    }
+    if (row.delivery === 'sending') {
+      const previous = await this.#findPreviousAttempt(row);
+      if (previous.found) return this.#markSent(row, previous.waId);
+      if (previous.cannotTell) return this.#cannotTell(row, item);
+    }
+    return this.#attempt(row);
+  }
+
+  async #attempt(row: Message): Promise<Step> {
+    await this.o.db.write((tx) =>
+      tx.message.update({
+        where: { id: row.id },
+        data: { delivery: 'sending', attempts: { increment: 1 }, attemptAt: new Date() },
+      }),
+    );
+    this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sending' });
+    const where = { ticketId: row.ticketId, phone: row.phone, messageId: row.id };
+    try {
+      const send = this.o.transport.send(row.phone!, row.content, clientRef(row.id));
+      const { waId } = await withTimeout(send, this.o.sendTimeoutMs);
+      this.o.log.info({ ...where, waId }, 'sent');
+      return await this.#markSent(row, waId);
+    } catch (err) {
+      if (err instanceof TimeoutError) {
+        this.o.log.warn(where, 'send timed out; will check before sending again');
+        return { kind: 'retry' };
+      }
+      if (errorCode(err) === 'not_ready') {
+        await this.#record(row, { delivery: 'queued' });
+        this.o.log.info(where, 'whatsapp not ready; queued');
+        return { kind: 'queued' };
+      }
+      if (errorCode(err) === 'no_whatsapp') {
+        const reason = err instanceof Error ? err.message : 'el número no tiene WhatsApp';
+        await this.#record(row, { delivery: 'failed', deliveryInfo: reason });
+        this.o.log.warn({ ...where, reason }, 'send rejected');
+        return { kind: 'rejected', reason };
+      }
+      this.o.log.warn({ ...where, err }, 'send outcome uncertain; will check before sending again');
+      return { kind: 'retry' };
+    }
+  }
+
+  /** Did an earlier attempt reach WhatsApp? Matches our reference, else the same text since then. */
+  async #findPreviousAttempt(
+    row: Message,
+  ): Promise<{ found: true; waId: string } | { found: false; cannotTell: boolean }> {
+    const since = new Date((row.attemptAt ?? row.createdAt).getTime() - 60_000);
+    let records;
+    try {
+      records = await withTimeout(this.o.transport.recentOutgoing(row.phone!, since), this.o.sendTimeoutMs);
+    } catch (err) {
+      this.o.log.warn({ err, messageId: row.id }, 'cannot list recent outgoing messages');
+      return { found: false, cannotTell: true };
+    }
+    const ours = records.find((record) => record.clientRef === clientRef(row.id));
+    if (ours) return { found: true, waId: ours.waId };
+    for (const record of records) {
+      if (record.clientRef || record.body !== row.content) continue;
+      const taken = await this.o.db.prisma.message.findUnique({ where: { waId: record.waId }, select: { id: true } });
+      if (!taken) return { found: true, waId: record.waId };
+    }
+    return { found: false, cannotTell: false };
+  }
+
+  async #cannotTell(row: Message, item: Item): Promise<Step> {
+    item.checks += 1;
+    if (item.checks < (this.o.maxChecks ?? 5)) return { kind: 'retry' };
+    await this.#record(row, {
+      delivery: 'unknown',
+      deliveryInfo: 'No se pudo confirmar si el mensaje salió; reenvíalo si el usuario no lo recibió.',
+    });
+    this.o.log.warn({ ticketId: row.ticketId, messageId: row.id }, 'delivery unknown');
+    return { kind: 'unknown' };
+  }
+
+  async #markSent(row: Message, waId: string): Promise<Step> {
+    const taken = await this.o.db.prisma.message.findUnique({ where: { waId }, select: { id: true } });
+    await this.#record(row, { delivery: 'sent', waId: taken ? null : waId, sentAt: new Date(), deliveryInfo: null });
+    return { kind: 'sent', waId };
+  }
+
+  async #record(
+    row: Message,
+    data: { delivery: string; deliveryInfo?: string | null; waId?: string | null; sentAt?: Date },
+  ): Promise<void> {
+    await this.o.db.write((tx) => tx.message.update({ where: { id: row.id }, data }));
+    this.o.events.emit({
+      type: 'delivery',
+      ticketId: row.ticketId,
+      messageId: row.id,
+      delivery: data.delivery,
+      ...(data.deliveryInfo ? { deliveryInfo: data.deliveryInfo } : {}),
+    });
+  }
+}
+
+const newItem = (id: number, backlog: boolean): Item => ({ id, backlog, checks: 0, waiters: [] });
+
+function settle(items: Item[], outcome: Outcome): void {
+  for (const item of items) {
+    for (const waiter of item.waiters.splice(0)) waiter(outcome);
+  }
+}

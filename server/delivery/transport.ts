@@ -1,0 +1,36 @@
+/**
+ * What the outbox needs from WhatsApp. Drivers satisfy it structurally; the outbox imports no
+ * driver. Errors carry a `code`: `not_ready` (nothing left, safe to queue), `no_whatsapp`
+ * (the number has no account: permanent); anything else leaves the outcome uncertain.
+ */
+export interface OutgoingRecord {
+  waId: string;
+  to: string;
+  body: string;
+  at: Date;
+  clientRef?: string;
+}
+
+export interface Transport {
+  isReady(): boolean;
+  send(to: string, body: string, clientRef: string): Promise<{ waId: string }>;
+  recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]>;
+}
+
+export const errorCode = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+
+export class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`no answer within ${ms} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const expiry = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
+  });
+  return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
+}

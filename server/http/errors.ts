@@ -1,0 +1,85 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** The machine words of DESIGN.md's error bodies, and the few this service adds. */
+export type ErrorWord =
+  | 'solicitud_invalida'
+  | 'no_autenticado'
+  | 'sin_permiso'
+  | 'ticket_no_encontrado'
+  | 'no_encontrado'
+  | 'estado_invalido'
+  | 'cuerpo_demasiado_grande'
+  | 'envio_rechazado'
+  | 'demasiadas_solicitudes'
+  | 'whatsapp_desconectado'
+  | 'whatsapp_sin_respuesta'
+  | 'error_interno';
+
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly word: ErrorWord,
+    mensaje: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(mensaje);
+    this.name = 'AppError';
+  }
+
+  body() {
+    return { error: this.word, mensaje: this.message, ...this.extra };
+  }
+}
+
+export const invalidRequest = (mensaje: string) => new AppError(400, 'solicitud_invalida', mensaje);
+export const unauthenticated = (mensaje = 'Inicia sesión o envía un token de integración válido.') =>
+  new AppError(401, 'no_autenticado', mensaje);
+export const forbidden = () => new AppError(403, 'sin_permiso', 'Tu cuenta no tiene permiso para esta acción.');
+export const ticketNotFound = (ticketId: number) =>
+  new AppError(404, 'ticket_no_encontrado', `No existe el ticket ${ticketId}.`, { ticket_id: ticketId });
+export const notFound = (mensaje: string) => new AppError(404, 'no_encontrado', mensaje);
+export const invalidState = (mensaje: string) => new AppError(409, 'estado_invalido', mensaje);
+
+const INTERNAL = new AppError(500, 'error_interno', 'Ocurrió un error interno. Inténtalo de nuevo.');
+
+/** Maps Fastify's own request errors (body parsing, limits) to the contract's words. */
+function fromFastifyError(error: FastifyError): AppError | null {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError(413, 'cuerpo_demasiado_grande', 'El cuerpo de la solicitud es demasiado grande.');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return invalidRequest('El cuerpo de la solicitud no es JSON válido.');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return invalidRequest('El cuerpo debe enviarse como application/json.');
+  }
+  if (error.statusCode === 429) {
+    return new AppError(429, 'demasiadas_solicitudes', 'Demasiados intentos. Espera un momento y vuelve a intentarlo.');
+  }
+  return null;
+}
+
+function fromValidation(error: FastifyError): AppError {
+  const issue = hasZodFastifySchemaValidationErrors(error) ? error.validation[0] : undefined;
+  const where = issue?.instancePath ? issue.instancePath.replace(/^\//, '').replaceAll('/', '.') : '';
+  const detail = issue?.message ?? error.message;
+  return invalidRequest(where ? `${where}: ${detail}` : detail);
+}
+
+/** The one error handler: every failure leaves as the contract's JSON, 5xx bodies reveal nothing. */
+export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  let known: AppError | null = error instanceof AppError ? error : null;
+  if (!known && error.validation) known = fromValidation(error);
+  known ??= fromFastifyError(error);
+  if (!known || known.statusCode >= 500) {
+    request.log.error({ err: error }, 'request failed');
+  }
+  const answer = known ?? INTERNAL;
+  return reply.code(answer.statusCode).send(answer.body());
+}
+
+export function handleNotFound(request: FastifyRequest, reply: FastifyReply) {
+  const answer = notFound(`No existe ${request.method} ${request.url.split('?')[0]}.`);
+  return reply.code(404).send(answer.body());
+}

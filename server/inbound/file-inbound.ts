@@ -1,0 +1,102 @@
+import type { Logger } from 'pino';
+import { appendEntry, toEntry } from '../conversation/history.ts';
+import type { Db, Tx } from '../db/database.ts';
+import type { Outbox } from '../delivery/outbox.ts';
+import type { EventBus } from '../events.ts';
+import { lineKey, normalizePhone } from '../tickets/phone.ts';
+import { toTicketView } from '../tickets/tickets.ts';
+
+/** An end user's message as a driver hands it over (the driver contract's InboundMessage). */
+export interface IncomingMessage {
+  waId: string;
+  from: string;
+  body: string;
+  kind: string;
+  at: Date;
+  name?: string;
+  isGroup?: boolean;
+  isStatus?: boolean;
+  fromMe?: boolean;
+}
+
+export type FilingOutcome = 'filed' | 'duplicate' | 'ignored';
+
+export interface InboundDeps {
+  db: Db;
+  outbox: Outbox;
+  events: EventBus;
+  log: Logger;
+  autoAck: boolean;
+}
+
+export const ackText = (ticketId: number, name?: string) =>
+  `Hola${name ? ` ${name}` : ''}, recibimos tu mensaje y abrimos el ticket #${ticketId}. Un técnico te responderá por aquí.`;
+
+/** Why a message is not an end user writing to support, or null when it is. */
+function reasonToIgnore(message: IncomingMessage): string | null {
+  if (message.isGroup) return 'group'; // support is one-to-one; groups would mix users in a ticket
+  if (message.isStatus) return 'status broadcast'; // stories are not addressed to us
+  if (message.fromMe) return 'own message'; // our replies are already in the history
+  if (!normalizePhone(message.from)) return 'no phone number';
+  return null;
+}
+
+/**
+ * Files an inbound message in the user's most recently active ticket that is not closed (a
+ * resolved one reopens), or opens a ticket and, with AUTO_ACK, answers naming it.
+ */
+export async function fileInbound(deps: InboundDeps, message: IncomingMessage): Promise<FilingOutcome> {
+  const ignored = reasonToIgnore(message);
+  if (ignored) {
+    deps.log.debug({ waId: message.waId, reason: ignored }, 'inbound ignored');
+    return 'ignored';
+  }
+  if (await deps.db.prisma.message.findUnique({ where: { waId: message.waId }, select: { id: true } })) {
+    return 'duplicate';
+  }
+  const phone = normalizePhone(message.from)!;
+  const filed = await deps.db.write(async (tx) => {
+    // Writes are serialised, so this second look is authoritative against a concurrent copy.
+    if (await tx.message.findUnique({ where: { waId: message.waId }, select: { id: true } })) return null;
+    const { ticket, opened } = await ticketFor(tx, phone, message);
+    const entry = await appendEntry(tx, ticket.id, {
+      role: 'user',
+      content: message.body,
+      timestamp: message.at.toISOString(),
+      kind: message.kind,
+      waId: message.waId,
+    });
+    const ack = opened && deps.autoAck
+      ? await appendEntry(tx, ticket.id, { role: 'assistant', content: ackText(ticket.id, message.name), deliverTo: phone })
+      : null;
+    const updated = await tx.ticket.update({
+      where: { id: ticket.id },
+      data: { unread: { increment: 1 }, lastMessageAt: new Date(), name: ticket.name ?? message.name },
+    });
+    return { ticket: updated, entries: ack ? [entry, ack] : [entry], ack, opened };
+  });
+  if (!filed) return 'duplicate';
+  const ticketId = filed.ticket.id;
+  deps.log.info({ ticketId, phone, waId: message.waId, opened: filed.opened }, 'received');
+  deps.events.emit({ type: 'ticket', ticket: toTicketView(filed.ticket) });
+  for (const entry of filed.entries) deps.events.emit({ type: 'message', ticketId, entry: toEntry(entry) });
+  if (filed.ack) void deps.outbox.submit({ id: filed.ack.id, phone });
+  return 'filed';
+}
+
+async function ticketFor(tx: Tx, phone: string, message: IncomingMessage) {
+  const current = await tx.ticket.findFirst({
+    where: { phoneKey: lineKey(phone), status: { not: 'closed' } },
+    orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
+  });
+  if (current?.status === 'resolved') {
+    const reopened = await tx.ticket.update({ where: { id: current.id }, data: { status: 'open', resolvedAt: null } });
+    return { ticket: reopened, opened: false };
+  }
+  if (current) return { ticket: current, opened: false };
+  const subject = message.body.trim().slice(0, 80) || 'Mensaje de WhatsApp';
+  const ticket = await tx.ticket.create({
+    data: { phone, phoneKey: lineKey(phone), name: message.name, subject, lastMessageAt: new Date() },
+  });
+  return { ticket, opened: true };
+}

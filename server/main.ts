@@ -1,0 +1,57 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+
+/** The process: read config, pick the logger, listen, and shut down cleanly on a signal. */
+async function main() {
+  const config = readConfigOrExit();
+  const app = await buildApp(config, {
+    logger: {
+      level: config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+    },
+  });
+  announceFirstAdmin(app.puente.firstAdmin);
+  if (config.WHATSAPP_DRIVER === 'wwebjs') await printQrCodesInTerminal(app);
+  closeOnSignals(app);
+  await app.listen({ host: config.HOST, port: config.PORT });
+}
+
+function readConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+}
+
+/** A generated password is shown once, on the terminal, and never written to the logs. */
+function announceFirstAdmin(admin: { username: string; password: string; generated: boolean } | null) {
+  if (!admin?.generated) return;
+  process.stderr.write(
+    `\n  Cuenta de administrador creada\n  usuario:    ${admin.username}\n  contraseña: ${admin.password}\n  (se muestra solo esta vez)\n\n`,
+  );
+}
+
+async function printQrCodesInTerminal(app: Awaited<ReturnType<typeof buildApp>>) {
+  const { printQr } = await import('./whatsapp/qr-terminal.ts');
+  app.puente.tracker.onChange((status) => {
+    if (status.state === 'qr' && status.qr) printQr(status.qr);
+  });
+}
+
+function closeOnSignals(app: Awaited<ReturnType<typeof buildApp>>) {
+  let closing = false;
+  const close = async (signal: string) => {
+    if (closing) process.exit(1); // a second signal means: stop now
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void close('SIGTERM'));
+  process.on('SIGINT', () => void close('SIGINT'));
+}
+
+await main();

@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../db/database.ts';
+import type { EventBus } from '../events.ts';
+import { idParam } from '../http/common.ts';
+import { ticketNotFound } from '../http/errors.ts';
+import { newTicketBody, ticketListQuery, ticketPatchBody } from './schemas.ts';
+import { TEMPLATES } from './templates.ts';
+import { createTicket, findTicket, listTickets, markRead, updateTicket } from './tickets.ts';
+
+export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus }> = async (app, { db, events }) => {
+  app.get('/api/tickets', { schema: { querystring: ticketListQuery } }, async (request) => ({
+    tickets: await listTickets(db, request.query),
+  }));
+
+  app.post('/api/tickets', { schema: { body: newTicketBody }, bodyLimit: 1_048_576 }, async (request, reply) => {
+    const ticket = await createTicket(db, request.body);
+    request.log.info({ ticketId: ticket.id, phone: ticket.phone }, 'ticket created');
+    events.emit({ type: 'ticket', ticket });
+    return reply.code(201).send(ticket);
+  });
+
+  app.get('/api/tickets/:id', { schema: { params: idParam } }, async (request) => {
+    const ticket = await findTicket(db, request.params.id);
+    if (!ticket) throw ticketNotFound(request.params.id);
+    return ticket;
+  });
+
+  app.patch('/api/tickets/:id', { schema: { params: idParam, body: ticketPatchBody } }, async (request) => {
+    const ticket = await updateTicket(db, request.params.id, request.body);
+    if (!ticket) throw ticketNotFound(request.params.id);
+    request.log.info({ ticketId: ticket.id, ...request.body }, 'ticket updated');
+    events.emit({ type: 'ticket', ticket });
+    return ticket;
+  });
+
+  app.post('/api/tickets/:id/leido', { schema: { params: idParam } }, async (request, reply) => {
+    const ticket = await markRead(db, request.params.id);
+    if (!ticket) throw ticketNotFound(request.params.id);
+    events.emit({ type: 'ticket', ticket });
+    return reply.code(204).send();
+  });
+
+  app.get('/api/plantillas', async () => ({ plantillas: TEMPLATES }));
+};

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { normalizePhone } from './phone.ts';
+import { PRIORITIES, STATUSES } from './tickets.ts';
+
+const statusField = z.enum(STATUSES, { error: `el estado debe ser uno de: ${STATUSES.join(', ')}` });
+const priorityField = z.enum(PRIORITIES, { error: `la prioridad debe ser una de: ${PRIORITIES.join(', ')}` });
+
+export const phoneField = z
+  .string({ error: 'falta el teléfono' })
+  .transform((value, ctx) => {
+    const e164 = normalizePhone(value);
+    if (!e164) ctx.addIssue({ code: 'custom', message: 'el teléfono debe estar en formato internacional, p. ej. +5214771234567' });
+    return e164 ?? value;
+  });
+
+const historyEntry = z
+  .looseObject({
+    role: z.enum(['user', 'assistant', 'tecnico'], { error: 'role debe ser user, assistant o tecnico' }),
+    content: z.string({ error: 'content debe ser texto' }).max(20_000, 'content es demasiado largo'),
+    timestamp: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, 'timestamp debe estar en ISO-8601')
+      .max(40)
+      .optional(),
+  })
+  .transform(({ role, content, timestamp, ...extra }) => ({ role, content, timestamp, extra }));
+
+export const newTicketBody = z.object({
+  phone: phoneField,
+  name: z.string().trim().min(1).max(120).optional(),
+  subject: z.string({ error: 'falta el asunto' }).trim().min(1, 'falta el asunto').max(200, 'el asunto es demasiado largo'),
+  description: z.string().max(10_000).optional(),
+  priority: priorityField.optional(),
+  category: z.string().trim().max(80).optional(),
+  historial: z.array(historyEntry).max(1000, 'el historial inicial admite hasta 1000 entradas').optional(),
+});
+
+export const ticketPatchBody = z
+  .object({
+    status: statusField.optional(),
+    priority: priorityField.optional(),
+    assigneeId: z.number().int().positive().nullable().optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, 'indica status, priority o assigneeId');
+
+export const ticketListQuery = z.object({
+  status: statusField.optional(),
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});

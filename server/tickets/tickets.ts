@@ -1,0 +1,118 @@
+import type { Db } from '../db/database.ts';
+import type { Ticket } from '../db/generated/client.ts';
+import { appendEntry, type NewEntry } from '../conversation/history.ts';
+import { lineKey } from './phone.ts';
+
+export const STATUSES = ['open', 'in_progress', 'on_hold', 'resolved', 'closed'] as const;
+export const PRIORITIES = ['baja', 'media', 'alta', 'urgente'] as const;
+export type Status = (typeof STATUSES)[number];
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface TicketView {
+  id: number;
+  phone: string;
+  name: string | null;
+  subject: string;
+  description: string | null;
+  status: Status;
+  priority: Priority;
+  category: string | null;
+  assigneeId: number | null;
+  unread: number;
+  lastMessageAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+}
+
+export const toTicketView = (row: Ticket): TicketView => ({
+  id: row.id,
+  phone: row.phone,
+  name: row.name,
+  subject: row.subject,
+  description: row.description,
+  status: row.status as Status,
+  priority: row.priority as Priority,
+  category: row.category,
+  assigneeId: row.assigneeId,
+  unread: row.unread,
+  lastMessageAt: row.lastMessageAt?.toISOString() ?? null,
+  createdAt: row.createdAt.toISOString(),
+  updatedAt: row.updatedAt.toISOString(),
+  resolvedAt: row.resolvedAt?.toISOString() ?? null,
+});
+
+export interface NewTicket {
+  phone: string;
+  name?: string;
+  subject: string;
+  description?: string;
+  priority?: Priority;
+  category?: string;
+  historial?: NewEntry[];
+}
+
+/** The ticket and its initial history land together or not at all. */
+export async function createTicket(db: Db, input: NewTicket): Promise<TicketView> {
+  const { historial = [], ...fields } = input;
+  const row = await db.write(async (tx) => {
+    const ticket = await tx.ticket.create({
+      data: { ...fields, phoneKey: lineKey(fields.phone), lastMessageAt: new Date() },
+    });
+    for (const entry of historial) await appendEntry(tx, ticket.id, entry);
+    return ticket;
+  });
+  return toTicketView(row);
+}
+
+export async function findTicket(db: Db, id: number): Promise<TicketView | null> {
+  const row = await db.prisma.ticket.findUnique({ where: { id } });
+  return row ? toTicketView(row) : null;
+}
+
+export async function listTickets(db: Db, filter: { status?: Status; q?: string; limit: number }): Promise<TicketView[]> {
+  const text = filter.q?.trim();
+  const asNumber = text && /^#?\d+$/.test(text) ? Number(text.replace('#', '')) : undefined;
+  const rows = await db.prisma.ticket.findMany({
+    where: {
+      status: filter.status,
+      OR: text
+        ? [
+            { subject: { contains: text } },
+            { name: { contains: text } },
+            { phone: { contains: text.replace(/\s/g, '') } },
+            { description: { contains: text } },
+            ...(asNumber ? [{ id: asNumber }] : []),
+          ]
+        : undefined,
+    },
+    orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
+    take: filter.limit,
+  });
+  return rows.map(toTicketView);
+}
+
+export interface TicketPatch {
+  status?: Status;
+  priority?: Priority;
+  assigneeId?: number | null;
+}
+
+export async function updateTicket(db: Db, id: number, patch: TicketPatch): Promise<TicketView | null> {
+  const row = await db.write(async (tx) => {
+    const current = await tx.ticket.findUnique({ where: { id } });
+    if (!current) return null;
+    const resolvedAt =
+      patch.status === undefined ? undefined : patch.status === 'resolved' ? (current.resolvedAt ?? new Date()) : null;
+    return tx.ticket.update({ where: { id }, data: { ...patch, resolvedAt } });
+  });
+  return row ? toTicketView(row) : null;
+}
+
+export async function markRead(db: Db, id: number): Promise<TicketView | null> {
+  const row = await db.write(async (tx) => {
+    const found = await tx.ticket.findUnique({ where: { id }, select: { id: true } });
+    return found ? tx.ticket.update({ where: { id }, data: { unread: 0 } }) : null;
+  });
+  return row ? toTicketView(row) : null;
+}

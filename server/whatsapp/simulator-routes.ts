@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { phoneField } from '../tickets/schemas.ts';
+import type { SimulatorDriver } from './simulator.ts';
+
+const inboundBody = z.object({
+  from: phoneField,
+  body: z.string({ error: 'body debe ser texto' }).min(1, 'body no puede estar vacío').max(4096),
+  id: z.string().min(1).max(200).optional(),
+  name: z.string().trim().min(1).max(120).optional(),
+});
+
+const connectionBody = z.object({
+  state: z.enum(['ready', 'disconnected', 'unresponsive'], { error: 'state debe ser ready, disconnected o unresponsive' }),
+});
+
+/** The simulator's control API: exists only when the simulator driver is in use. */
+export const simulatorRoutes: FastifyPluginAsyncZod<{ simulator: SimulatorDriver }> = async (app, { simulator }) => {
+  app.post('/api/simulator/inbound', { schema: { body: inboundBody } }, async (request, reply) => {
+    const outcome = await simulator.receive(request.body);
+    return reply.code(202).send({ outcome });
+  });
+
+  app.post('/api/simulator/connection', { schema: { body: connectionBody } }, async (request) => {
+    simulator.setMode(request.body.state);
+    request.log.info({ mode: request.body.state }, 'simulator connection changed');
+    return { state: request.body.state };
+  });
+
+  app.get('/api/simulator/sent', async () => simulator.sent());
+};

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  DriverError,
+  type Ack,
+  type InboundMessage,
+  type InboundOutcome,
+  type OutgoingRecord,
+  type StateChange,
+  type WhatsAppDriver,
+} from './driver.ts';
+
+export type SimulatorMode = 'ready' | 'disconnected' | 'unresponsive';
+
+export interface SentRecord {
+  to: string;
+  body: string;
+  id: string;
+  at: string;
+  clientRef: string;
+}
+
+/**
+ * An in-process stand-in for WhatsApp, for demos, training and tests. What reaches the "phones"
+ * is appended to a file and fsynced before `send` answers, so the record survives a crash of the
+ * service and shows exactly what an end user would have received.
+ */
+export class SimulatorDriver implements WhatsAppDriver {
+  readonly name = 'simulator' as const;
+  #mode: SimulatorMode = 'ready';
+  #connected = false;
+  #records: SentRecord[];
+  readonly #file: string;
+  readonly #stateListeners: ((change: StateChange) => void)[] = [];
+  readonly #inboundListeners: ((message: InboundMessage) => Promise<InboundOutcome>)[] = [];
+  readonly #ackListeners: ((ack: Ack) => void)[] = [];
+
+  constructor(dataDir: string) {
+    this.#file = path.join(dataDir, 'simulator-sent.jsonl');
+    this.#records = readRecords(this.#file);
+  }
+
+  onState(listener: (change: StateChange) => void) {
+    this.#stateListeners.push(listener);
+  }
+  onInbound(listener: (message: InboundMessage) => Promise<InboundOutcome>) {
+    this.#inboundListeners.push(listener);
+  }
+  onAck(listener: (ack: Ack) => void) {
+    this.#ackListeners.push(listener);
+  }
+
+  async connect() {
+    this.#connected = true;
+    this.#announce();
+  }
+  async disconnect() {
+    this.#connected = false;
+  }
+  async logout() {
+    this.#mode = 'disconnected';
+    this.#announce();
+  }
+
+  state(): StateChange {
+    if (!this.#connected) return { state: 'starting' };
+    // A hung WhatsApp Web still looks linked: `unresponsive` reports ready on purpose.
+    if (this.#mode === 'disconnected') return { state: 'disconnected', reason: 'El simulador está desconectado.' };
+    return { state: 'ready' };
+  }
+
+  setMode(mode: SimulatorMode) {
+    this.#mode = mode;
+    this.#announce();
+  }
+
+  mode(): SimulatorMode {
+    return this.#mode;
+  }
+
+  async send(to: string, body: string, clientRef: string): Promise<{ waId: string }> {
+    if (this.state().state !== 'ready') throw new DriverError('not_ready', 'WhatsApp no está conectado.');
+    const record: SentRecord = { to, body, id: `sim-${randomUUID()}`, at: new Date().toISOString(), clientRef };
+    appendDurably(this.#file, record);
+    this.#records.push(record);
+    if (this.#mode === 'unresponsive') return new Promise(() => {}); // arrived, but never says so
+    setTimeout(() => this.#ackListeners.forEach((listener) => listener({ waId: record.id, state: 'delivered' })), 50);
+    return { waId: record.id };
+  }
+
+  async recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]> {
+    if (this.#mode === 'disconnected') throw new DriverError('not_ready', 'WhatsApp no está conectado.');
+    return this.#records
+      .filter((record) => record.to === to && new Date(record.at) >= since)
+      .map((record) => ({ waId: record.id, to, body: record.body, at: new Date(record.at), clientRef: record.clientRef }));
+  }
+
+  /** An end user writes: the same path a real inbound message takes after normalisation. */
+  async receive(input: { from: string; body: string; id?: string; name?: string }): Promise<InboundOutcome> {
+    const message: InboundMessage = {
+      waId: input.id ?? `sim-in-${randomUUID()}`,
+      from: input.from,
+      body: input.body,
+      kind: 'text',
+      at: new Date(),
+      name: input.name,
+    };
+    let outcome: InboundOutcome = 'ignored';
+    for (const listener of this.#inboundListeners) outcome = await listener(message);
+    return outcome;
+  }
+
+  sent(): { to: string; body: string; id: string; at: string }[] {
+    return this.#records.map(({ to, body, id, at }) => ({ to, body, id, at }));
+  }
+
+  #announce() {
+    const change = this.state();
+    for (const listener of this.#stateListeners) listener(change);
+  }
+}
+
+function appendDurably(file: string, record: SentRecord) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'a');
+  try {
+    fs.writeSync(fd, `${JSON.stringify(record)}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function readRecords(file: string): SentRecord[] {
+  if (!fs.existsSync(file)) return [];
+  const records: SentRecord[] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      records.push(JSON.parse(line));
+    } catch {
+      // a line torn by a crash mid-write was never acknowledged to anyone: skip it
+    }
+  }
+  return records;
+}

@@ -1,0 +1,59 @@
+import QRCode from 'qrcode';
+import type { StateChange, WhatsAppDriver } from './driver.ts';
+
+export interface LinkStatus {
+  driver: string;
+  state: StateChange['state'];
+  reason?: string;
+  since: string;
+  lastReadyAt: string | null;
+  qr?: string;
+  qrImage?: string;
+}
+
+/**
+ * Follows the driver's state changes and keeps what an operator needs to act: since when,
+ * the last time it was ready, why it is not, and the QR (rendered once per code, not per poll).
+ */
+export class StatusTracker {
+  #status: LinkStatus;
+  readonly #listeners: ((status: LinkStatus) => void)[] = [];
+
+  constructor(driver: WhatsAppDriver) {
+    this.#status = { driver: driver.name, ...driver.state(), since: new Date().toISOString(), lastReadyAt: null };
+    driver.onState((change) => void this.#apply(change));
+  }
+
+  current(): LinkStatus {
+    return this.#status;
+  }
+
+  onChange(listener: (status: LinkStatus) => void) {
+    this.#listeners.push(listener);
+  }
+
+  async #apply(change: StateChange) {
+    const now = new Date().toISOString();
+    const previous = this.#status;
+    const qrImage = change.qr
+      ? change.qr === previous.qr
+        ? previous.qrImage
+        : await QRCode.toDataURL(change.qr, { margin: 1, width: 280 })
+      : undefined;
+    this.#status = {
+      driver: previous.driver,
+      state: change.state,
+      reason: change.reason,
+      since: change.state === previous.state ? previous.since : now,
+      lastReadyAt: change.state === 'ready' ? now : previous.lastReadyAt,
+      qr: change.qr,
+      qrImage,
+    };
+    for (const listener of this.#listeners) listener(this.#status);
+  }
+}
+
+/** The QR is a credential: whoever holds it can link the number. Only admins get it. */
+export function withoutQr({ qr: _qr, qrImage: _image, ...rest }: LinkStatus) {
+  return rest;
+}

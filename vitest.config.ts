@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and integration tests: the server through app.inject on real SQLite files, the console's
+// logic in happy-dom, and end-to-end runs of the real process under test/. Browser tests have
+// their own config (vitest.browser.config.ts).
+export default defineConfig({
+  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  test: {
+    include: ['server/**/*.test.ts', 'console/**/*.test.{ts,tsx}', 'test/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
