@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // logic in happy-dom, and end-to-end runs of the real process under test/. Browser tests have
 // their own config (vitest.browser.config.ts).
 export default defineConfig({
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
     include: ['server/**/*.test.ts', 'console/**/*.test.{ts,tsx}', 'test/*.test.ts'],
     testTimeout: 20_000,

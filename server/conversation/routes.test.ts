@@ -1,0 +1,229 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { buildTestApp, createTicket, eventually, historyRows, type TestApp } from '../../test/support/app.ts';
+
+let t: TestApp;
+let ticket: { id: number; phone: string };
+
+beforeEach(async () => {
+  t = await buildTestApp();
+  ticket = await createTicket(t);
+});
+afterEach(() => t.close());
+
+const send = (payload: unknown, options: { id?: string | number; headers?: Record<string, string> } = {}) =>
+  t.app.inject({
+    method: 'POST',
+    url: `/ticket/${options.id ?? ticket.id}/enviar-mensaje`,
+    headers: { ...t.admin, ...options.headers },
+    payload: payload as string,
+  });
+
+const connection = (state: string) =>
+  t.app.inject({ method: 'POST', url: '/api/simulator/connection', headers: t.admin, payload: { state } });
+
+const messageCount = () => t.app.puente.db.prisma.message.count();
+
+describe('POST /ticket/:id/enviar-mensaje', () => {
+  it('401 without a session or token, and stores nothing', async () => {
+    const response = await t.app.inject({ method: 'POST', url: `/ticket/${ticket.id}/enviar-mensaje`, payload: { mensaje: 'hola' } });
+    expect(response.statusCode).toBe(401);
+    expect(response.json()).toEqual({ error: 'no_autenticado', mensaje: expect.any(String) });
+    expect(await messageCount()).toBe(0);
+  });
+
+  it('200 with the exact body once WhatsApp accepted it, stored first and delivered once', async () => {
+    const response = await send({ mensaje: 'Ya revisamos tu equipo 🔋' });
+    expect(response.statusCode).toBe(200);
+    expect(response.body).toBe(
+      JSON.stringify({ status: 'enviado', ticket_id: ticket.id, telefono: '+5214772758198', mensaje: 'Mensaje enviado correctamente' }),
+    );
+    const [row] = await historyRows(t, ticket.id);
+    expect(row).toMatchObject({ role: 'tecnico', content: 'Ya revisamos tu equipo 🔋', delivery: 'sent', authorName: 'Administrador' });
+    expect(row.waId).toMatch(/^sim-/);
+    expect(t.simulator.sent()).toEqual([expect.objectContaining({ to: '+5214772758198', body: 'Ya revisamos tu equipo 🔋', id: row.waId })]);
+  });
+
+  it.each([
+    ['an empty message', { mensaje: '' }, /vacío/],
+    ['only spaces', { mensaje: '   \n ' }, /vacío/],
+    ['a number', { mensaje: 42 }, /texto/],
+    ['no mensaje', {}, /texto/],
+    ['an array body', [], /objeto/],
+    ['4097 characters', { mensaje: 'a'.repeat(4097) }, /4096/],
+  ])('400 for %s, with a Spanish message and nothing written', async (_, payload, message) => {
+    const response = await send(payload);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: 'solicitud_invalida', mensaje: expect.stringMatching(message) });
+    expect(await messageCount()).toBe(0);
+  });
+
+  it('accepts 4096 emoji: the limit counts characters, not UTF-16 units', async () => {
+    const response = await send({ mensaje: '😀'.repeat(4096) });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it.each(['abc', '0', '-3', '1.5', '99999999999'])('400 for the id %j, with nothing written', async (id) => {
+    const response = await send({ mensaje: 'hola' }, { id });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'solicitud_invalida', mensaje: expect.stringMatching(/id/) });
+    expect(await messageCount()).toBe(0);
+  });
+
+  it('400 for a body that is not JSON', async () => {
+    const response = await send('{"mensaje": ', { headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: 'solicitud_invalida', mensaje: 'El cuerpo de la solicitud no es JSON válido.' });
+  });
+
+  it('413 for a body over 64 KiB, with nothing written', async () => {
+    const response = await send({ mensaje: 'x'.repeat(70 * 1024) });
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toEqual({ error: 'cuerpo_demasiado_grande', mensaje: expect.any(String) });
+    expect(await messageCount()).toBe(0);
+  });
+
+  it('404 for a ticket that does not exist, with its id and nothing written', async () => {
+    const response = await send({ mensaje: 'hola' }, { id: 999 });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toEqual({ error: 'ticket_no_encontrado', mensaje: 'No existe el ticket 999.', ticket_id: 999 });
+    expect(await messageCount()).toBe(0);
+  });
+
+  it('503 while WhatsApp is disconnected: kept queued, then sent in order when it is back', async () => {
+    await connection('disconnected');
+    for (const text of ['uno', 'dos', 'tres']) {
+      const response = await send({ mensaje: text });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({ error: 'whatsapp_desconectado', mensaje: expect.stringMatching(/guardado/), ticket_id: ticket.id });
+    }
+    expect((await historyRows(t, ticket.id)).map((row) => row.delivery)).toEqual(['queued', 'queued', 'queued']);
+    expect(t.simulator.sent()).toEqual([]);
+
+    await connection('ready');
+    await eventually(async () => (await historyRows(t, ticket.id)).every((row) => row.delivery === 'sent' || row.delivery === 'delivered'));
+    expect(t.simulator.sent().map((record) => record.body)).toEqual(['uno', 'dos', 'tres']);
+  });
+
+  it('504 when WhatsApp never answers, and the message is not sent twice', async () => {
+    await connection('unresponsive');
+    const response = await send({ mensaje: 'llegó pero nadie lo confirmó' });
+    expect(response.statusCode).toBe(504);
+    expect(response.json()).toEqual({ error: 'whatsapp_sin_respuesta', mensaje: expect.any(String), ticket_id: ticket.id });
+
+    await connection('ready');
+    await eventually(async () => (await historyRows(t, ticket.id))[0].delivery === 'sent');
+    const next = await send({ mensaje: 'siguiente' });
+    expect(next.statusCode).toBe(200);
+    expect(t.simulator.sent().map((record) => record.body)).toEqual(['llegó pero nadie lo confirmó', 'siguiente']);
+    const [first] = await historyRows(t, ticket.id);
+    expect(first.attempts).toBe(1);
+    expect(first.waId).toBe(t.simulator.sent()[0].id);
+  });
+
+  it('500 without a stack trace when something unexpected fails, and the reply is kept', async () => {
+    vi.spyOn(t.app.puente.outbox, 'submit').mockRejectedValueOnce(new Error('disco lleno en /var/secreto'));
+    const response = await send({ mensaje: 'no se pierde' });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({ error: 'error_interno', mensaje: expect.any(String) });
+    expect(response.body).not.toMatch(/secreto|at |Error/);
+    expect(await historyRows(t, ticket.id)).toEqual([expect.objectContaining({ content: 'no se pierde', delivery: 'queued' })]);
+
+    const dataDir = t.dataDir;
+    await t.app.close();
+    t = await buildTestApp({}, { dataDir });
+    await eventually(() => t.simulator.sent().some((record) => record.body === 'no se pierde'));
+  });
+
+  describe('Idempotency-Key', () => {
+    it('repeats the first outcome and stores nothing new', async () => {
+      const headers = { 'idempotency-key': 'consola-7f3a' };
+      const first = await send({ mensaje: 'una sola vez' }, { headers });
+      const again = await send({ mensaje: 'una sola vez' }, { headers });
+      expect(again.statusCode).toBe(200);
+      expect(again.body).toBe(first.body);
+      expect(await messageCount()).toBe(1);
+      expect(t.simulator.sent()).toHaveLength(1);
+    });
+
+    it('repeats a 503 as a 503 and does not queue the reply twice', async () => {
+      await connection('disconnected');
+      const headers = { 'idempotency-key': 'reintento-tras-corte' };
+      expect((await send({ mensaje: 'en cola' }, { headers })).statusCode).toBe(503);
+      expect((await send({ mensaje: 'en cola' }, { headers })).statusCode).toBe(503);
+      await connection('ready');
+      await eventually(async () => (await historyRows(t, ticket.id))[0].delivery === 'sent');
+      expect(await messageCount()).toBe(1);
+      expect(t.simulator.sent()).toHaveLength(1);
+    });
+
+    it('two concurrent calls with one key store one reply', async () => {
+      const headers = { 'idempotency-key': 'doble-clic' };
+      const responses = await Promise.all([send({ mensaje: 'doble' }, { headers }), send({ mensaje: 'doble' }, { headers })]);
+      expect(responses.map((r) => r.statusCode)).toEqual([200, 200]);
+      expect(await messageCount()).toBe(1);
+    });
+
+    it('400 when the key was used for another ticket', async () => {
+      const other = await createTicket(t, { phone: '+5215512345678' });
+      await send({ mensaje: 'a' }, { headers: { 'idempotency-key': 'k1' } });
+      const response = await send({ mensaje: 'b' }, { id: other.id, headers: { 'idempotency-key': 'k1' } });
+      expect(response.statusCode).toBe(400);
+      expect(await messageCount()).toBe(1);
+    });
+  });
+
+  it('keeps each chat in the order written when many replies race', async () => {
+    const texts = Array.from({ length: 12 }, (_, i) => `mensaje ${i}`);
+    for (const text of texts) void send({ mensaje: text });
+    await eventually(() => t.simulator.sent().length === texts.length);
+    expect(t.simulator.sent().map((record) => record.body)).toEqual(texts);
+  });
+});
+
+describe('GET /ticket/:id/conversacion', () => {
+  it('401 without a session or token', async () => {
+    const response = await t.app.inject({ url: `/ticket/${ticket.id}/conversacion` });
+    expect(response.statusCode).toBe(401);
+    expect(response.json().error).toBe('no_autenticado');
+  });
+
+  it('400 for an invalid id and 404 for a missing ticket', async () => {
+    expect((await t.app.inject({ url: '/ticket/x/conversacion', headers: t.admin })).json().error).toBe('solicitud_invalida');
+    const missing = await t.app.inject({ url: '/ticket/4040/conversacion', headers: t.admin });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toEqual({ error: 'ticket_no_encontrado', mensaje: expect.any(String), ticket_id: 4040 });
+  });
+
+  it('serves the history oldest first, initial entries first, Unicode byte for byte', async () => {
+    const seeded = await createTicket(t, {
+      phone: '+5214771112233',
+      historial: [
+        { role: 'user', content: 'Mi laptop no enciende', timestamp: '2026-02-05T09:00:00' },
+        { role: 'assistant', content: '¿Cuál es tu nombre?', timestamp: '2026-02-05T09:00:01' },
+      ],
+    });
+    await t.simulator.receive({ from: '+5214771112233', body: 'Soy Zoë 👩🏽‍💻 — ñandú', id: 'wa-1' });
+    await t.app.inject({ method: 'POST', url: `/ticket/${seeded.id}/enviar-mensaje`, headers: t.admin, payload: { mensaje: '“listo” ✅' } });
+
+    const response = await t.app.inject({ url: `/ticket/${seeded.id}/conversacion`, headers: t.admin });
+    expect(response.statusCode).toBe(200);
+    const { historial } = response.json();
+    expect(historial.map((e: { role: string; content: string }) => [e.role, e.content])).toEqual([
+      ['user', 'Mi laptop no enciende'],
+      ['assistant', '¿Cuál es tu nombre?'],
+      ['user', 'Soy Zoë 👩🏽‍💻 — ñandú'],
+      ['tecnico', '“listo” ✅'],
+    ]);
+    expect(historial[0].timestamp).toBe('2026-02-05T09:00:00');
+    expect(Buffer.from(response.rawPayload).includes(Buffer.from('Soy Zoë 👩🏽‍💻 — ñandú', 'utf8'))).toBe(true);
+    expect(historial[3]).toMatchObject({ delivery: expect.stringMatching(/sent|delivered/), timestamp: expect.stringMatching(/Z$/) });
+  });
+
+  it('answers only newer entries with ?desde', async () => {
+    await t.simulator.receive({ from: ticket.phone, body: 'uno', id: 'a' });
+    await t.simulator.receive({ from: ticket.phone, body: 'dos', id: 'b' });
+    const all = (await t.app.inject({ url: `/ticket/${ticket.id}/conversacion`, headers: t.admin })).json().historial;
+    const newer = (await t.app.inject({ url: `/ticket/${ticket.id}/conversacion?desde=${all[0].id}`, headers: t.admin })).json();
+    expect(newer.historial.map((e: { content: string }) => e.content)).toEqual(['dos']);
+  });
+});

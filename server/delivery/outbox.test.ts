@@ -1,0 +1,202 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../test/support/app.ts';
+import { openDatabase, type Db } from '../db/database.ts';
+import { EventBus } from '../events.ts';
+import { clientRef, Outbox, type OutboxOptions } from './outbox.ts';
+import type { Clock } from './throttle.ts';
+import type { OutgoingRecord, Transport } from './transport.ts';
+
+/** A WhatsApp stand-in whose behaviour each test scripts, recording what reached the phone. */
+class ScriptedTransport implements Transport {
+  ready = true;
+  phone: OutgoingRecord[] = [];
+  sendCalls = 0;
+  nextSend: 'ok' | 'hang' | 'no_whatsapp' | 'not_ready' = 'ok';
+  listFails = false;
+  keepsRefs = true;
+
+  isReady() {
+    return this.ready;
+  }
+  async send(to: string, body: string, ref: string) {
+    this.sendCalls += 1;
+    const mode = this.nextSend;
+    this.nextSend = 'ok';
+    if (mode === 'not_ready') throw Object.assign(new Error('down'), { code: 'not_ready' });
+    if (mode === 'no_whatsapp') throw Object.assign(new Error('el número no tiene WhatsApp'), { code: 'no_whatsapp' });
+    const record = { waId: `wa-${this.phone.length + 1}`, to, body, at: new Date(), clientRef: this.keepsRefs ? ref : undefined };
+    this.phone.push(record);
+    if (mode === 'hang') return new Promise<never>(() => {});
+    return { waId: record.waId };
+  }
+  async recentOutgoing(to: string, since: Date) {
+    if (this.listFails) throw Object.assign(new Error('cannot tell'), { code: 'not_ready' });
+    return this.phone.filter((r) => r.to === to && r.at >= since);
+  }
+}
+
+/** Virtual time: the throttle's sleeps advance it instantly and are recorded, nothing waits. */
+function virtualClock(random = () => 0.5): Clock & { sleeps: number[] } {
+  let now = 1_000_000;
+  const sleeps: number[] = [];
+  return {
+    sleeps,
+    now: () => now,
+    random,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      now += ms;
+    },
+  };
+}
+
+let dir: string;
+let db: Db;
+let transport: ScriptedTransport;
+let ticketId: number;
+
+beforeEach(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-outbox-'));
+  db = await openDatabase(`file:${path.join(dir, 'test.db')}`);
+  transport = new ScriptedTransport();
+  ticketId = (await db.prisma.ticket.create({ data: { phone: '+5214771234567', phoneKey: '+524771234567', subject: 's' } })).id;
+});
+
+afterEach(async () => {
+  await db.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const outbox = (options: Partial<OutboxOptions> = {}) =>
+  new Outbox({
+    db,
+    transport,
+    events: new EventBus(),
+    log: pino({ level: 'silent' }),
+    sendTimeoutMs: 200,
+    ratePerMinute: 60,
+    recheckMs: 20,
+    clock: virtualClock(),
+    ...options,
+  });
+
+async function store(content: string, delivery = 'queued', phone = '+5214771234567') {
+  return db.prisma.message.create({
+    data: { ticketId, role: 'tecnico', content, timestamp: new Date().toISOString(), delivery, phone, attemptAt: delivery === 'sending' ? new Date() : null },
+  });
+}
+
+const deliveryOf = async (id: number) => (await db.prisma.message.findUniqueOrThrow({ where: { id } })).delivery;
+
+describe('Outbox', () => {
+  it('drains a backlog throttled: one interval apart, with jitter, the first at once', async () => {
+    for (const text of ['a', 'b', 'c', 'd']) await store(text);
+    const randoms = [0, 1, 0.5];
+    const clock = virtualClock(() => randoms.shift() ?? 0.5);
+    const box = outbox({ clock, ratePerMinute: 60 });
+    await box.start();
+    await eventually(() => transport.phone.length === 4);
+    // 60/min is one per 1000 ms, ±25% jitter: random 0 → 750, 1 → 1250, 0.5 → 1000.
+    expect(clock.sleeps).toEqual([750, 1250, 1000]);
+    expect(transport.phone.map((r) => r.body)).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('sends live replies at once, not throttled', async () => {
+    const clock = virtualClock();
+    const box = outbox({ clock });
+    for (const text of ['x', 'y', 'z']) {
+      const row = await store(text);
+      expect(await box.submit({ id: row.id, phone: row.phone! })).toMatchObject({ kind: 'sent' });
+    }
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('after a crash mid-send, finds the message already on the phone and does not send it again', async () => {
+    const row = await store('ya salió', 'sending');
+    transport.phone.push({ waId: 'wa-early', to: row.phone!, body: 'ya salió', at: new Date(), clientRef: clientRef(row.id) });
+    await outbox().start();
+    await eventually(async () => (await deliveryOf(row.id)) === 'sent');
+    expect(transport.sendCalls).toBe(0);
+    expect((await db.prisma.message.findUniqueOrThrow({ where: { id: row.id } })).waId).toBe('wa-early');
+  });
+
+  it('after a crash before the send reached WhatsApp, sends it exactly once', async () => {
+    const row = await store('nunca salió', 'sending');
+    await outbox().start();
+    await eventually(async () => (await deliveryOf(row.id)) === 'sent');
+    expect(transport.phone.map((r) => r.body)).toEqual(['nunca salió']);
+  });
+
+  it('recognises an earlier attempt by its text when the driver cannot keep references', async () => {
+    transport.keepsRefs = false;
+    transport.nextSend = 'hang';
+    const box = outbox();
+    const row = await store('sin referencia');
+    expect(await box.submit({ id: row.id, phone: row.phone! })).toEqual({ kind: 'timeout' });
+    await eventually(async () => (await deliveryOf(row.id)) === 'sent');
+    expect(transport.sendCalls).toBe(1);
+  });
+
+  it('holds the rest of the chat until an uncertain send is settled', async () => {
+    transport.nextSend = 'hang';
+    const box = outbox();
+    const first = await store('primero');
+    const second = await store('segundo');
+    const outcomes = [box.submit({ id: first.id, phone: first.phone! }), box.submit({ id: second.id, phone: second.phone! })];
+    expect((await outcomes[0]).kind).toBe('timeout');
+    await eventually(async () => (await deliveryOf(second.id)) === 'sent');
+    expect(transport.phone.map((r) => r.body)).toEqual(['primero', 'segundo']);
+  });
+
+  it('marks the message unknown when it cannot tell whether it left', async () => {
+    transport.listFails = true;
+    const row = await store('¿salió?', 'sending');
+    await outbox({ maxChecks: 3 }).start();
+    await eventually(async () => (await deliveryOf(row.id)) === 'unknown');
+    expect(transport.sendCalls).toBe(0);
+  });
+
+  it('fails a number without WhatsApp with the reason, and goes on with the next', async () => {
+    transport.nextSend = 'no_whatsapp';
+    const box = outbox();
+    const row = await store('hola');
+    expect(await box.submit({ id: row.id, phone: row.phone! })).toEqual({ kind: 'rejected', reason: 'el número no tiene WhatsApp' });
+    const stored = await db.prisma.message.findUniqueOrThrow({ where: { id: row.id } });
+    expect(stored).toMatchObject({ delivery: 'failed', deliveryInfo: 'el número no tiene WhatsApp' });
+  });
+
+  it('puts a message back in the queue when WhatsApp drops before taking it', async () => {
+    transport.nextSend = 'not_ready';
+    const box = outbox();
+    const row = await store('hola');
+    expect(await box.submit({ id: row.id, phone: row.phone! })).toEqual({ kind: 'queued' });
+    expect(await deliveryOf(row.id)).toBe('queued');
+    box.resume();
+    await eventually(async () => (await deliveryOf(row.id)) === 'sent');
+  });
+
+  it('moves delivery forward on acks and never back', async () => {
+    const box = outbox();
+    const row = await store('ack');
+    await box.submit({ id: row.id, phone: row.phone! });
+    const waId = transport.phone[0].waId;
+    await box.applyAck(waId, 'read');
+    await box.applyAck(waId, 'delivered');
+    expect(await deliveryOf(row.id)).toBe('read');
+  });
+
+  it('treats +521 and +52 as one chat, so their order holds', async () => {
+    transport.nextSend = 'hang';
+    const box = outbox();
+    const first = await store('uno', 'queued', '+5214771234567');
+    const second = await store('dos', 'queued', '+524771234567');
+    void box.submit({ id: first.id, phone: first.phone! });
+    void box.submit({ id: second.id, phone: second.phone! });
+    await eventually(async () => (await deliveryOf(second.id)) === 'sent');
+    expect(transport.phone.map((r) => r.body)).toEqual(['uno', 'dos']);
+  });
+});

@@ -1,0 +1,86 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../../server/app.ts';
+import { loadConfig } from '../../server/config.ts';
+import { SimulatorDriver } from '../../server/whatsapp/simulator.ts';
+
+export const ADMIN = { username: 'admin', password: 'contraseña-de-prueba' };
+
+export interface TestApp {
+  app: FastifyInstance;
+  dataDir: string;
+  /** Headers of a logged-in admin console session. */
+  admin: { cookie: string };
+  simulator: SimulatorDriver;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh service on its own SQLite file with the simulator driver, as `npm start` builds it.
+ * Short send timeout and a fast drain keep tests quick; pass env to change any knob.
+ */
+export async function buildTestApp(env: Record<string, string> = {}, options: AppOptions & { dataDir?: string } = {}): Promise<TestApp> {
+  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'puente-test-'));
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    WHATSAPP_DRIVER: 'simulator',
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    SEND_TIMEOUT_MS: '400',
+    SEND_RATE_PER_MINUTE: '60000',
+    ...env,
+  });
+  const app = await buildApp(config, options);
+  await app.ready();
+  const cookie = await loginCookie(app, ADMIN.username, ADMIN.password);
+  return {
+    app,
+    dataDir,
+    admin: { cookie },
+    simulator: app.puente.driver as SimulatorDriver,
+    async close() {
+      await app.close();
+      if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function loginCookie(app: FastifyInstance, username: string, password: string): Promise<string> {
+  const response = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  if (response.statusCode !== 200) throw new Error(`login failed: ${response.statusCode} ${response.body}`);
+  const session = response.cookies.find((c) => c.name === 'puente_sesion');
+  return `puente_sesion=${session!.value}`;
+}
+
+export async function createTicket(t: TestApp, body: Record<string, unknown> = {}) {
+  const response = await t.app.inject({
+    method: 'POST',
+    url: '/api/tickets',
+    headers: t.admin,
+    payload: { phone: '+5214772758198', name: 'Juan Pérez', subject: 'Laptop no enciende', ...body },
+  });
+  if (response.statusCode !== 201) throw new Error(`ticket not created: ${response.body}`);
+  return response.json() as { id: number; phone: string };
+}
+
+export async function historyRows(t: TestApp, ticketId: number) {
+  return t.app.puente.db.prisma.message.findMany({ where: { ticketId }, orderBy: { id: 'asc' } });
+}
+
+/** Waits for what a user would eventually see, polling a condition instead of sleeping blindly. */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw lastError instanceof Error ? lastError : new Error('condition not met in time');
+}
