@@ -33,13 +33,28 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts the real process (`tsx server/main.ts`, what `npm start` runs after building the console). */
-export async function startService(opts: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number } = {}): Promise<RunningService> {
+export interface StartOptions {
+  env?: Record<string, string>;
+  dataDir?: string;
+  timeoutMs?: number;
+  /** Reuse the admin of an earlier run on the same DATA_DIR. */
+  admin?: { username: string; password: string };
+  /** Run `npm start` itself (builds the console first) instead of `tsx server/main.ts`. */
+  npmStart?: boolean;
+}
+
+/**
+ * Starts the real process in its own process group, so a kill reaches the server and not only
+ * npm's wrapper: SIGKILL on the group is a crash of the whole service.
+ */
+export async function startService(opts: StartOptions = {}): Promise<RunningService> {
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'puente-svc-'));
   const port = await freePort();
-  const admin = { username: 'admin', password: randomBytes(9).toString('base64url') };
-  const child = spawn(TSX, ['server/main.ts'], {
+  const admin = opts.admin ?? { username: 'admin', password: randomBytes(9).toString('base64url') };
+  const [command, args] = opts.npmStart ? ['npm', ['start']] : [TSX, ['server/main.ts']];
+  const child = spawn(command, args, {
     cwd: ROOT,
+    detached: true,
     env: {
       ...process.env,
       HOST: '127.0.0.1',
@@ -67,14 +82,22 @@ export async function startService(opts: { env?: Record<string, string>; dataDir
     child,
     output: () => output,
     async stop() {
-      child.kill('SIGTERM');
+      signalGroup(child, 'SIGTERM');
       return exited;
     },
     async kill() {
-      child.kill('SIGKILL');
+      signalGroup(child, 'SIGKILL');
       await exited;
     },
   };
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    process.kill(-child.pid!, signal);
+  } catch {
+    // already gone
+  }
 }
 
 async function waitForHealth(url: string, exited: Promise<unknown>, output: () => string, timeoutMs: number) {
@@ -92,19 +115,35 @@ async function waitForHealth(url: string, exited: Promise<unknown>, output: () =
   throw new Error(`service did not become healthy at ${url}:\n${output()}`);
 }
 
+export type Client = (
+  pathname: string,
+  init?: { method?: string; body?: unknown; headers?: Record<string, string> },
+) => Promise<Response>;
+
+/** A fetch bound to the service and to one credential (a session cookie or a bearer token). */
+export function client(url: string, credential: { cookie: string } | { authorization: string }): Client {
+  return (pathname, init = {}) =>
+    fetch(`${url}${pathname}`, {
+      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+      headers: { ...credential, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    });
+}
+
 /** Logs in as the service's admin and returns a fetch bound to that session. */
-export async function adminClient(service: RunningService) {
+export async function adminClient(service: RunningService): Promise<Client> {
   const login = await fetch(`${service.url}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(service.admin),
   });
   if (!login.ok) throw new Error(`login failed: ${login.status}`);
-  const cookie = login.headers.get('set-cookie')!.split(';')[0];
-  return (pathname: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
-    fetch(`${service.url}${pathname}`, {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-      headers: { cookie, ...(init.body === undefined ? {} : { 'content-type': 'application/json' }), ...init.headers },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
+  return client(service.url, { cookie: login.headers.get('set-cookie')!.split(';')[0] });
+}
+
+/** An integration token that outlives restarts on the same DATA_DIR. */
+export async function integrationToken(service: RunningService): Promise<string> {
+  const api = await adminClient(service);
+  const response = await api('/api/tokens', { body: { name: 'pruebas' } });
+  return (await response.json()).token;
 }
