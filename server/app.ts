@@ -21,6 +21,7 @@ import { EventBus } from './events.ts';
 import { handleError, handleNotFound } from './http/errors.ts';
 import { fileInbound } from './inbound/file-inbound.ts';
 import { liveRoutes } from './live/routes.ts';
+import { lineKey, normalizePhone } from './tickets/phone.ts';
 import { ticketsRoutes } from './tickets/routes.ts';
 import type { WhatsAppDriver } from './whatsapp/driver.ts';
 import { whatsappRoutes } from './whatsapp/routes.ts';
@@ -91,11 +92,7 @@ async function createServices(app: FastifyInstance, config: Config, options: App
   const log = app.log as Logger;
   const driver =
     options.driver ??
-    (await selectDriver(config, log, {
-      lastInboundAt: async (phone) =>
-        (await db.prisma.message.findFirst({ where: { role: 'user', ticket: { phone } }, orderBy: { id: 'desc' } }))
-          ?.createdAt ?? null,
-    }));
+    (await selectDriver(config, log, { lastInboundAt: (phone) => lastInboundAt(db, phone) }));
   const events = new EventBus();
   const transport = {
     isReady: () => driver.state().state === 'ready',
@@ -111,6 +108,17 @@ async function createServices(app: FastifyInstance, config: Config, options: App
     ratePerMinute: config.SEND_RATE_PER_MINUTE,
   });
   return { config, db, events, driver, outbox, tracker: new StatusTracker(driver), firstAdmin };
+}
+
+/** WhatsApp's own time of the newest message stored from this line, for catching up after a reconnect. */
+async function lastInboundAt(db: Db, phone: string): Promise<Date | null> {
+  const key = lineKey(normalizePhone(phone) ?? phone);
+  const last = await db.prisma.message.findFirst({
+    where: { role: 'user', waId: { not: null }, ticket: { phoneKey: key } },
+    orderBy: { id: 'desc' },
+    select: { timestamp: true },
+  });
+  return last ? new Date(last.timestamp) : null;
 }
 
 function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
