@@ -1,0 +1,312 @@
+import type { Logger } from 'pino';
+import {
+  DriverError,
+  type Ack,
+  type ConnectionState,
+  type InboundMessage,
+  type InboundOutcome,
+  type OutgoingRecord,
+  type StateChange,
+  type WhatsAppDriver,
+} from './driver.ts';
+
+/** A driver that can tell whether its browser still answers (the wwebjs driver can). */
+export interface ProbedDriver extends WhatsAppDriver {
+  isAlive?(): Promise<boolean>;
+}
+
+export interface SupervisorOptions {
+  makeDriver: () => ProbedDriver;
+  logger: Logger;
+  backoff?: { initialMs: number; maxMs: number; factor: number };
+  /** Longest a driver may stay starting/authenticating before it is taken for hung (default 3 min). */
+  readyWatchdogMs?: number;
+  /** Whether the driver still answers; default: its `isAlive()`, or true without one. */
+  probe?: (driver: ProbedDriver) => Promise<boolean>;
+  probeIntervalMs?: number;
+  probeTimeoutMs?: number;
+  /** Longest a driver's disconnect may take before the next one is built anyway. */
+  disposeTimeoutMs?: number;
+}
+
+export interface SupervisorStatus {
+  state: ConnectionState;
+  reason?: string;
+  qr?: string;
+  since: string;
+  lastReadyAt: string | null;
+  /** Consecutive attempts that failed since the link was last ready. */
+  attempt: number;
+}
+
+const DEFAULTS = {
+  backoff: { initialMs: 2_000, maxMs: 5 * 60_000, factor: 2 },
+  readyWatchdogMs: 3 * 60_000,
+  probeIntervalMs: 30_000,
+  probeTimeoutMs: 10_000,
+  disposeTimeoutMs: 20_000,
+};
+
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  return new Supervisor(options);
+}
+
+/**
+ * Keeps one WhatsApp driver alive and is itself a WhatsAppDriver, so the core never sees the
+ * restarts. A driver that disconnects, hangs while loading, or stops answering its probe is
+ * disposed and a new one is built after an exponential, capped backoff (reset once ready): a
+ * driver is never revived, because whatsapp-web.js destroys its client when it disconnects.
+ * An unlink from the phone builds a fresh client (it shows a QR); an unlink asked through
+ * `logout()` waits for the operator's next `connect()`.
+ */
+export class Supervisor implements WhatsAppDriver {
+  readonly #options: SupervisorOptions;
+  readonly #log: Logger;
+  readonly #backoff: { initialMs: number; maxMs: number; factor: number };
+  #driver: ProbedDriver | null = null;
+  /** Bumped per driver: events of a disposed driver must not move the state. */
+  #generation = 0;
+  #status: SupervisorStatus;
+  #running = false;
+  #retryTimer: NodeJS.Timeout | null = null;
+  #watchdog: NodeJS.Timeout | null = null;
+  #probeTimer: NodeJS.Timeout | null = null;
+  #disposing: Promise<void> = Promise.resolve();
+  readonly #stateListeners: ((change: StateChange) => void)[] = [];
+  readonly #statusListeners: ((status: SupervisorStatus) => void)[] = [];
+  readonly #inboundListeners: ((message: InboundMessage) => Promise<InboundOutcome>)[] = [];
+  readonly #ackListeners: ((ack: Ack) => void)[] = [];
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.#log = options.logger.child({ component: 'whatsapp-supervisor' });
+    this.#backoff = options.backoff ?? DEFAULTS.backoff;
+    this.#status = { state: 'starting', since: new Date().toISOString(), lastReadyAt: null, attempt: 0 };
+  }
+
+  get name() {
+    return this.#driver?.name ?? 'wwebjs';
+  }
+
+  onState(listener: (change: StateChange) => void) {
+    this.#stateListeners.push(listener);
+  }
+  onStatus(listener: (status: SupervisorStatus) => void) {
+    this.#statusListeners.push(listener);
+  }
+  onInbound(listener: (message: InboundMessage) => Promise<InboundOutcome>) {
+    this.#inboundListeners.push(listener);
+  }
+  onAck(listener: (ack: Ack) => void) {
+    this.#ackListeners.push(listener);
+  }
+
+  status(): SupervisorStatus {
+    return this.#status;
+  }
+
+  state(): StateChange {
+    const { state, reason, qr } = this.#status;
+    return { state, ...(reason ? { reason } : {}), ...(qr ? { qr } : {}) };
+  }
+
+  /** Starts (or, while a retry is pending or after an unlink, restarts at once) the link. */
+  async connect(): Promise<void> {
+    this.#running = true;
+    if (this.#driver) return;
+    this.#clearTimer('retry');
+    await this.#start();
+  }
+
+  async disconnect(): Promise<void> {
+    await this.stop();
+  }
+
+  /** Disposes everything; nothing is rebuilt until the next `connect()`. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#clearTimer('retry');
+    this.#dispose();
+    await this.#disposing;
+    this.#publish({ state: 'disconnected', reason: 'Conexión cerrada por el servicio.' });
+  }
+
+  async logout(): Promise<void> {
+    this.#running = false;
+    this.#clearTimer('retry');
+    // Without a live driver a fresh one still forgets the saved session, so the next link asks for a QR.
+    const driver = this.#driver ?? this.#options.makeDriver();
+    this.#generation++;
+    try {
+      await driver.logout();
+    } catch (err) {
+      this.#log.warn({ err }, 'logout failed');
+    }
+    this.#driver = driver;
+    this.#dispose();
+    await this.#disposing;
+    this.#publish({ state: 'logged_out', reason: 'Se desvinculó el número; vincúlelo de nuevo con un código QR.' }, { attempt: 0 });
+  }
+
+  async send(to: string, body: string, clientRef: string): Promise<{ waId: string }> {
+    return this.#readyDriver().send(to, body, clientRef);
+  }
+
+  async recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]> {
+    return this.#readyDriver().recentOutgoing(to, since);
+  }
+
+  #readyDriver(): ProbedDriver {
+    if (this.#status.state !== 'ready' || !this.#driver) throw new DriverError('not_ready', 'WhatsApp no está conectado.');
+    return this.#driver;
+  }
+
+  async #start() {
+    await this.#disposing; // two Chromiums must never open the same session
+    if (!this.#running || this.#driver) return;
+    const generation = ++this.#generation;
+    let driver: ProbedDriver;
+    try {
+      driver = this.#options.makeDriver();
+    } catch (err) {
+      this.#log.error({ err }, 'could not build a whatsapp driver');
+      this.#fail(`No se pudo preparar WhatsApp: ${(err as Error).message}`);
+      return;
+    }
+    this.#driver = driver;
+    const current = () => generation === this.#generation;
+    driver.onState((change) => current() && this.#onDriverState(change));
+    // A message that arrived is real even if its driver is being replaced: always hand it over.
+    driver.onInbound((message) => this.#emitInbound(message));
+    driver.onAck((ack) => this.#ackListeners.forEach((listener) => listener(ack)));
+    this.#publish({ state: 'starting' });
+    this.#armWatchdog();
+    try {
+      await driver.connect();
+    } catch (err) {
+      // The contract says connect() never throws; a driver that does is treated as a failed attempt.
+      if (current()) this.#fail(`No se pudo iniciar WhatsApp: ${(err as Error).message}`);
+    }
+  }
+
+  #onDriverState(change: StateChange) {
+    switch (change.state) {
+      case 'starting':
+      case 'authenticating':
+        this.#publish(change);
+        this.#armWatchdog();
+        return;
+      case 'qr':
+        this.#clearTimer('watchdog'); // a person is expected to scan; no deadline
+        this.#publish(change);
+        this.#startProbing();
+        return;
+      case 'ready':
+        this.#clearTimer('watchdog');
+        this.#publish(change, { attempt: 0, lastReadyAt: new Date().toISOString() });
+        this.#startProbing();
+        return;
+      case 'disconnected':
+        this.#fail(change.reason ?? 'WhatsApp se desconectó.');
+        return;
+      case 'logged_out':
+        // The phone unlinked us: a fresh client shows a QR so the operator can link again.
+        this.#fail(change.reason ?? 'Se cerró la sesión de WhatsApp.', 'logged_out');
+    }
+  }
+
+  /** The current driver failed: dispose it and schedule the next one. */
+  #fail(reason: string, state: 'disconnected' | 'logged_out' = 'disconnected') {
+    this.#dispose();
+    const attempt = this.#status.attempt + 1;
+    this.#publish({ state, reason }, { attempt });
+    if (!this.#running) return;
+    const { initialMs, maxMs, factor } = this.#backoff;
+    const delayMs = Math.min(maxMs, Math.round(initialMs * factor ** (attempt - 1)));
+    this.#log.warn({ state, reason, attempt, delayMs }, 'whatsapp link lost; reconnecting');
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null;
+      void this.#start();
+    }, delayMs);
+  }
+
+  #dispose() {
+    this.#clearTimer('watchdog');
+    this.#clearTimer('probe');
+    const driver = this.#driver;
+    this.#driver = null;
+    this.#generation++;
+    if (!driver) return;
+    const timeoutMs = this.#options.disposeTimeoutMs ?? DEFAULTS.disposeTimeoutMs;
+    const previous = this.#disposing;
+    this.#disposing = previous.then(() =>
+      withTimeout(driver.disconnect(), timeoutMs).catch((err) => this.#log.warn({ err }, 'driver did not close cleanly')),
+    );
+  }
+
+  #armWatchdog() {
+    this.#clearTimer('watchdog');
+    const ms = this.#options.readyWatchdogMs ?? DEFAULTS.readyWatchdogMs;
+    this.#watchdog = setTimeout(() => {
+      this.#watchdog = null;
+      this.#fail(`WhatsApp Web no terminó de cargar en ${Math.round(ms / 1000)} s; se reinicia.`);
+    }, ms);
+  }
+
+  #startProbing() {
+    if (this.#probeTimer) return;
+    const driver = this.#driver!;
+    const generation = this.#generation;
+    const probe = this.#options.probe ?? ((d: ProbedDriver) => (d.isAlive ? d.isAlive() : Promise.resolve(true)));
+    const timeoutMs = this.#options.probeTimeoutMs ?? DEFAULTS.probeTimeoutMs;
+    let inFlight = false;
+    this.#probeTimer = setInterval(async () => {
+      if (inFlight) return;
+      inFlight = true;
+      const alive = await withTimeout(probe(driver), timeoutMs).catch(() => false);
+      inFlight = false;
+      if (alive || generation !== this.#generation) return;
+      this.#log.warn({ state: this.#status.state }, 'whatsapp web does not answer; restarting it');
+      this.#fail('Chromium no responde (colgado o cerrado); se reinicia.');
+    }, this.#options.probeIntervalMs ?? DEFAULTS.probeIntervalMs);
+  }
+
+  #clearTimer(which: 'retry' | 'watchdog' | 'probe') {
+    if (which === 'retry' && this.#retryTimer) clearTimeout(this.#retryTimer), (this.#retryTimer = null);
+    if (which === 'watchdog' && this.#watchdog) clearTimeout(this.#watchdog), (this.#watchdog = null);
+    if (which === 'probe' && this.#probeTimer) clearInterval(this.#probeTimer), (this.#probeTimer = null);
+  }
+
+  async #emitInbound(message: InboundMessage): Promise<InboundOutcome> {
+    let outcome: InboundOutcome = 'ignored';
+    for (const listener of this.#inboundListeners) outcome = await listener(message);
+    return outcome;
+  }
+
+  #publish(change: StateChange, counters: Partial<Pick<SupervisorStatus, 'attempt' | 'lastReadyAt'>> = {}) {
+    const previous = this.#status;
+    const next: SupervisorStatus = {
+      state: change.state,
+      ...(change.reason ? { reason: change.reason } : {}),
+      ...(change.qr ? { qr: change.qr } : {}),
+      since: change.state === previous.state ? previous.since : new Date().toISOString(),
+      lastReadyAt: counters.lastReadyAt ?? previous.lastReadyAt,
+      attempt: counters.attempt ?? previous.attempt,
+    };
+    const same = (['state', 'reason', 'qr', 'attempt', 'lastReadyAt'] as const).every((key) => next[key] === previous[key]);
+    if (same) return;
+    this.#status = next;
+    if (next.state !== previous.state) this.#log.info({ state: next.state, reason: next.reason, attempt: next.attempt }, 'whatsapp state');
+    const { since: _since, lastReadyAt: _ready, attempt: _attempt, ...stateChange } = next;
+    for (const listener of this.#stateListeners) listener(stateChange);
+    for (const listener of this.#statusListeners) listener(next);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

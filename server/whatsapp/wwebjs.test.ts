@@ -1,0 +1,223 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { InboundMessage, StateChange } from './driver.ts';
+
+// whatsapp-web.js replaced by a scripted Client with the same events and methods, so the
+// driver's wiring is checked without a browser (test/wwebjs-offline.test.ts runs the real one).
+const fake = await vi.hoisted(async () => {
+  const { EventEmitter } = await import('node:events');
+  class FakeLocalAuth {
+    client: unknown;
+    userDataDir: string;
+    afterBrowserInitialized = async () => {};
+    constructor(readonly options: { dataPath: string }) {
+      this.userDataDir = `${options.dataPath}/session`;
+    }
+    setup(client: unknown) {
+      this.client = client;
+    }
+    async logout() {}
+  }
+  const clients: FakeClient[] = [];
+  class FakeClient extends EventEmitter {
+    pupBrowser: { connected: boolean; process: () => { pid: number }; once: () => void } | null = null;
+    pupPage = { evaluate: async () => 2 };
+    destroyed = false;
+    numbers = new Map<string, string | null>();
+    chats: unknown[] = [];
+    sent: [string, string][] = [];
+    initialize = async () => {
+      this.pupBrowser = { connected: true, process: () => ({ pid: 2 ** 22 + 7 }), once: () => {} };
+      await this.options.authStrategy.afterBrowserInitialized();
+      await this.inject();
+    };
+    injectError: Error | null = null;
+    inject = async () => {
+      if (this.injectError) throw this.injectError;
+    };
+    constructor(readonly options: { authStrategy: FakeLocalAuth }) {
+      super();
+      options.authStrategy.setup(this);
+      clients.push(this);
+    }
+    async destroy() {
+      this.destroyed = true;
+    }
+    async getNumberId(id: string) {
+      const found = this.numbers.has(id) ? this.numbers.get(id) : id;
+      return found ? { _serialized: found } : null;
+    }
+    async sendMessage(chatId: string, body: string) {
+      this.sent.push([chatId, body]);
+      return { id: { _serialized: `true_${chatId}_${this.sent.length}` } };
+    }
+    async getChats() {
+      return this.chats;
+    }
+    async getChatById(id: string) {
+      return this.chats.find((chat) => (chat as { id: { _serialized: string } }).id._serialized === id);
+    }
+    async getContactLidAndPhone(ids: string[]) {
+      return ids.map((lid) => ({ lid, pn: '5214771234567@c.us' }));
+    }
+  }
+  return { clients, module: { default: { Client: FakeClient, LocalAuth: FakeLocalAuth } } };
+});
+vi.mock('whatsapp-web.js', () => fake.module);
+
+const { createWwebjsDriver } = await import('./wwebjs.ts');
+
+const USER = '5214771234567@c.us';
+const incoming = (id: string, from = USER, extra: object = {}) => ({
+  id: { _serialized: `false_${from}_${id}`, fromMe: false, remote: from },
+  from,
+  to: '5214770000000@c.us',
+  fromMe: false,
+  body: id,
+  type: 'chat',
+  timestamp: Math.floor(Date.now() / 1000) - 60,
+  ...extra,
+});
+
+let dirs: string[] = [];
+function setup(options: { lastInboundAt?: (phone: string) => Promise<Date | null> } = {}) {
+  const sessionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-wwebjs-unit-'));
+  dirs.push(sessionDir);
+  const driver = createWwebjsDriver({ sessionDir, dataDir: sessionDir, chromePath: '/bin/sh', logger: pino({ level: 'silent' }), ...options });
+  const states: StateChange[] = [];
+  const inbound: InboundMessage[] = [];
+  driver.onState((change) => states.push(change));
+  driver.onInbound(async (message) => (inbound.push(message), 'filed'));
+  return { driver, states, inbound, sessionDir, client: () => fake.clients.at(-1)! };
+}
+
+beforeEach(() => {
+  fake.clients.length = 0;
+});
+afterEach(() => {
+  dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+  dirs = [];
+});
+
+describe('wwebjs driver wiring', () => {
+  it('turns whatsapp-web.js events into contract states, the QR included', async () => {
+    const { driver, states, client } = setup();
+    await driver.connect();
+    client().emit('qr', '2@qr-payload');
+    client().emit('authenticated');
+    client().emit('ready');
+    expect(states.map((s) => s.state)).toEqual(['starting', 'qr', 'authenticating', 'ready']);
+    expect(states[1]).toEqual({ state: 'qr', qr: '2@qr-payload' });
+  });
+
+  it('records the browser pid while it runs and forgets it after closing', async () => {
+    const { driver, sessionDir } = setup();
+    await driver.connect();
+    await vi.waitFor(() => expect(driver.chromiumPid()).toBe(2 ** 22 + 7));
+    expect(fs.readFileSync(path.join(sessionDir, 'chromium.pid'), 'utf8')).toMatch(/^4194311\n/);
+    await driver.disconnect();
+    expect(fs.existsSync(path.join(sessionDir, 'chromium.pid'))).toBe(false);
+  });
+
+  it('reports an unlink from the phone as logged_out, closes the client and forgets the session', async () => {
+    const { driver, client, sessionDir } = setup();
+    fs.mkdirSync(path.join(sessionDir, 'session'));
+    await driver.connect();
+    client().emit('ready');
+    client().emit('disconnected', 'LOGOUT');
+    await vi.waitFor(() => expect(driver.state().state).toBe('logged_out'));
+    expect(client().destroyed).toBe(true);
+    expect(fs.existsSync(path.join(sessionDir, 'session'))).toBe(false);
+  });
+
+  it('reports other disconnects as disconnected with a reason', async () => {
+    const { driver, client } = setup();
+    await driver.connect();
+    client().emit('disconnected', 'CONFLICT');
+    await vi.waitFor(() => expect(driver.state()).toEqual({ state: 'disconnected', reason: expect.stringContaining('otro navegador') }));
+  });
+
+  it('turns a failed re-inject into a state instead of an unhandled rejection', async () => {
+    const { driver, client } = setup();
+    await driver.connect();
+    client().emit('ready');
+    client().injectError = new Error('Protocol error (Runtime.callFunctionOn): Session closed.');
+    // What whatsapp-web.js's framenavigated listener calls, without awaiting, after a navigation.
+    await expect(client().inject()).resolves.toBeUndefined();
+    await vi.waitFor(() => expect(driver.state()).toEqual({ state: 'disconnected', reason: expect.stringContaining('Session closed') }));
+    expect(client().destroyed).toBe(true);
+  });
+
+  it('hands over inbound messages, resolving @lid senders', async () => {
+    const { driver, client, inbound } = setup();
+    await driver.connect();
+    client().emit('message', incoming('hola', '208734567890123@lid'));
+    await vi.waitFor(() => expect(inbound).toHaveLength(1));
+    expect(inbound[0]).toMatchObject({ from: '+5214771234567', body: 'hola', kind: 'text' });
+  });
+
+  it('reports acks of our own messages only', async () => {
+    const { driver, client } = setup();
+    const acks: unknown[] = [];
+    driver.onAck((ack) => acks.push(ack));
+    await driver.connect();
+    client().emit('message_ack', { ...incoming('x'), id: { _serialized: 'true_x', fromMe: true }, fromMe: true }, 3);
+    client().emit('message_ack', incoming('y'), 3);
+    client().emit('message_ack', { ...incoming('z'), id: { _serialized: 'true_z', fromMe: true }, fromMe: true }, 0);
+    expect(acks).toEqual([{ waId: 'true_x', state: 'read' }]);
+  });
+
+  it('catches up after ready on what arrived while away', async () => {
+    const since = new Date(Date.now() - 3_600_000);
+    const { driver, client, inbound } = setup({ lastInboundAt: async () => since });
+    await driver.connect();
+    const messages = [incoming('mientras-tanto')];
+    client().chats = [{ id: { _serialized: USER }, isGroup: false, unreadCount: 1, timestamp: messages[0].timestamp, fetchMessages: async () => messages }];
+    client().emit('ready');
+    await vi.waitFor(() => expect(inbound.map((m) => [m.body, m.recovered])).toEqual([['mientras-tanto', true]]));
+  });
+});
+
+describe('wwebjs driver sending', () => {
+  it('refuses while not ready, before touching WhatsApp', async () => {
+    const { driver, client } = setup();
+    await driver.connect();
+    await expect(driver.send('+5214771234567', 'hola', 'r1')).rejects.toMatchObject({ code: 'not_ready' });
+    expect(client().sent).toEqual([]);
+  });
+
+  it('sends to the id WhatsApp resolves for the number (+521 → +52)', async () => {
+    const { driver, client } = setup();
+    await driver.connect();
+    client().numbers.set('5214771234567@c.us', '524771234567@c.us');
+    client().emit('ready');
+    await expect(driver.send('+5214771234567', 'ya quedó ✅', 'r1')).resolves.toEqual({ waId: 'true_524771234567@c.us_1' });
+    expect(client().sent).toEqual([['524771234567@c.us', 'ya quedó ✅']]);
+  });
+
+  it('says no_whatsapp for a number without an account', async () => {
+    const { driver, client } = setup();
+    await driver.connect();
+    client().numbers.set('5214779999999@c.us', null);
+    client().emit('ready');
+    await expect(driver.send('+5214779999999', 'hola', 'r1')).rejects.toMatchObject({ code: 'no_whatsapp' });
+  });
+
+  it('lists our messages to a phone since a moment, with the reference it was sent with', async () => {
+    const { driver, client } = setup();
+    await driver.connect();
+    client().emit('ready');
+    const { waId } = await driver.send('+5214771234567', 'respuesta', 'ref-9');
+    const now = Math.floor(Date.now() / 1000);
+    const own = (id: string, body: string, t: number) => ({ ...incoming(id), id: { _serialized: id, fromMe: true }, fromMe: true, body, timestamp: t });
+    const history = [own('old', 'vieja', now - 600), incoming('de-el'), own(waId, 'respuesta', now)];
+    client().chats = [{ id: { _serialized: USER }, fetchMessages: async () => history }];
+    const since = new Date(Date.now() - 1_000);
+    expect(await driver.recentOutgoing('+5214771234567', since)).toEqual([
+      { waId, to: '+5214771234567', body: 'respuesta', at: new Date(now * 1000), clientRef: 'ref-9' },
+    ]);
+  });
+});

@@ -1,0 +1,411 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import wwebjs from 'whatsapp-web.js';
+import {
+  DriverError,
+  type Ack,
+  type InboundMessage,
+  type InboundOutcome,
+  type OutgoingRecord,
+  type StateChange,
+  type WhatsAppDriver,
+} from './driver.ts';
+import { catchUp, type ChatLike } from './wwebjs-catch-up.ts';
+import {
+  PUPPETEER_ARGS,
+  findChromium,
+  forgetChromiumPid,
+  isExecutable,
+  isRunning,
+  killTree,
+  recordChromiumPid,
+} from './wwebjs-chromium.ts';
+import {
+  disconnectChange,
+  isIndividualChatId,
+  noChromiumReason,
+  startFailureReason,
+  toAckState,
+  toChatId,
+  toInboundMessage,
+  type WwebjsMessageLike,
+} from './wwebjs-mapping.ts';
+
+export { killOrphanChromium } from './wwebjs-chromium.ts';
+
+const { Client, LocalAuth } = wwebjs;
+type WClient = InstanceType<typeof Client>;
+
+export interface WwebjsDriverOptions {
+  sessionDir: string;
+  chromePath?: string;
+  dataDir: string;
+  logger: Logger;
+  /** When the newest stored message from a phone was written, so a reconnect fetches only newer ones. */
+  lastInboundAt?: (phone: string) => Promise<Date | null>;
+  /** E.164 phones worth catching up after a reconnect; without it, every one-to-one chat is looked at. */
+  activeChats?: () => Promise<string[]>;
+  /** How far back a reconnect looks for missed messages (default 7 days). */
+  catchUpWindowMs?: number;
+  /** How long closing Chromium may take before its processes are killed (default 10 s). */
+  closeTimeoutMs?: number;
+}
+
+const NOT_READY = 'WhatsApp no está conectado.';
+
+export function createWwebjsDriver(options: WwebjsDriverOptions): WwebjsDriver {
+  return new WwebjsDriver(options);
+}
+
+/**
+ * whatsapp-web.js behind the driver contract. One instance drives at most one Client (one
+ * Chromium); the supervisor builds a new driver after a disconnect rather than reviving this one,
+ * because whatsapp-web.js destroys its client when it reports `disconnected`.
+ */
+export class WwebjsDriver implements WhatsAppDriver {
+  readonly name = 'wwebjs' as const;
+  readonly #options: WwebjsDriverOptions;
+  readonly #log: Logger;
+  #state: StateChange = { state: 'starting' };
+  #client: WClient | null = null;
+  #pid: number | null = null;
+  #closing: Promise<void> | null = null;
+  #catchingUp = false;
+  /** Our own reference for each recent send; WhatsApp cannot carry it. */
+  readonly #refs = new Map<string, string>();
+  readonly #stateListeners: ((change: StateChange) => void)[] = [];
+  readonly #inboundListeners: ((message: InboundMessage) => Promise<InboundOutcome>)[] = [];
+  readonly #ackListeners: ((ack: Ack) => void)[] = [];
+
+  constructor(options: WwebjsDriverOptions) {
+    this.#options = options;
+    this.#log = options.logger.child({ driver: 'wwebjs' });
+  }
+
+  onState(listener: (change: StateChange) => void) {
+    this.#stateListeners.push(listener);
+  }
+  onInbound(listener: (message: InboundMessage) => Promise<InboundOutcome>) {
+    this.#inboundListeners.push(listener);
+  }
+  onAck(listener: (ack: Ack) => void) {
+    this.#ackListeners.push(listener);
+  }
+
+  state(): StateChange {
+    return this.#state;
+  }
+
+  /** The pid of the running Chromium, for diagnostics and tests. */
+  chromiumPid(): number | null {
+    return this.#pid;
+  }
+
+  async connect(): Promise<void> {
+    if (this.#client) return;
+    await this.#closing;
+    const chromePath = this.#options.chromePath ?? findChromium();
+    if (!chromePath || !isExecutable(chromePath)) {
+      this.#setState({ state: 'disconnected', reason: noChromiumReason(this.#options.chromePath) });
+      return;
+    }
+    const client = this.#buildClient(chromePath);
+    this.#client = client;
+    this.#setState({ state: 'starting' });
+    this.#log.info({ chromePath, sessionDir: this.#options.sessionDir }, 'starting whatsapp web');
+    // Not awaited: initialize() settles only once WhatsApp Web has loaded, and never offline with a
+    // black-holed network; the supervisor's watchdog covers the hang.
+    client.initialize().catch((err: unknown) => this.#fail(client, { state: 'disconnected', reason: startFailureReason(err, chromePath) }, err));
+  }
+
+  async disconnect(): Promise<void> {
+    await this.#close();
+    this.#setState({ state: 'disconnected', reason: 'Conexión cerrada por el servicio.' });
+  }
+
+  async logout(): Promise<void> {
+    const client = this.#client;
+    if (client && this.#state.state === 'ready') {
+      try {
+        // Tells WhatsApp to unlink this device, then closes Chromium and deletes the session.
+        await withTimeout(client.logout(), this.#closeTimeoutMs());
+      } catch (err) {
+        this.#log.warn({ err }, 'whatsapp logout did not finish; removing the session locally');
+      }
+    }
+    await this.#close();
+    this.#forgetSession();
+    this.#setState({ state: 'logged_out', reason: 'Se desvinculó el número; escanee un nuevo código QR para vincularlo.' });
+  }
+
+  async isAlive(): Promise<boolean> {
+    const client = this.#client;
+    if (!client?.pupBrowser?.connected || !client.pupPage) return false;
+    try {
+      // A round trip through the page's main thread: a hung renderer never answers.
+      return (await client.pupPage.evaluate('1 + 1')) === 2;
+    } catch (err) {
+      // WhatsApp Web reloading itself destroys the context for a moment; that is not a hang.
+      return /context/i.test((err as Error).message);
+    }
+  }
+
+  async send(to: string, body: string, clientRef: string): Promise<{ waId: string }> {
+    const client = this.#readyClient();
+    const chatId = await this.#whatsappId(client, to);
+    let sent: { id: { _serialized: string } } | undefined;
+    try {
+      sent = await client.sendMessage(chatId, body);
+    } catch (err) {
+      this.#log.warn({ err, phone: to, clientRef }, 'send failed after handing over');
+      throw new DriverError('send_failed', 'WhatsApp no confirmó el envío.');
+    }
+    if (!sent) throw new DriverError('send_failed', 'WhatsApp no devolvió el mensaje enviado.');
+    this.#remember(sent.id._serialized, clientRef);
+    this.#log.info({ phone: to, waId: sent.id._serialized, clientRef }, 'sent');
+    return { waId: sent.id._serialized };
+  }
+
+  async recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]> {
+    const client = this.#readyClient();
+    try {
+      const number = await client.getNumberId(toChatId(to));
+      if (!number) return []; // no account: nothing can have reached it
+      const chat = await client.getChatById(number._serialized);
+      if (!chat) return [];
+      // Not `fromMe: true`: with that filter whatsapp-web.js pages back through the whole history
+      // of a chat where we wrote little. The last 50 cover any send timeout.
+      const messages = (await chat.fetchMessages({ limit: 50 })) as unknown as WwebjsMessageLike[];
+      const sinceSeconds = Math.floor(since.getTime() / 1000);
+      return messages
+        .filter((m) => (m.fromMe ?? m.id.fromMe) && m.timestamp >= sinceSeconds)
+        .map((m) => ({
+          waId: m.id._serialized,
+          to,
+          body: m.body,
+          at: new Date(m.timestamp * 1000),
+          ...(this.#refs.has(m.id._serialized) ? { clientRef: this.#refs.get(m.id._serialized) } : {}),
+        }));
+    } catch (err) {
+      this.#log.warn({ err, phone: to }, 'could not read recent outgoing messages');
+      throw new DriverError('not_ready', 'No se pudo consultar WhatsApp.');
+    }
+  }
+
+  #buildClient(chromePath: string): WClient {
+    const { sessionDir } = this.#options;
+    const client = new Client({
+      authStrategy: new PidRecordingAuth(
+        { dataPath: sessionDir },
+        (browserPid, userDataDir) => this.#browserStarted(client, browserPid, userDataDir),
+        this.#log,
+      ),
+      // The index page WhatsApp Web is pinned to lives beside the session, not in the cwd.
+      webVersionCache: { type: 'local', path: path.join(sessionDir, 'web-cache') },
+      puppeteer: { executablePath: chromePath, headless: true, args: PUPPETEER_ARGS },
+    });
+    const current = () => this.#client === client;
+    this.#containInjectFailures(client, chromePath);
+    client.on('qr', (qr: string) => current() && this.#setState({ state: 'qr', qr }));
+    client.on('authenticated', () => current() && this.#setState({ state: 'authenticating' }));
+    client.on('ready', () => current() && this.#ready(client));
+    client.on('auth_failure', (message: string) =>
+      this.#fail(client, { state: 'logged_out', reason: 'WhatsApp rechazó la sesión guardada; vincule de nuevo con el código QR.' }, message),
+    );
+    client.on('disconnected', (reason: string) => this.#fail(client, disconnectChange(reason), reason));
+    client.on('message', (message: WwebjsMessageLike) => current() && void this.#receive(client, message));
+    client.on('message_ack', (message: WwebjsMessageLike, ack: number) => current() && this.#ack(message, ack));
+    return client;
+  }
+
+  /**
+   * whatsapp-web.js re-injects its scripts from a `framenavigated` listener whose promise nobody
+   * awaits; when the page is gone (the phone unlinked us and we closed the browser) that rejection
+   * is unhandled and ends the whole process (wwebjs/whatsapp-web.js#3676). Failures to inject
+   * become a state of this client instead.
+   */
+  #containInjectFailures(client: WClient, chromePath: string) {
+    const patchable = client as unknown as { inject: () => Promise<void> };
+    const inject = patchable.inject.bind(client);
+    patchable.inject = async () => {
+      try {
+        await inject();
+      } catch (err) {
+        this.#fail(client, { state: 'disconnected', reason: startFailureReason(err, chromePath) }, err);
+      }
+    };
+  }
+
+  #browserStarted(client: WClient, pid: number | undefined, userDataDir: string) {
+    if (!pid) return;
+    if (this.#client !== client) {
+      // Closed while Chromium was launching (destroy() had no browser to close yet): end it now.
+      void killTree(pid);
+      return;
+    }
+    this.#pid = pid;
+    recordChromiumPid(this.#options.dataDir, pid, userDataDir);
+    client.pupBrowser?.once('disconnected', () => {
+      if (this.#client === client && !this.#closing) {
+        this.#fail(client, { state: 'disconnected', reason: 'Chromium se cerró inesperadamente.' }, 'browser disconnected');
+      }
+    });
+  }
+
+  #ready(client: WClient) {
+    this.#setState({ state: 'ready' });
+    if (this.#catchingUp) return;
+    this.#catchingUp = true;
+    catchUp({
+      chats: () => this.#chatsToCatchUp(client),
+      lastInboundAt: this.#options.lastInboundAt,
+      resolveLid: (lid) => this.#resolveLid(client, lid),
+      emit: (message) => this.#emitInbound(message),
+      windowMs: this.#options.catchUpWindowMs ?? 7 * 24 * 3600_000,
+      log: this.#log,
+    })
+      .then((recovered) => this.#log.info({ recovered }, 'caught up on messages received while away'))
+      .catch((err) => this.#log.warn({ err }, 'catch-up failed'))
+      .finally(() => (this.#catchingUp = false));
+  }
+
+  async #chatsToCatchUp(client: WClient): Promise<ChatLike[]> {
+    if (!this.#options.activeChats) {
+      const chats = (await client.getChats()) as unknown as ChatLike[];
+      return chats.filter((chat) => !chat.isGroup && isIndividualChatId(chat.id._serialized));
+    }
+    const chats: ChatLike[] = [];
+    for (const phone of await this.#options.activeChats()) {
+      const number = await client.getNumberId(toChatId(phone));
+      const chat = number ? await client.getChatById(number._serialized) : undefined;
+      if (chat) chats.push(chat as unknown as ChatLike);
+    }
+    return chats;
+  }
+
+  async #receive(client: WClient, raw: WwebjsMessageLike) {
+    try {
+      const message = await toInboundMessage(raw, { resolveLid: (lid) => this.#resolveLid(client, lid) });
+      if (!message.from) this.#log.warn({ waId: message.waId, chatId: raw.from }, 'inbound sender has no phone number');
+      await this.#emitInbound(message);
+    } catch (err) {
+      this.#log.error({ err, waId: raw.id?._serialized }, 'inbound message not handed over');
+    }
+  }
+
+  async #emitInbound(message: InboundMessage): Promise<InboundOutcome> {
+    let outcome: InboundOutcome = 'ignored';
+    for (const listener of this.#inboundListeners) outcome = await listener(message);
+    return outcome;
+  }
+
+  #ack(message: WwebjsMessageLike, ack: number) {
+    const state = toAckState(ack);
+    // Acks of messages others sent us are our own read receipts: nothing to track.
+    if (!state || !(message.fromMe ?? message.id.fromMe)) return;
+    for (const listener of this.#ackListeners) listener({ waId: message.id._serialized, state });
+  }
+
+  async #resolveLid(client: WClient, lid: string): Promise<string | null> {
+    try {
+      const [found] = await client.getContactLidAndPhone([lid]);
+      return found?.pn ?? null;
+    } catch (err) {
+      this.#log.warn({ err, lid }, 'could not resolve @lid to a phone');
+      return null;
+    }
+  }
+
+  #readyClient(): WClient {
+    if (this.#state.state !== 'ready' || !this.#client) throw new DriverError('not_ready', NOT_READY);
+    return this.#client;
+  }
+
+  /** WhatsApp's own id for a phone: it knows whether +521… / +52… or +549… / +54… is the live one. */
+  async #whatsappId(client: WClient, phone: string): Promise<string> {
+    let number: { _serialized: string } | null;
+    try {
+      number = await client.getNumberId(toChatId(phone));
+    } catch (err) {
+      this.#log.warn({ err, phone }, 'number lookup failed');
+      throw new DriverError('not_ready', NOT_READY);
+    }
+    if (!number) throw new DriverError('no_whatsapp', `El número ${phone} no tiene WhatsApp.`);
+    return number._serialized;
+  }
+
+  #remember(waId: string, clientRef: string) {
+    this.#refs.set(waId, clientRef);
+    if (this.#refs.size > 500) this.#refs.delete(this.#refs.keys().next().value!);
+  }
+
+  /** A failure of the current client: close it (no Chromium may stay), then say why. */
+  #fail(client: WClient, change: StateChange, cause: unknown) {
+    if (this.#client !== client) return;
+    this.#log.warn({ state: change.state, reason: change.reason, cause: String(cause) }, 'whatsapp web stopped');
+    void this.#close().then(() => {
+      // An unlinked session cannot be restored: the next client must show a QR at once.
+      if (change.state === 'logged_out') this.#forgetSession();
+      this.#setState(change);
+    });
+  }
+
+  #forgetSession() {
+    fs.rmSync(path.join(this.#options.sessionDir, 'session'), { recursive: true, force: true });
+  }
+
+  #close(): Promise<void> {
+    const client = this.#client;
+    if (!client) return this.#closing ?? Promise.resolve();
+    this.#client = null;
+    const pid = this.#pid;
+    this.#closing = (async () => {
+      try {
+        await withTimeout(client.destroy(), this.#closeTimeoutMs());
+      } catch (err) {
+        this.#log.warn({ err, chromiumPid: pid }, 'chromium did not close; killing it');
+      }
+      if (pid && isRunning(pid)) await killTree(pid);
+      if (pid) forgetChromiumPid(this.#options.dataDir, pid);
+      this.#pid = null;
+    })().finally(() => (this.#closing = null));
+    return this.#closing;
+  }
+
+  #closeTimeoutMs() {
+    return this.#options.closeTimeoutMs ?? 10_000;
+  }
+
+  #setState(change: StateChange) {
+    this.#state = change;
+    for (const listener of this.#stateListeners) listener(change);
+  }
+}
+
+/**
+ * LocalAuth that reports the browser as soon as it is launched, before WhatsApp Web even loads,
+ * and whose logout cannot throw: whatsapp-web.js calls it from the same unawaited listener.
+ */
+class PidRecordingAuth extends LocalAuth {
+  constructor(options: { dataPath: string }, started: (pid: number | undefined, userDataDir: string) => void, log: Logger) {
+    super(options);
+    // whatsapp-web.js types the hooks as properties, so the overrides are too.
+    this.afterBrowserInitialized = async () => {
+      const self = this as unknown as { client: WClient; userDataDir: string };
+      started(self.client.pupBrowser?.process()?.pid, self.userDataDir);
+    };
+    const removeSession = this.logout.bind(this);
+    this.logout = async () => {
+      await removeSession().catch((err: unknown) => log.warn({ err }, 'could not remove the whatsapp session'));
+    };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no terminó en ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { adminClient, startService, type RunningService } from './support/service.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+/** Processes whose command line mentions `needle` (Chromium carries its user-data dir there). */
+function processesMentioning(needle: string): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+let service: RunningService | undefined;
+afterAll(async () => {
+  await service?.kill();
+});
+
+describe.skipIf(!fs.existsSync(CHROMIUM))('the service on the real whatsapp-web.js driver, offline', () => {
+  it('keeps serving, reports why WhatsApp is down, keeps replies, and leaves no Chromium behind', { timeout: 120_000 }, async () => {
+    const sessionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-wa-session-'));
+    service = await startService({ env: { WHATSAPP_DRIVER: 'wwebjs', CHROME_PATH: CHROMIUM, SESSION_DIR: sessionDir } });
+    const api = await adminClient(service);
+
+    let status: { state: string; reason?: string } = { state: 'starting' };
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && status.state !== 'disconnected') {
+      expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+      status = await (await api('/api/whatsapp/status')).json();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(status.state).toBe('disconnected');
+    expect(status.reason).toEqual(expect.any(String));
+
+    const ticket = await (await api('/api/tickets', { body: { phone: '+5214771234567', subject: 'sin red' } })).json();
+    const reply = await api(`/ticket/${ticket.id}/enviar-mensaje`, { body: { mensaje: 'se guarda' } });
+    expect(reply.status).toBe(503);
+    const { historial } = await (await api(`/ticket/${ticket.id}/conversacion`)).json();
+    expect(historial).toEqual([expect.objectContaining({ content: 'se guarda', delivery: 'queued' })]);
+
+    expect(await service.stop()).toBe(0);
+    service = undefined;
+    expect(processesMentioning(sessionDir)).toEqual([]);
+  });
+});
