@@ -94,7 +94,8 @@ async function ticketFor(tx: Tx, phone: string, message: IncomingMessage) {
     return { ticket: reopened, opened: false };
   }
   if (current) return { ticket: current, opened: false };
-  const subject = message.body.trim().slice(0, 80) || 'Mensaje de WhatsApp';
+  // Cut by code points: half an emoji (a lone surrogate) makes Prisma reject the whole message.
+  const subject = [...message.body.trim()].slice(0, 80).join('') || 'Mensaje de WhatsApp';
   const ticket = await tx.ticket.create({
     data: { phone, phoneKey: lineKey(phone), name: message.name, subject, lastMessageAt: new Date() },
   });
