@@ -1,0 +1,53 @@
+import { useId, useRef } from 'preact/hooks';
+import { STATUS_LABEL, statusLabel } from '../lib/labels.ts';
+import { STATUSES, type TicketStatus } from '../lib/types.ts';
+import { useStores } from '../stores/context.ts';
+import { ComposerBox } from './ComposerBox.tsx';
+import { MessageList } from './MessageList.tsx';
+import { Modal } from './Modal.tsx';
+
+/** Chat en Vivo and Historial: one dialog, the history without a reply box or actions. */
+export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) {
+  const { chat } = useStores();
+  const textarea = useRef<HTMLTextAreaElement>(null);
+  const statusId = useId();
+  const ticket = chat.ticket.value;
+  const mode = chat.mode.value;
+  if (!ticket || !mode) return null;
+  const live = mode === 'chat';
+
+  const statusControl = live ? (
+    <div class="modal__status">
+      <label for={statusId}>Estado</label>
+      <select
+        id={statusId}
+        value={ticket.status}
+        onChange={(event) => void chat.setStatus(event.currentTarget.value as TicketStatus)}
+      >
+        {STATUSES.map((status) => (
+          <option key={status} value={status}>
+            {STATUS_LABEL[status]}
+          </option>
+        ))}
+      </select>
+    </div>
+  ) : (
+    <span class={`pill pill--${ticket.status}`}>{statusLabel(ticket.status)}</span>
+  );
+
+  return (
+    <Modal
+      title={`${live ? 'Chat en Vivo' : 'Historial'} · Ticket #${ticket.id}`}
+      subtitle={`${ticket.name ?? 'Sin nombre'} · ${ticket.phone}`}
+      onClose={chat.close}
+      returnFocus={returnFocus}
+      initialFocus={live ? textarea : undefined}
+      size="wide"
+      headerExtra={statusControl}
+      footer={live ? <ComposerBox textarea={textarea} /> : undefined}
+      testId={live ? 'chat-modal' : 'history-modal'}
+    >
+      <MessageList readOnly={!live} />
+    </Modal>
+  );
+}

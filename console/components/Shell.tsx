@@ -1,0 +1,48 @@
+import type { ComponentChildren } from 'preact';
+import { useLocation } from 'preact-iso';
+import { linkStateLabel } from '../lib/labels.ts';
+import { useStores } from '../stores/context.ts';
+import { Toasts } from './Toasts.tsx';
+
+/** The frame around every page once signed in: navigation, WhatsApp state, the account. */
+export function Shell({ children }: { children: ComponentChildren }) {
+  const { session, whatsapp } = useStores();
+  const { path } = useLocation();
+  const user = session.user.value!;
+  const status = whatsapp.status.value;
+  const links = [
+    { href: '/', label: 'Tickets' },
+    { href: '/whatsapp', label: 'WhatsApp' },
+    ...(status?.driver === 'simulator' ? [{ href: '/telefono', label: 'Teléfono de prueba' }] : []),
+  ];
+  return (
+    <>
+      <a class="skip-link" href="#contenido">Saltar al contenido</a>
+      <header class="topbar">
+        <a href="/" class="brand">Puente</a>
+        <nav aria-label="Principal" class="topbar__nav">
+          {links.map((link) => (
+            <a key={link.href} href={link.href} aria-current={path === link.href ? 'page' : undefined}>
+              {link.label}
+            </a>
+          ))}
+        </nav>
+        {status && (
+          <a href="/whatsapp" class={`link-state link-state--${status.state} topbar__link`} data-testid="topbar-whatsapp">
+            <span class="dot" aria-hidden="true" /> WhatsApp: {linkStateLabel(status.state)}
+          </a>
+        )}
+        <div class="topbar__account">
+          <span>
+            {user.displayName ?? user.username} <span class="muted">({user.role === 'admin' ? 'Administrador' : 'Técnico'})</span>
+          </span>
+          <button type="button" class="button button--ghost button--small" onClick={() => void session.logout()}>
+            Cerrar sesión
+          </button>
+        </div>
+      </header>
+      <main id="contenido" tabIndex={-1}>{children}</main>
+      <Toasts />
+    </>
+  );
+}

@@ -1,0 +1,51 @@
+import { shortTime } from '../lib/format.ts';
+import { priorityLabel, statusLabel } from '../lib/labels.ts';
+import type { Ticket } from '../lib/types.ts';
+
+export type RowAction = (ticket: Ticket, opener: HTMLElement) => void;
+
+interface RowProps {
+  ticket: Ticket;
+  onChat: RowAction;
+  onHistory: RowAction;
+  onNotify: RowAction;
+}
+
+export function TicketRow({ ticket, onChat, onHistory, onNotify }: RowProps) {
+  const who = ticket.name ?? 'Sin nombre';
+  // The button's visible words start its accessible name; the ticket number tells rows apart.
+  const named = (action: string) => `${action} · ticket #${ticket.id}`;
+  return (
+    <tr data-testid={`ticket-row-${ticket.id}`} class={ticket.unread > 0 ? 'row--unread' : undefined}>
+      <td class="cell--number">#{ticket.id}</td>
+      <td>
+        <div class="cell__main">{who}</div>
+        <div class="cell__sub">{ticket.phone}</div>
+      </td>
+      <td class="cell--subject">{ticket.subject}</td>
+      <td>
+        <span class={`pill pill--${ticket.status}`}>{statusLabel(ticket.status)}</span>
+      </td>
+      <td>
+        <span class={`priority priority--${ticket.priority}`}>{priorityLabel(ticket.priority)}</span>
+      </td>
+      <td>{ticket.lastMessageAt ? <time dateTime={ticket.lastMessageAt}>{shortTime(ticket.lastMessageAt)}</time> : '—'}</td>
+      <td class="cell--unread" data-testid="unread">
+        {ticket.unread > 0 ? <span class="count">{ticket.unread}</span> : <span class="muted">0</span>}
+      </td>
+      <td>
+        <div class="actions">
+          <button type="button" class="button button--chat" aria-label={named('Chat en Vivo')} onClick={(e) => onChat(ticket, e.currentTarget)}>
+            <span aria-hidden="true">💬 </span>Chat en Vivo
+          </button>
+          <button type="button" class="button button--history" aria-label={named('Historial')} onClick={(e) => onHistory(ticket, e.currentTarget)}>
+            <span aria-hidden="true">📋 </span>Historial
+          </button>
+          <button type="button" class="button button--notify" aria-label={named('Notificar')} onClick={(e) => onNotify(ticket, e.currentTarget)}>
+            <span aria-hidden="true">✅ </span>Notificar
+          </button>
+        </div>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,6 @@
+import { render } from 'preact';
+import { App } from './app.tsx';
+import { createAppStores } from './stores/app.ts';
+import './styles.css';
+
+render(<App stores={createAppStores()} />, document.getElementById('app')!);

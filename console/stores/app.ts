@@ -1,0 +1,72 @@
+import { effect, untracked } from '@preact/signals';
+import { createApi } from '../lib/api.ts';
+import { createLiveClient, liveUrl } from '../lib/live.ts';
+import { createChatStore } from './chat.ts';
+import { createNotifyStore } from './notify.ts';
+import { createSandboxStore } from './sandbox.ts';
+import { createSessionStore, type SessionStore } from './session.ts';
+import { createTicketsStore } from './tickets.ts';
+import { createToastStore } from './toasts.ts';
+import { createWhatsAppStore } from './whatsapp.ts';
+
+export interface AppDeps {
+  fetch?: typeof fetch;
+  WebSocket?: typeof WebSocket;
+  liveUrl?: string;
+}
+
+/** Every store of the console, wired together once: the value the StoresContext carries. */
+export function createAppStores(deps: AppDeps = {}) {
+  // The API reports a 401 to the session, which needs the API to exist first.
+  let session!: SessionStore;
+  const api = createApi({ fetch: deps.fetch, onUnauthorized: () => session.expire() });
+  session = createSessionStore(api);
+  const tickets = createTicketsStore(api);
+  const chat = createChatStore(api, { onTicket: tickets.upsert });
+  const whatsapp = createWhatsAppStore(api, () => session.isAdmin.value);
+  const live = createLiveClient({
+    url: deps.liveUrl ?? liveUrl(location),
+    WebSocket: deps.WebSocket,
+    onEvent(event) {
+      tickets.applyEvent(event);
+      chat.applyEvent(event);
+      whatsapp.applyEvent(event);
+    },
+  });
+
+  // Signing in opens the live channel; signing out (or an expired session) closes everything,
+  // so no poll keeps knocking with a dead cookie.
+  const stopAll = () => {
+    live.close();
+    whatsapp.stop();
+    chat.close();
+    tickets.stop();
+  };
+  const stopWatching = effect(() => {
+    const signedIn = session.phase.value === 'authenticated';
+    untracked(() => {
+      if (!signedIn) return stopAll();
+      live.connect();
+      whatsapp.start();
+    });
+  });
+
+  return {
+    api,
+    session,
+    tickets,
+    chat,
+    whatsapp,
+    live,
+    notify: createNotifyStore(api),
+    sandbox: createSandboxStore(api),
+    toasts: createToastStore(),
+    /** Stops every timer and socket (tests; a page unload does this by itself). */
+    dispose() {
+      stopWatching();
+      stopAll();
+    },
+  };
+}
+
+export type AppStores = ReturnType<typeof createAppStores>;

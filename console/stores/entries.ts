@@ -1,0 +1,17 @@
+import type { Entry, LiveEvent } from '../lib/types.ts';
+
+type EntryEvent = Extract<LiveEvent, { type: 'message' | 'delivery' }>;
+
+/**
+ * A pushed change applied to a conversation: a new entry in id order (the poll may already
+ * have brought it), or a delivery state on an entry we hold.
+ */
+export function applyEntryEvent(entries: Entry[], event: EntryEvent): Entry[] {
+  if (event.type === 'message') {
+    if (entries.some((entry) => entry.id === event.entry.id)) return entries;
+    return [...entries, event.entry].sort((a, b) => a.id - b.id);
+  }
+  return entries.map((entry) =>
+    entry.id === event.messageId ? { ...entry, delivery: event.delivery, deliveryInfo: event.deliveryInfo } : entry,
+  );
+}

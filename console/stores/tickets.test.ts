@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createApi } from '../lib/api.ts';
+import { fakeServer, flush } from '../testing/fake-server.ts';
+import { ticket } from '../testing/fixtures.ts';
+import { applyTicket, createTicketsStore } from './tickets.ts';
+
+afterEach(() => vi.useRealTimers());
+
+describe('the tickets store', () => {
+  it('asks the server to filter by status and text', async () => {
+    const server = fakeServer({ 'GET /api/tickets': { body: { tickets: [ticket()] } } });
+    const store = createTicketsStore(createApi({ fetch: server.fetch }));
+    store.setStatus('on_hold');
+    await flush();
+    vi.useFakeTimers();
+    store.setQuery(' impresora ');
+    store.setQuery(' impresora 2º ');
+    vi.advanceTimersByTime(300);
+    vi.useRealTimers();
+    await flush();
+    expect(server.calls.map((call) => call.path)).toEqual([
+      '/api/tickets?status=on_hold',
+      '/api/tickets?status=on_hold&q=impresora+2%C2%BA',
+    ]);
+    expect(store.tickets.value).toHaveLength(1);
+  });
+
+  it('polls every 5 seconds until stopped', async () => {
+    vi.useFakeTimers();
+    const server = fakeServer({ 'GET /api/tickets': { body: { tickets: [] } } });
+    const store = createTicketsStore(createApi({ fetch: server.fetch }));
+    store.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(server.calls).toHaveLength(3);
+    store.stop();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(server.calls).toHaveLength(3);
+  });
+
+  it('ignores the answer of an older filter that arrives last', async () => {
+    const slow = { release: () => {} };
+    const server = fakeServer({
+      'GET /api/tickets?status=closed': () => new Promise((resolve) => (slow.release = () => resolve({ body: { tickets: [ticket({ id: 1 })] } }))),
+      'GET /api/tickets': { body: { tickets: [ticket({ id: 2 })] } },
+    });
+    const store = createTicketsStore(createApi({ fetch: server.fetch }));
+    store.setStatus('closed');
+    store.setStatus('');
+    await flush();
+    slow.release();
+    await flush();
+    expect(store.tickets.value.map((t) => t.id)).toEqual([2]);
+  });
+
+  it('shows a pushed new ticket at the top, and updates one it has', () => {
+    const store = createTicketsStore(createApi({ fetch: fakeServer().fetch }));
+    store.tickets.value = [ticket({ id: 1, lastMessageAt: '2026-02-05T10:00:00Z' })];
+    store.applyEvent({ type: 'ticket', ticket: ticket({ id: 2, lastMessageAt: '2026-02-05T11:00:00Z' }) });
+    store.applyEvent({ type: 'ticket', ticket: ticket({ id: 1, unread: 5, lastMessageAt: '2026-02-05T10:00:00Z' }) });
+    expect(store.tickets.value.map((t) => [t.id, t.unread])).toEqual([[2, 2], [1, 5]]);
+  });
+});
+
+describe('applyTicket', () => {
+  const list = [ticket({ id: 1, status: 'open' })];
+
+  it('drops a ticket that left the status filter', () => {
+    expect(applyTicket(list, ticket({ id: 1, status: 'closed' }), { status: 'open', query: '' })).toEqual([]);
+  });
+
+  it('leaves a new ticket under a text search to the server', () => {
+    expect(applyTicket(list, ticket({ id: 3 }), { status: '', query: 'vpn' })).toBe(list);
+  });
+});

@@ -1,0 +1,100 @@
+import { signal } from '@preact/signals';
+import type { Api } from '../lib/api.ts';
+import { createPoller } from '../lib/poll.ts';
+import type { LiveEvent, Ticket, TicketStatus } from '../lib/types.ts';
+
+export interface TicketFilter {
+  status: TicketStatus | '';
+  query: string;
+}
+
+const SEARCH_DEBOUNCE_MS = 300;
+
+/** The ticket table: filtered on the server, refreshed every 5 s and on `ticket` pushes. */
+export function createTicketsStore(api: Api) {
+  const tickets = signal<Ticket[]>([]);
+  const filter = signal<TicketFilter>({ status: '', query: '' });
+  const loaded = signal(false);
+  const error = signal<string | null>(null);
+  let latest = 0;
+  let searchTimer: ReturnType<typeof setTimeout> | undefined;
+
+  async function refresh() {
+    const request = ++latest;
+    const { status, query } = filter.value;
+    const params = new URLSearchParams();
+    if (status) params.set('status', status);
+    if (query.trim()) params.set('q', query.trim());
+    const search = params.size ? `?${params}` : '';
+    try {
+      const answer = await api.get<{ tickets: Ticket[] }>(`/api/tickets${search}`);
+      if (request !== latest) return; // an older filter's answer arriving late
+      tickets.value = answer.tickets;
+      loaded.value = true;
+      error.value = null;
+    } catch (failure) {
+      if (request === latest) error.value = (failure as Error).message;
+    }
+  }
+
+  function setStatus(status: TicketStatus | '') {
+    filter.value = { ...filter.value, status };
+    void refresh();
+  }
+
+  /** Typing waits for a pause, so each keystroke is not a request. */
+  function setQuery(query: string) {
+    filter.value = { ...filter.value, query };
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => void refresh(), SEARCH_DEBOUNCE_MS);
+  }
+
+  function upsert(ticket: Ticket) {
+    tickets.value = applyTicket(tickets.value, ticket, filter.value);
+  }
+
+  function applyEvent(event: LiveEvent) {
+    if (event.type === 'ticket') upsert(event.ticket);
+  }
+
+  const poller = createPoller(refresh);
+  return {
+    tickets,
+    filter,
+    loaded,
+    error,
+    refresh,
+    setStatus,
+    setQuery,
+    upsert,
+    applyEvent,
+    start() {
+      void refresh();
+      poller.start();
+    },
+    stop() {
+      poller.stop();
+      clearTimeout(searchTimer);
+    },
+  };
+}
+
+export type TicketsStore = ReturnType<typeof createTicketsStore>;
+
+/**
+ * A pushed ticket, placed as the server would list it. A new ticket under a text search is left
+ * to the next poll: whether it matches is the server's call.
+ */
+export function applyTicket(list: Ticket[], ticket: Ticket, filter: TicketFilter): Ticket[] {
+  const matchesStatus = !filter.status || ticket.status === filter.status;
+  const present = list.some((item) => item.id === ticket.id);
+  if (!matchesStatus) return present ? list.filter((item) => item.id !== ticket.id) : list;
+  if (!present && filter.query.trim()) return list;
+  const others = list.filter((item) => item.id !== ticket.id);
+  return [ticket, ...others].sort(byActivity);
+}
+
+function byActivity(a: Ticket, b: Ticket): number {
+  const at = (ticket: Ticket) => (ticket.lastMessageAt ? Date.parse(ticket.lastMessageAt) : -Infinity);
+  return at(b) - at(a) || b.id - a.id;
+}

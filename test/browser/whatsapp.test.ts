@@ -1,0 +1,93 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, startService, type RunningService } from '../support/service.ts';
+import { collectPageErrors, createTechnician, launchBrowser, login } from './helpers.ts';
+
+let service: RunningService;
+let browser: Browser;
+let technician: { username: string; password: string };
+
+// A 1×1 PNG stands in for a QR: the simulator never asks for one.
+const FAKE_QR = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+
+beforeAll(async () => {
+  [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  technician = await createTechnician(service);
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+/** Makes the page believe the service is showing a QR, QR included, whoever asks. */
+async function pretendLinking(page: Page) {
+  await page.route('**/api/whatsapp/status', async (route) => {
+    const real = await (await route.fetch()).json();
+    await route.fulfill({ json: { ...real, state: 'qr', qr: '2@fake', qrImage: FAKE_QR } });
+  });
+}
+
+async function openWhatsAppPage(credentials: { username: string; password: string }, linking: boolean) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  if (linking) await pretendLinking(page);
+  await login(page, service, credentials);
+  await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'WhatsApp' }).click();
+  await page.getByRole('heading', { name: 'WhatsApp', level: 1 }).waitFor();
+  return { page, errors, close: () => context.close() };
+}
+
+describe('the WhatsApp page', () => {
+  it('shows a technician the state, and no QR even if one reached the browser', async () => {
+    const api = await adminClient(service);
+    const login = await fetch(`${service.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(technician),
+    });
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const asTechnician = await (await fetch(`${service.url}/api/whatsapp/status`, { headers: { cookie } })).json();
+    expect(asTechnician).not.toHaveProperty('qr');
+    expect(asTechnician).not.toHaveProperty('qrImage');
+    expect((await api('/api/whatsapp/status')).status).toBe(200);
+
+    const plain = await openWhatsAppPage(technician, false);
+    await plain.page.getByTestId('whatsapp-status').getByText('Conectado', { exact: true }).waitFor();
+    expect(await plain.page.getByRole('button', { name: 'Desvincular número' }).count()).toBe(0);
+    await plain.close();
+
+    const leaked = await openWhatsAppPage(technician, true);
+    await leaked.page.getByTestId('whatsapp-status').getByText('Esperando escaneo del código QR').waitFor();
+    await leaked.page.getByText('Solo un administrador puede vincular').waitFor();
+    expect(await leaked.page.locator('img').count()).toBe(0);
+    expect(leaked.errors).toEqual([]);
+    await leaked.close();
+  });
+
+  it('shows an admin the QR while linking', async () => {
+    const { page, errors, close } = await openWhatsAppPage(service.admin, true);
+    const qr = page.getByRole('img', { name: 'Código QR para vincular WhatsApp' });
+    await qr.waitFor();
+    expect(await qr.getAttribute('src')).toBe(FAKE_QR);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('lets an admin unlink the number after a confirmation', async () => {
+    const { page, errors, close } = await openWhatsAppPage(service.admin, false);
+    const status = page.getByTestId('whatsapp-status');
+    await status.getByText('Conectado', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Desvincular número' }).click();
+    const confirm = page.getByRole('alertdialog', { name: '¿Desvincular WhatsApp?' });
+    await confirm.getByRole('button', { name: 'Cancelar' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await status.getByText('Conectado', { exact: true }).waitFor();
+
+    await page.getByRole('button', { name: 'Desvincular número' }).click();
+    await confirm.getByRole('button', { name: 'Sí, desvincular' }).click();
+    await status.getByText('Desconectado', { exact: true }).waitFor();
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
