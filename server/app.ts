@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { ensureFirstAdmin } from './auth/accounts.ts';
-import { authenticate } from './auth/guard.ts';
+import { authenticate, resolvePrincipal } from './auth/guard.ts';
 import { loginRoutes, sessionRoutes } from './auth/routes.ts';
 import { tokensRoutes } from './auth/tokens-routes.ts';
 import { usersRoutes } from './auth/users-routes.ts';
@@ -19,6 +19,7 @@ import { openDatabase, type Db } from './db/database.ts';
 import { Outbox } from './delivery/outbox.ts';
 import { EventBus } from './events.ts';
 import { handleError, handleNotFound } from './http/errors.ts';
+import { rejectIllFormedText } from './http/unicode.ts';
 import { fileInbound } from './inbound/file-inbound.ts';
 import { liveRoutes } from './live/routes.ts';
 import { lineKey, normalizePhone } from './tickets/phone.ts';
@@ -52,6 +53,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Replaces the driver WHATSAPP_DRIVER would pick (supervisor tests use a scripted one). */
   driver?: WhatsAppDriver;
+  /** How often an open console socket's session is checked again (default 30 s). */
+  liveRecheckMs?: number;
 }
 
 /** Builds the whole service as a Fastify instance; `main.ts` listens, tests `inject`. */
@@ -60,6 +63,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  app.addHook('preValidation', rejectIllFormedText);
 
   const services = await createServices(app, config, options);
   app.decorate('puente', services);
@@ -71,7 +75,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(websocket);
-  registerRoutes(app, services);
+  registerRoutes(app, services, options);
   serveConsole(app);
 
   app.addHook('onReady', async () => {
@@ -128,12 +132,12 @@ function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
   driver.onAck((ack) => void outbox.applyAck(ack.waId, ack.state).catch((err) => log.error({ err }, 'ack failed')));
   tracker.onChange((status) => {
     log.info({ state: status.state, reason: status.reason }, 'whatsapp state');
-    events.emit({ type: 'whatsapp', status: { ...status } });
+    events.emit({ type: 'whatsapp', status: { ...status, queued: outbox.pending() } });
     if (status.state === 'ready') outbox.resume();
   });
 }
 
-function registerRoutes(app: FastifyInstance, services: Services) {
+function registerRoutes(app: FastifyInstance, services: Services, options: AppOptions) {
   const { db, events, driver, outbox, tracker, config } = services;
   app.get('/healthz', async () => ({ status: 'ok', whatsapp: tracker.current().state }));
   app.register(loginRoutes, { db, ttlHours: config.SESSION_TTL_HOURS, secureCookie: config.COOKIE_SECURE });
@@ -145,7 +149,11 @@ function registerRoutes(app: FastifyInstance, services: Services) {
     await scope.register(ticketsRoutes, { db, events });
     await scope.register(conversationRoutes, { db, events, outbox, log: app.log as Logger, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(whatsappRoutes, { db, driver, tracker });
-    await scope.register(liveRoutes, { events });
+    await scope.register(liveRoutes, {
+      events,
+      recheck: (request) => resolvePrincipal(db, request),
+      recheckMs: options.liveRecheckMs,
+    });
     if (driver instanceof SimulatorDriver) await scope.register(simulatorRoutes, { simulator: driver });
   });
 }

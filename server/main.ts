@@ -13,6 +13,8 @@ async function main() {
   announceFirstAdmin(app.puente.firstAdmin);
   if (config.WHATSAPP_DRIVER === 'wwebjs') await printQrCodesInTerminal(app);
   closeOnSignals(app);
+  // whatsapp-web.js runs some work in callbacks nobody awaits; one failing must not end the service.
+  process.on('unhandledRejection', (err) => app.log.error({ err }, 'unhandled rejection'));
   await app.listen({ host: config.HOST, port: config.PORT });
 }
 

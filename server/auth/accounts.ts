@@ -83,6 +83,10 @@ export async function principalFromSession(db: Db, token: string): Promise<Princ
 export async function principalFromToken(db: Db, token: string): Promise<Principal | null> {
   const row = await db.prisma.apiToken.findUnique({ where: { tokenHash: sha256(token) } });
   if (!row || row.revokedAt) return null;
+  // Recorded at most once a minute: a write (and an fsync) per request would halve throughput.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    void db.write((tx) => tx.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } })).catch(() => {});
+  }
   return { kind: 'token', tokenId: row.id, name: row.name, role: 'integracion' };
 }
 

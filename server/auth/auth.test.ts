@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, buildTestApp, createTicket, loginCookie, type TestApp } from '../../test/support/app.ts';
+import { ADMIN, buildTestApp, createTicket, eventually, loginCookie, type TestApp } from '../../test/support/app.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
 
@@ -498,6 +498,7 @@ describe('protected endpoints', () => {
     { method: 'POST', url: '/ticket/1/enviar-mensaje', payload: { mensaje: 'colado' } },
     { method: 'GET', url: '/api/whatsapp/status' },
     { method: 'POST', url: '/api/whatsapp/logout' },
+    { method: 'POST', url: '/api/whatsapp/connect' },
     { method: 'GET', url: '/api/users' },
     { method: 'POST', url: '/api/users', payload: { username: 'colado', password: 'clave-colada', role: 'admin' } },
     { method: 'GET', url: '/api/tokens' },
@@ -562,5 +563,37 @@ describe('protected endpoints', () => {
     const response = await t.app.inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ok', whatsapp: expect.any(String) });
+  });
+});
+
+describe('credentials, case by case', () => {
+  it('reads the Bearer scheme case-insensitively, as HTTP says', async () => {
+    const { token } = await createToken();
+    const response = await t.app.inject({ url: '/api/plantillas', headers: { authorization: `bearer ${token}` } });
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('records when a token was last used', async () => {
+    const { id, token } = await createToken();
+    await withBearer(token, { method: 'GET', url: '/api/plantillas' });
+    await eventually(async () => (await prisma().apiToken.findUniqueOrThrow({ where: { id } })).lastUsedAt !== null);
+  });
+
+  it('clears a dead session cookie when it answers 401', async () => {
+    const response = await withCookie('puente_sesion=caducada', { method: 'GET', url: '/api/auth/me' });
+    expect(response.statusCode).toBe(401);
+    expect(String(response.headers['set-cookie'])).toMatch(/^puente_sesion=;/);
+  });
+});
+
+describe('POST /api/whatsapp/connect', () => {
+  it('403 for a technician; 202 for an admin, bringing the link back after an unlink', async () => {
+    const technician = await createTechnician();
+    expect((await withCookie(technician.cookie, { method: 'POST', url: '/api/whatsapp/connect' })).statusCode).toBe(403);
+    await asAdmin({ method: 'POST', url: '/api/whatsapp/logout' });
+    expect((await asAdmin({ method: 'GET', url: '/api/whatsapp/status' })).json().state).toBe('logged_out');
+    const response = await asAdmin({ method: 'POST', url: '/api/whatsapp/connect' });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toEqual({ state: 'ready' });
   });
 });

@@ -12,22 +12,26 @@ declare module 'fastify' {
 }
 
 function bearerToken(request: FastifyRequest): string | null {
-  const header = request.headers.authorization;
-  if (!header?.startsWith('Bearer ')) return null;
-  return header.slice('Bearer '.length).trim() || null;
+  const match = /^bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+  return match?.[1] ?? null;
+}
+
+/** Who the request's credential belongs to, looked up now. */
+export function resolvePrincipal(db: Db, request: FastifyRequest): Promise<Principal | null> {
+  const bearer = bearerToken(request);
+  const cookie = request.cookies[SESSION_COOKIE];
+  if (bearer) return principalFromToken(db, bearer);
+  return cookie ? principalFromSession(db, cookie) : Promise.resolve(null);
 }
 
 /** onRequest hook for every protected route: a session cookie or an integration token. */
 export function authenticate(db: Db) {
-  return async (request: FastifyRequest) => {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
     const bearer = bearerToken(request);
     const cookie = request.cookies[SESSION_COOKIE];
-    request.principal = bearer
-      ? await principalFromToken(db, bearer)
-      : cookie
-        ? await principalFromSession(db, cookie)
-        : null;
+    request.principal = await resolvePrincipal(db, request);
     if (!request.principal) {
+      if (cookie) reply.clearCookie(SESSION_COOKIE, { path: '/' }); // a dead session should not linger
       throw unauthenticated(bearer || !cookie ? undefined : 'Tu sesión expiró. Vuelve a iniciar sesión.');
     }
   };

@@ -227,3 +227,12 @@ describe('GET /ticket/:id/conversacion', () => {
     expect(newer.historial.map((e: { content: string }) => e.content)).toEqual(['dos']);
   });
 });
+
+describe('text that is not valid Unicode', () => {
+  it('400 for a lone surrogate anywhere in a JSON body, with nothing written', async () => {
+    const response = await send('{"mensaje":"hola \\ud83d"}', { headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: 'solicitud_invalida', mensaje: expect.stringMatching(/Unicode/) });
+    expect(await messageCount()).toBe(0);
+  });
+});

@@ -85,6 +85,7 @@ async function storeAndSend(deps: SendDeps, request: SendRequest): Promise<SendR
   const { ticket, message } = stored;
   deps.log.info({ ticketId: ticket.id, phone: ticket.phone, messageId: message.id }, 'reply stored');
   deps.events.emit({ type: 'message', ticketId: ticket.id, entry: toEntry(message) });
+  deps.events.emit({ type: 'ticket', ticket: toTicketView(ticket) });
   const outcome = await deps.outbox.submit({ id: message.id, phone: ticket.phone });
   if (request.idempotencyKey) {
     await deps.db.write((tx) =>

@@ -200,3 +200,18 @@ describe('Outbox', () => {
     expect(transport.phone.map((r) => r.body)).toEqual(['uno', 'dos']);
   });
 });
+
+describe('Outbox acks', () => {
+  it('keeps an ack that arrives before the send resolves, and applies it once the id is known', async () => {
+    const box = outbox();
+    const row = await store('rápido');
+    const realSend = transport.send.bind(transport);
+    transport.send = async (to, body, ref) => {
+      const result = await realSend(to, body, ref);
+      await box.applyAck(result.waId, 'delivered'); // WhatsApp acks before send() returns
+      return result;
+    };
+    await box.submit({ id: row.id, phone: row.phone! });
+    await eventually(async () => (await deliveryOf(row.id)) === 'delivered');
+  });
+});

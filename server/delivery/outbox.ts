@@ -13,6 +13,8 @@ export type Outcome =
   | { kind: 'timeout' }
   | { kind: 'rejected'; reason: string };
 
+export type AckState = 'sent' | 'delivered' | 'read' | 'failed';
+
 type Step = Outcome | { kind: 'retry' } | { kind: 'unknown' };
 
 interface Item {
@@ -60,6 +62,8 @@ export const clientRef = (messageId: number) => `puente-${messageId}`;
 export class Outbox {
   readonly #lanes = new Map<string, Lane>();
   readonly #inflight = new Set<Promise<unknown>>();
+  /** Acks WhatsApp sent before our send() call returned the id they refer to. */
+  readonly #earlyAcks = new Map<string, AckState>();
   readonly #waitForSlot: () => Promise<void>;
   readonly #clock: Clock;
   #stopped = false;
@@ -116,12 +120,19 @@ export class Outbox {
   }
 
   /** Moves delivery state forward on WhatsApp's acks; an ack never moves it back. */
-  async applyAck(waId: string, state: 'sent' | 'delivered' | 'read' | 'failed'): Promise<void> {
+  async applyAck(waId: string, state: AckState): Promise<void> {
     const row = await this.o.db.prisma.message.findUnique({ where: { waId } });
-    if (!row?.delivery) return;
+    if (!row) return this.#keepEarlyAck(waId, state);
+    if (!row.delivery) return;
     const forward = state === 'failed' ? row.delivery !== 'read' : (RANK[state] ?? 0) > (RANK[row.delivery] ?? 9);
     if (!forward) return;
     await this.#record(row, { delivery: state, deliveryInfo: state === 'failed' ? 'WhatsApp rechazó el mensaje' : null });
+  }
+
+  #keepEarlyAck(waId: string, state: AckState) {
+    this.#earlyAcks.set(waId, state);
+    // Bounded: an ack for a message that is not ours (sent from the phone itself) is forgotten.
+    setTimeout(() => this.#earlyAcks.delete(waId), 60_000).unref();
   }
 
   /** Stops taking new sends; waits (at most one send timeout) for those already in flight. */
@@ -257,6 +268,11 @@ export class Outbox {
   async #markSent(row: Message, waId: string): Promise<Step> {
     const taken = await this.o.db.prisma.message.findUnique({ where: { waId }, select: { id: true } });
     await this.#record(row, { delivery: 'sent', waId: taken ? null : waId, sentAt: new Date(), deliveryInfo: null });
+    const early = this.#earlyAcks.get(waId);
+    if (early && !taken) {
+      this.#earlyAcks.delete(waId);
+      await this.applyAck(waId, early);
+    }
     return { kind: 'sent', waId };
   }
 

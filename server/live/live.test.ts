@@ -182,3 +182,17 @@ describe('GET /api/live', () => {
     expect((await inject('GET', '/api/whatsapp/status')).json()).toMatchObject({ state: 'qr', qr: '2@codigo-qr-secreto,clave,otra' });
   });
 });
+
+describe('a socket whose session ends', () => {
+  it('is closed once the session is logged out', async () => {
+    await start({ liveRecheckMs: 50 });
+    const cookie = await loginCookie(t.app, 'admin', 'contraseña-de-prueba');
+    let closedWith: number | undefined;
+    const socket = new WebSocket(`${baseUrl}/api/live`, { headers: { cookie } });
+    sockets.push(socket);
+    await new Promise<void>((resolve) => socket.on('open', resolve));
+    (socket as unknown as { on(e: 'close', l: (code: number) => void): void }).on('close', (code) => (closedWith = code));
+    await inject('POST', '/api/auth/logout', undefined, cookie);
+    await eventually(() => closedWith === 4401);
+  });
+});

@@ -1,4 +1,5 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { Principal } from '../auth/accounts.ts';
 import type { EventBus, PuenteEvent } from '../events.ts';
 import { withoutQr, type LinkStatus } from '../whatsapp/status.ts';
 
@@ -8,14 +9,33 @@ function visibleTo(isAdmin: boolean, event: PuenteEvent): PuenteEvent {
   return { type: 'whatsapp', status: withoutQr(event.status as unknown as LinkStatus) };
 }
 
-/** Pushes domain events to authenticated consoles (the scope's guard ran on the upgrade). */
-export const liveRoutes: FastifyPluginAsync<{ events: EventBus }> = async (app, { events }) => {
+export interface LiveOptions {
+  events: EventBus;
+  /** Looks the socket's credential up again; null once it was logged out, expired or revoked. */
+  recheck: (request: FastifyRequest) => Promise<Principal | null>;
+  recheckMs?: number;
+}
+
+/**
+ * Pushes domain events to authenticated consoles (the scope's guard ran on the upgrade). A socket
+ * outlives the request that opened it, so its credential is checked again while it stays open.
+ */
+export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events, recheck, recheckMs = 30_000 }) => {
   app.get('/api/live', { websocket: true }, (socket, request) => {
-    const isAdmin = request.principal?.role === 'admin';
+    let isAdmin = request.principal?.role === 'admin';
     const unsubscribe = events.subscribe((event) => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(visibleTo(isAdmin, event)));
     });
-    socket.on('close', unsubscribe);
-    socket.on('error', unsubscribe);
+    const timer = setInterval(async () => {
+      const principal = await recheck(request).catch(() => null);
+      if (!principal) return socket.close(4401, 'no_autenticado');
+      isAdmin = principal.role === 'admin';
+    }, recheckMs);
+    const end = () => {
+      clearInterval(timer);
+      unsubscribe();
+    };
+    socket.on('close', end);
+    socket.on('error', end);
   });
 };

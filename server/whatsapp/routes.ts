@@ -18,6 +18,12 @@ export const whatsappRoutes: FastifyPluginAsyncZod<{ db: Db; driver: WhatsAppDri
     return { ...visible, queued: await queuedReplies(db) };
   });
 
+  app.post('/api/whatsapp/connect', { preHandler: requireAdmin }, async (request, reply) => {
+    request.log.info({ state: driver.state().state }, 'whatsapp link requested');
+    await driver.connect();
+    return reply.code(202).send({ state: driver.state().state });
+  });
+
   app.post('/api/whatsapp/logout', { preHandler: requireAdmin }, async (request, reply) => {
     request.log.warn({ by: request.principal?.kind === 'user' ? request.principal.user.id : null }, 'whatsapp unlink requested');
     await driver.logout();

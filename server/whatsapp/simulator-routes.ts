@@ -11,7 +11,9 @@ const inboundBody = z.object({
 });
 
 const connectionBody = z.object({
-  state: z.enum(['ready', 'disconnected', 'unresponsive'], { error: 'state debe ser ready, disconnected o unresponsive' }),
+  state: z.enum(['ready', 'disconnected', 'unresponsive', 'qr'], {
+    error: 'state debe ser ready, disconnected, unresponsive o qr',
+  }),
 });
 
 /** The simulator's control API: exists only when the simulator driver is in use. */

@@ -11,7 +11,7 @@ import {
   type WhatsAppDriver,
 } from './driver.ts';
 
-export type SimulatorMode = 'ready' | 'disconnected' | 'unresponsive';
+export type SimulatorMode = 'ready' | 'disconnected' | 'unresponsive' | 'qr';
 
 export interface SentRecord {
   to: string;
@@ -30,6 +30,8 @@ export class SimulatorDriver implements WhatsAppDriver {
   readonly name = 'simulator' as const;
   #mode: SimulatorMode = 'ready';
   #connected = false;
+  #loggedOut = false;
+  readonly #qrNonce = randomUUID();
   #records: SentRecord[];
   readonly #file: string;
   readonly #stateListeners: ((change: StateChange) => void)[] = [];
@@ -53,20 +55,24 @@ export class SimulatorDriver implements WhatsAppDriver {
 
   async connect() {
     this.#connected = true;
+    this.#loggedOut = false;
     this.#announce();
   }
   async disconnect() {
     this.#connected = false;
   }
   async logout() {
-    this.#mode = 'disconnected';
+    this.#loggedOut = true;
     this.#announce();
   }
 
   state(): StateChange {
     if (!this.#connected) return { state: 'starting' };
+    if (this.#loggedOut) return { state: 'logged_out', reason: 'Se desvinculó el número.' };
     // A hung WhatsApp Web still looks linked: `unresponsive` reports ready on purpose.
     if (this.#mode === 'disconnected') return { state: 'disconnected', reason: 'El simulador está desconectado.' };
+    // Lets demos and tests show the linking page; the code links nothing.
+    if (this.#mode === 'qr') return { state: 'qr', qr: `puente-simulador:${this.#qrNonce}` };
     return { state: 'ready' };
   }
 
@@ -90,7 +96,7 @@ export class SimulatorDriver implements WhatsAppDriver {
   }
 
   async recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]> {
-    if (this.#mode === 'disconnected') throw new DriverError('not_ready', 'WhatsApp no está conectado.');
+    if (this.state().state !== 'ready') throw new DriverError('not_ready', 'WhatsApp no está conectado.');
     return this.#records
       .filter((record) => record.to === to && new Date(record.at) >= since)
       .map((record) => ({ waId: record.id, to, body: record.body, at: new Date(record.at), clientRef: record.clientRef }));
