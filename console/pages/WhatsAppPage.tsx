@@ -55,6 +55,11 @@ export default function WhatsAppPage() {
                 Desvincular número
               </button>
             )}
+            {admin && status.state === 'logged_out' && (
+              <button type="button" class="button button--success" onClick={() => void whatsapp.relink()}>
+                Vincular de nuevo
+              </button>
+            )}
           </div>
           {/* The QR is a credential: for a technician the page does not even try to draw it. */}
           {admin ? <QrPanel status={status} /> : (

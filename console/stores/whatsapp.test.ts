@@ -32,4 +32,11 @@ describe('the WhatsApp store', () => {
     expect(await store.unlink()).toBe(true);
     expect(store.status.value?.state).toBe('logged_out');
   });
+
+  it('links again through POST /api/whatsapp/connect', async () => {
+    const server = fakeServer({ 'POST /api/whatsapp/connect': { status: 202, body: { state: 'ready' } }, 'GET /api/whatsapp/status': { body: { ...linking, state: 'ready' } } });
+    const store = createWhatsAppStore(createApi({ fetch: server.fetch }), () => true);
+    expect(await store.relink()).toBe(true);
+    expect(store.status.value?.state).toBe('ready');
+  });
 });

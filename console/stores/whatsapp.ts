@@ -29,7 +29,7 @@ export function createWhatsAppStore(api: Api, isAdmin: () => boolean) {
 
   function applyEvent(event: LiveEvent) {
     if (event.type !== 'whatsapp') return;
-    // Pushes do not carry the queue size; keep the last one until the next poll.
+    // Older servers' pushes carried no queue size; keep the last one until the next poll.
     const queued = event.status.queued ?? status.value?.queued ?? 0;
     status.value = visible({ ...event.status, queued });
   }
@@ -49,6 +49,18 @@ export function createWhatsAppStore(api: Api, isAdmin: () => boolean) {
     }
   }
 
+  /** Asks the service to link again after an unlink (a new QR follows); true when it took the order. */
+  async function relink(): Promise<boolean> {
+    try {
+      await api.post('/api/whatsapp/connect');
+      await refresh();
+      return true;
+    } catch (failure) {
+      error.value = (failure as Error).message;
+      return false;
+    }
+  }
+
   const poller = createPoller(refresh);
   return {
     status,
@@ -57,6 +69,7 @@ export function createWhatsAppStore(api: Api, isAdmin: () => boolean) {
     refresh,
     applyEvent,
     unlink,
+    relink,
     start() {
       void refresh();
       poller.start();

@@ -86,7 +86,9 @@ describe('the WhatsApp page', () => {
 
     await page.getByRole('button', { name: 'Desvincular número' }).click();
     await confirm.getByRole('button', { name: 'Sí, desvincular' }).click();
-    await status.getByText('Desconectado', { exact: true }).waitFor();
+    await status.getByText('Desvinculado', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Vincular de nuevo' }).click();
+    await status.getByText('Conectado', { exact: true }).waitFor();
     expect(errors).toEqual([]);
     await close();
   });
