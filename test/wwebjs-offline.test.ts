@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { StateChange } from '../server/whatsapp/driver.ts';
 import { createWwebjsDriver, killOrphanChromium, type WwebjsDriver } from '../server/whatsapp/wwebjs.ts';
 import { descendants, recordChromiumPid } from '../server/whatsapp/wwebjs-chromium.ts';
+import { processesMentioning } from './support/processes.ts';
 
 // The real whatsapp-web.js driver on this machine's Chromium, with no route to WhatsApp: what
 // an operator gets on a server that is offline, and proof that no browser process is left over.
@@ -20,21 +21,6 @@ const tmp = (label: string) => {
   return dir;
 };
 afterAll(() => made.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
-
-/** Processes whose command line mentions `needle` (Chromium carries its profile dir there). */
-function processesMentioning(needle: string): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 /** Proportional set size of a process and its descendants: shared pages are counted once overall. */
 function pssKb(root: number): number {

@@ -3,23 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { adminClient, startService, type RunningService } from './support/service.ts';
+import { processesMentioning } from './support/processes.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-
-/** Processes whose command line mentions `needle` (Chromium carries its user-data dir there). */
-function processesMentioning(needle: string): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(needle);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 let service: RunningService | undefined;
 afterAll(async () => {

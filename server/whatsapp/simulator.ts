@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DriverEventHub } from './driver-events.ts';
 import {
   DriverError,
-  type Ack,
   type InboundMessage,
   type InboundOutcome,
   type OutgoingRecord,
@@ -26,7 +26,7 @@ export interface SentRecord {
  * is appended to a file and fsynced before `send` answers, so the record survives a crash of the
  * service and shows exactly what an end user would have received.
  */
-export class SimulatorDriver implements WhatsAppDriver {
+export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
   readonly name = 'simulator' as const;
   #mode: SimulatorMode = 'ready';
   #connected = false;
@@ -34,23 +34,11 @@ export class SimulatorDriver implements WhatsAppDriver {
   readonly #qrNonce = randomUUID();
   #records: SentRecord[];
   readonly #file: string;
-  readonly #stateListeners: ((change: StateChange) => void)[] = [];
-  readonly #inboundListeners: ((message: InboundMessage) => Promise<InboundOutcome>)[] = [];
-  readonly #ackListeners: ((ack: Ack) => void)[] = [];
 
   constructor(dataDir: string) {
+    super();
     this.#file = path.join(dataDir, 'simulator-sent.jsonl');
     this.#records = readRecords(this.#file);
-  }
-
-  onState(listener: (change: StateChange) => void) {
-    this.#stateListeners.push(listener);
-  }
-  onInbound(listener: (message: InboundMessage) => Promise<InboundOutcome>) {
-    this.#inboundListeners.push(listener);
-  }
-  onAck(listener: (ack: Ack) => void) {
-    this.#ackListeners.push(listener);
   }
 
   async connect() {
@@ -91,7 +79,7 @@ export class SimulatorDriver implements WhatsAppDriver {
     appendDurably(this.#file, record);
     this.#records.push(record);
     if (this.#mode === 'unresponsive') return new Promise(() => {}); // arrived, but never says so
-    setTimeout(() => this.#ackListeners.forEach((listener) => listener({ waId: record.id, state: 'delivered' })), 50);
+    setTimeout(() => this.emitAck({ waId: record.id, state: 'delivered' }), 50);
     return { waId: record.id };
   }
 
@@ -112,9 +100,7 @@ export class SimulatorDriver implements WhatsAppDriver {
       at: new Date(),
       name: input.name,
     };
-    let outcome: InboundOutcome = 'ignored';
-    for (const listener of this.#inboundListeners) outcome = await listener(message);
-    return outcome;
+    return this.emitInbound(message);
   }
 
   sent(): { to: string; body: string; id: string; at: string }[] {
@@ -123,7 +109,7 @@ export class SimulatorDriver implements WhatsAppDriver {
 
   #announce() {
     const change = this.state();
-    for (const listener of this.#stateListeners) listener(change);
+    this.emitState(change);
   }
 }
 

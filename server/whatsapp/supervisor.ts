@@ -1,10 +1,8 @@
 import type { Logger } from 'pino';
+import { DriverEventHub } from './driver-events.ts';
 import {
   DriverError,
-  type Ack,
   type ConnectionState,
-  type InboundMessage,
-  type InboundOutcome,
   type OutgoingRecord,
   type StateChange,
   type WhatsAppDriver,
@@ -59,7 +57,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
  * An unlink from the phone builds a fresh client (it shows a QR); an unlink asked through
  * `logout()` waits for the operator's next `connect()`.
  */
-export class Supervisor implements WhatsAppDriver {
+export class Supervisor extends DriverEventHub implements WhatsAppDriver {
   readonly #options: SupervisorOptions;
   readonly #log: Logger;
   readonly #backoff: { initialMs: number; maxMs: number; factor: number };
@@ -72,12 +70,10 @@ export class Supervisor implements WhatsAppDriver {
   #watchdog: NodeJS.Timeout | null = null;
   #probeTimer: NodeJS.Timeout | null = null;
   #disposing: Promise<void> = Promise.resolve();
-  readonly #stateListeners: ((change: StateChange) => void)[] = [];
   readonly #statusListeners: ((status: SupervisorStatus) => void)[] = [];
-  readonly #inboundListeners: ((message: InboundMessage) => Promise<InboundOutcome>)[] = [];
-  readonly #ackListeners: ((ack: Ack) => void)[] = [];
 
   constructor(options: SupervisorOptions) {
+    super();
     this.#options = options;
     this.#log = options.logger.child({ component: 'whatsapp-supervisor' });
     this.#backoff = options.backoff ?? DEFAULTS.backoff;
@@ -88,17 +84,8 @@ export class Supervisor implements WhatsAppDriver {
     return this.#driver?.name ?? 'wwebjs';
   }
 
-  onState(listener: (change: StateChange) => void) {
-    this.#stateListeners.push(listener);
-  }
   onStatus(listener: (status: SupervisorStatus) => void) {
     this.#statusListeners.push(listener);
-  }
-  onInbound(listener: (message: InboundMessage) => Promise<InboundOutcome>) {
-    this.#inboundListeners.push(listener);
-  }
-  onAck(listener: (ack: Ack) => void) {
-    this.#ackListeners.push(listener);
   }
 
   status(): SupervisorStatus {
@@ -177,8 +164,8 @@ export class Supervisor implements WhatsAppDriver {
     const current = () => generation === this.#generation;
     driver.onState((change) => current() && this.#onDriverState(change));
     // A message that arrived is real even if its driver is being replaced: always hand it over.
-    driver.onInbound((message) => this.#emitInbound(message));
-    driver.onAck((ack) => this.#ackListeners.forEach((listener) => listener(ack)));
+    driver.onInbound((message) => this.emitInbound(message));
+    driver.onAck((ack) => this.emitAck(ack));
     this.#publish({ state: 'starting' });
     this.#armWatchdog();
     try {
@@ -277,12 +264,6 @@ export class Supervisor implements WhatsAppDriver {
     if (which === 'probe' && this.#probeTimer) clearInterval(this.#probeTimer), (this.#probeTimer = null);
   }
 
-  async #emitInbound(message: InboundMessage): Promise<InboundOutcome> {
-    let outcome: InboundOutcome = 'ignored';
-    for (const listener of this.#inboundListeners) outcome = await listener(message);
-    return outcome;
-  }
-
   #publish(change: StateChange, counters: Partial<Pick<SupervisorStatus, 'attempt' | 'lastReadyAt'>> = {}) {
     const previous = this.#status;
     const next: SupervisorStatus = {
@@ -298,7 +279,7 @@ export class Supervisor implements WhatsAppDriver {
     this.#status = next;
     if (next.state !== previous.state) this.#log.info({ state: next.state, reason: next.reason, attempt: next.attempt }, 'whatsapp state');
     const { since: _since, lastReadyAt: _ready, attempt: _attempt, ...stateChange } = next;
-    for (const listener of this.#stateListeners) listener(stateChange);
+    this.emitState(stateChange);
     for (const listener of this.#statusListeners) listener(next);
   }
 }

@@ -2,11 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import wwebjs from 'whatsapp-web.js';
+import { DriverEventHub } from './driver-events.ts';
 import {
   DriverError,
-  type Ack,
-  type InboundMessage,
-  type InboundOutcome,
   type OutgoingRecord,
   type StateChange,
   type WhatsAppDriver,
@@ -63,7 +61,7 @@ export function createWwebjsDriver(options: WwebjsDriverOptions): WwebjsDriver {
  * Chromium); the supervisor builds a new driver after a disconnect rather than reviving this one,
  * because whatsapp-web.js destroys its client when it reports `disconnected`.
  */
-export class WwebjsDriver implements WhatsAppDriver {
+export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
   readonly name = 'wwebjs' as const;
   readonly #options: WwebjsDriverOptions;
   readonly #log: Logger;
@@ -74,23 +72,11 @@ export class WwebjsDriver implements WhatsAppDriver {
   #catchingUp = false;
   /** Our own reference for each recent send; WhatsApp cannot carry it. */
   readonly #refs = new Map<string, string>();
-  readonly #stateListeners: ((change: StateChange) => void)[] = [];
-  readonly #inboundListeners: ((message: InboundMessage) => Promise<InboundOutcome>)[] = [];
-  readonly #ackListeners: ((ack: Ack) => void)[] = [];
 
   constructor(options: WwebjsDriverOptions) {
+    super();
     this.#options = options;
     this.#log = options.logger.child({ driver: 'wwebjs' });
-  }
-
-  onState(listener: (change: StateChange) => void) {
-    this.#stateListeners.push(listener);
-  }
-  onInbound(listener: (message: InboundMessage) => Promise<InboundOutcome>) {
-    this.#inboundListeners.push(listener);
-  }
-  onAck(listener: (ack: Ack) => void) {
-    this.#ackListeners.push(listener);
   }
 
   state(): StateChange {
@@ -261,7 +247,7 @@ export class WwebjsDriver implements WhatsAppDriver {
       chats: () => this.#chatsToCatchUp(client),
       lastInboundAt: this.#options.lastInboundAt,
       resolveLid: (lid) => this.#resolveLid(client, lid),
-      emit: (message) => this.#emitInbound(message),
+      emit: (message) => this.emitInbound(message),
       windowMs: this.#options.catchUpWindowMs ?? 7 * 24 * 3600_000,
       log: this.#log,
     })
@@ -288,23 +274,17 @@ export class WwebjsDriver implements WhatsAppDriver {
     try {
       const message = await toInboundMessage(raw, { resolveLid: (lid) => this.#resolveLid(client, lid) });
       if (!message.from) this.#log.warn({ waId: message.waId, chatId: raw.from }, 'inbound sender has no phone number');
-      await this.#emitInbound(message);
+      await this.emitInbound(message);
     } catch (err) {
       this.#log.error({ err, waId: raw.id?._serialized }, 'inbound message not handed over');
     }
-  }
-
-  async #emitInbound(message: InboundMessage): Promise<InboundOutcome> {
-    let outcome: InboundOutcome = 'ignored';
-    for (const listener of this.#inboundListeners) outcome = await listener(message);
-    return outcome;
   }
 
   #ack(message: WwebjsMessageLike, ack: number) {
     const state = toAckState(ack);
     // Acks of messages others sent us are our own read receipts: nothing to track.
     if (!state || !(message.fromMe ?? message.id.fromMe)) return;
-    for (const listener of this.#ackListeners) listener({ waId: message.id._serialized, state });
+    this.emitAck({ waId: message.id._serialized, state });
   }
 
   async #resolveLid(client: WClient, lid: string): Promise<string | null> {
@@ -379,7 +359,7 @@ export class WwebjsDriver implements WhatsAppDriver {
 
   #setState(change: StateChange) {
     this.#state = change;
-    for (const listener of this.#stateListeners) listener(change);
+    this.emitState(change);
   }
 }
 
