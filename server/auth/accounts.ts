@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import { sqlTime, type Db } from '../db/database.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
 
 export type Role = 'admin' | 'tecnico';
@@ -73,19 +73,28 @@ export async function logout(db: Db, sessionHash: string): Promise<void> {
   await db.write((tx) => tx.session.deleteMany({ where: { tokenHash: sessionHash } }));
 }
 
+// Every authenticated request runs one of these lookups: prepared statements, not Prisma queries.
+const SESSION_USER = `SELECT s.expiresAt, u.id, u.username, u.displayName, u.role, u.active
+  FROM Session s JOIN User u ON u.id = s.userId WHERE s.tokenHash = ?`;
+const TOKEN = 'SELECT id, name, revokedAt, lastUsedAt FROM ApiToken WHERE tokenHash = ?';
+
 export async function principalFromSession(db: Db, token: string): Promise<Principal | null> {
   const sessionHash = sha256(token);
-  const session = await db.prisma.session.findUnique({ where: { tokenHash: sessionHash }, include: { user: true } });
-  if (!session || session.expiresAt <= new Date() || !session.user.active) return null;
-  return { kind: 'user', user: toView(session.user), role: session.user.role as Role, sessionHash };
+  const row = db.sql(SESSION_USER).get(sessionHash) as
+    | { expiresAt: string; id: number; username: string; displayName: string | null; role: string; active: number }
+    | undefined;
+  if (!row || new Date(row.expiresAt) <= new Date() || !row.active) return null;
+  return { kind: 'user', user: toView(row), role: row.role as Role, sessionHash };
 }
 
 export async function principalFromToken(db: Db, token: string): Promise<Principal | null> {
-  const row = await db.prisma.apiToken.findUnique({ where: { tokenHash: sha256(token) } });
+  const row = db.sql(TOKEN).get(sha256(token)) as
+    | { id: number; name: string; revokedAt: string | null; lastUsedAt: string | null }
+    | undefined;
   if (!row || row.revokedAt) return null;
   // Recorded at most once a minute: a write (and an fsync) per request would halve throughput.
-  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    void db.write((tx) => tx.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } })).catch(() => {});
+  if (!row.lastUsedAt || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
+    void db.writeNow(() => db.sql('UPDATE ApiToken SET lastUsedAt = ? WHERE id = ?').run(sqlTime(new Date()), row.id)).catch(() => {});
   }
   return { kind: 'token', tokenId: row.id, name: row.name, role: 'integracion' };
 }

@@ -4,7 +4,7 @@ import { authorOf } from '../auth/guard.ts';
 import type { Outcome } from '../delivery/outbox.ts';
 import { idParam } from '../http/common.ts';
 import { AppError, invalidRequest, invalidState, notFound, ticketNotFound } from '../http/errors.ts';
-import { findTicket } from '../tickets/tickets.ts';
+import { ticketExists } from '../tickets/tickets.ts';
 import { listHistory } from './history.ts';
 import { resendMessage, sendTechnicianMessage, type SendDeps } from './send.ts';
 
@@ -48,9 +48,8 @@ export const conversationRoutes: FastifyPluginAsyncZod<SendDeps & { maxChars: nu
     '/ticket/:id/conversacion',
     { schema: { params: idParam, querystring: historyQuery } },
     async (request) => {
-      const ticket = await findTicket(deps.db, request.params.id);
-      if (!ticket) throw ticketNotFound(request.params.id);
-      return { historial: await listHistory(deps.db, ticket.id, request.query.desde) };
+      if (!ticketExists(deps.db, request.params.id)) throw ticketNotFound(request.params.id);
+      return { historial: listHistory(deps.db, request.params.id, request.query.desde) };
     },
   );
 

@@ -1,6 +1,5 @@
 import type { Logger } from 'pino';
-import type { Db } from '../db/database.ts';
-import type { Message } from '../db/generated/client.ts';
+import { sqlTime, type Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
 import { lineKey } from '../tickets/phone.ts';
 import { createThrottle, realClock, type Clock } from './throttle.ts';
@@ -14,6 +13,20 @@ export type Outcome =
   | { kind: 'rejected'; reason: string };
 
 export type AckState = 'sent' | 'delivered' | 'read' | 'failed';
+
+/** The columns the outbox works with, as SQLite holds them. */
+interface OutgoingRow {
+  id: number;
+  ticketId: number;
+  phone: string | null;
+  content: string;
+  delivery: string | null;
+  waId: string | null;
+  attemptAt: string | null;
+  createdAt: string;
+}
+
+const OUTGOING_COLUMNS = 'id, ticketId, phone, content, delivery, waId, attemptAt, createdAt';
 
 type Step = Outcome | { kind: 'retry' } | { kind: 'unknown' };
 
@@ -75,12 +88,10 @@ export class Outbox {
 
   /** Picks up what a previous run left: queued rows, and sends a crash interrupted. */
   async start(): Promise<number> {
-    const rows = await this.o.db.prisma.message.findMany({
-      where: { delivery: { in: ['queued', 'sending'] } },
-      orderBy: { id: 'asc' },
-      select: { id: true, phone: true },
-    });
-    for (const row of rows) this.#lane(row.phone!).items.push(newItem(row.id, true));
+    const rows = this.o.db
+      .sql("SELECT id, phone FROM Message WHERE delivery IN ('queued', 'sending') ORDER BY id")
+      .all() as { id: number; phone: string }[];
+    for (const row of rows) this.#lane(row.phone).items.push(newItem(row.id, true));
     if (rows.length > 0) this.o.log.info({ pending: rows.length }, 'outbox backlog loaded');
     this.resume();
     return rows.length;
@@ -121,7 +132,7 @@ export class Outbox {
 
   /** Moves delivery state forward on WhatsApp's acks; an ack never moves it back. */
   async applyAck(waId: string, state: AckState): Promise<void> {
-    const row = await this.o.db.prisma.message.findUnique({ where: { waId } });
+    const row = this.o.db.sql(`SELECT ${OUTGOING_COLUMNS} FROM Message WHERE waId = ?`).get(waId) as OutgoingRow | undefined;
     if (!row) return this.#keepEarlyAck(waId, state);
     if (!row.delivery) return;
     const forward = state === 'failed' ? row.delivery !== 'read' : (RANK[state] ?? 0) > (RANK[row.delivery] ?? 9);
@@ -184,7 +195,7 @@ export class Outbox {
   }
 
   async #deliver(item: Item): Promise<Step> {
-    const row = await this.o.db.prisma.message.findUnique({ where: { id: item.id } });
+    const row = this.o.db.sql(`SELECT ${OUTGOING_COLUMNS} FROM Message WHERE id = ?`).get(item.id) as OutgoingRow | undefined;
     if (!row?.delivery || !row.phone) return { kind: 'unknown' };
     if (row.delivery !== 'queued' && row.delivery !== 'sending') {
       return row.waId ? { kind: 'sent', waId: row.waId } : (SETTLED[row.delivery] ?? { kind: 'timeout' });
@@ -197,12 +208,11 @@ export class Outbox {
     return this.#attempt(row);
   }
 
-  async #attempt(row: Message): Promise<Step> {
-    await this.o.db.write((tx) =>
-      tx.message.update({
-        where: { id: row.id },
-        data: { delivery: 'sending', attempts: { increment: 1 }, attemptAt: new Date() },
-      }),
+  async #attempt(row: OutgoingRow): Promise<Step> {
+    await this.o.db.writeNow(() =>
+      this.o.db
+        .sql("UPDATE Message SET delivery = 'sending', attempts = attempts + 1, attemptAt = ? WHERE id = ?")
+        .run(sqlTime(new Date()), row.id),
     );
     this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sending' });
     const where = { ticketId: row.ticketId, phone: row.phone, messageId: row.id };
@@ -234,9 +244,9 @@ export class Outbox {
 
   /** Did an earlier attempt reach WhatsApp? Matches our reference, else the same text since then. */
   async #findPreviousAttempt(
-    row: Message,
+    row: OutgoingRow,
   ): Promise<{ found: true; waId: string } | { found: false; cannotTell: boolean }> {
-    const since = new Date((row.attemptAt ?? row.createdAt).getTime() - 60_000);
+    const since = new Date(new Date(row.attemptAt ?? row.createdAt).getTime() - 60_000);
     let records;
     try {
       records = await withTimeout(this.o.transport.recentOutgoing(row.phone!, since), this.o.sendTimeoutMs);
@@ -248,13 +258,12 @@ export class Outbox {
     if (ours) return { found: true, waId: ours.waId };
     for (const record of records) {
       if (record.clientRef || record.body !== row.content) continue;
-      const taken = await this.o.db.prisma.message.findUnique({ where: { waId: record.waId }, select: { id: true } });
-      if (!taken) return { found: true, waId: record.waId };
+      if (!this.#waIdTaken(record.waId)) return { found: true, waId: record.waId };
     }
     return { found: false, cannotTell: false };
   }
 
-  async #cannotTell(row: Message, item: Item): Promise<Step> {
+  async #cannotTell(row: OutgoingRow, item: Item): Promise<Step> {
     item.checks += 1;
     if (item.checks < (this.o.maxChecks ?? 5)) return { kind: 'retry' };
     await this.#record(row, {
@@ -265,9 +274,14 @@ export class Outbox {
     return { kind: 'unknown' };
   }
 
-  async #markSent(row: Message, waId: string): Promise<Step> {
-    const taken = await this.o.db.prisma.message.findUnique({ where: { waId }, select: { id: true } });
-    await this.#record(row, { delivery: 'sent', waId: taken ? null : waId, sentAt: new Date(), deliveryInfo: null });
+  async #markSent(row: OutgoingRow, waId: string): Promise<Step> {
+    const taken = this.#waIdTaken(waId);
+    await this.o.db.writeNow(() =>
+      this.o.db
+        .sql("UPDATE Message SET delivery = 'sent', waId = ?, sentAt = ?, deliveryInfo = NULL WHERE id = ?")
+        .run(taken ? null : waId, sqlTime(new Date()), row.id),
+    );
+    this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sent' });
     const early = this.#earlyAcks.get(waId);
     if (early && !taken) {
       this.#earlyAcks.delete(waId);
@@ -276,11 +290,15 @@ export class Outbox {
     return { kind: 'sent', waId };
   }
 
-  async #record(
-    row: Message,
-    data: { delivery: string; deliveryInfo?: string | null; waId?: string | null; sentAt?: Date },
-  ): Promise<void> {
-    await this.o.db.write((tx) => tx.message.update({ where: { id: row.id }, data }));
+  #waIdTaken(waId: string): boolean {
+    return this.o.db.sql('SELECT 1 FROM Message WHERE waId = ?').get(waId) !== undefined;
+  }
+
+  /** Sets a delivery state (and its reason, or none) and tells the consoles. */
+  async #record(row: OutgoingRow, data: { delivery: string; deliveryInfo?: string | null }): Promise<void> {
+    await this.o.db.writeNow(() =>
+      this.o.db.sql('UPDATE Message SET delivery = ?, deliveryInfo = ? WHERE id = ?').run(data.delivery, data.deliveryInfo ?? null, row.id),
+    );
     this.o.events.emit({
       type: 'delivery',
       ticketId: row.ticketId,

@@ -65,6 +65,29 @@ export async function createTicket(db: Db, input: NewTicket): Promise<TicketView
   return toTicketView(row);
 }
 
+/** SQLite's raw ticket row (dates as text), as the hot path reads it. */
+export type TicketRow = Omit<Ticket, 'lastMessageAt' | 'createdAt' | 'updatedAt' | 'resolvedAt'> & {
+  lastMessageAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+};
+
+const dateOrNull = (text: string | null) => (text ? new Date(text) : null);
+
+export const fromTicketRow = (row: TicketRow): TicketView =>
+  toTicketView({
+    ...row,
+    lastMessageAt: dateOrNull(row.lastMessageAt),
+    createdAt: new Date(row.createdAt),
+    updatedAt: new Date(row.updatedAt),
+    resolvedAt: dateOrNull(row.resolvedAt),
+  });
+
+export function ticketExists(db: Db, id: number): boolean {
+  return db.sql('SELECT 1 FROM Ticket WHERE id = ?').get(id) !== undefined;
+}
+
 export async function findTicket(db: Db, id: number): Promise<TicketView | null> {
   const row = await db.prisma.ticket.findUnique({ where: { id } });
   return row ? toTicketView(row) : null;
