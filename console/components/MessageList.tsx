@@ -33,6 +33,13 @@ export function MessageList({ readOnly }: { readOnly: boolean }) {
         data-testid="chat-messages"
         onScroll={(event) => follower.observe(event.currentTarget)}
       >
+        {chat.hasOlder.value && (
+          <li class="messages__older">
+            <button type="button" class="button button--ghost button--small" onClick={() => void chat.loadOlder()}>
+              Ver mensajes anteriores
+            </button>
+          </li>
+        )}
         {entries.length === 0 && <li class="messages__empty">Aún no hay mensajes en este ticket.</li>}
         {entries.map((entry) => (
           <MessageBubble

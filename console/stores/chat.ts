@@ -3,7 +3,7 @@ import type { Api } from '../lib/api.ts';
 import { createPoller } from '../lib/poll.ts';
 import type { Entry, LiveEvent, Ticket, TicketStatus } from '../lib/types.ts';
 import { createComposer } from './composer.ts';
-import { applyEntryEvent } from './entries.ts';
+import { applyEntryEvent, mergeNewest, PAGE_SIZE } from './entries.ts';
 
 export type ChatMode = 'chat' | 'history';
 
@@ -18,6 +18,8 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
   const mode = signal<ChatMode | null>(null);
   const entries = signal<Entry[]>([]);
   const loaded = signal(false);
+  /** The chat is longer than what was loaded: the technician may page back. */
+  const hasOlder = signal(false);
   const loadError = signal<string | null>(null);
   const resending = signal<ReadonlySet<number>>(new Set());
   const composer = createComposer(api, { onSettled: () => void refresh() });
@@ -49,9 +51,10 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
     if (!open) return;
     const mine = epoch;
     try {
-      const { historial } = await api.get<{ historial: Entry[] }>(`/ticket/${open.id}/conversacion`);
+      const { historial } = await api.get<{ historial: Entry[] }>(`/ticket/${open.id}/conversacion?limite=${PAGE_SIZE}`);
       if (mine !== epoch) return;
-      setEntries(historial);
+      if (!loaded.value) hasOlder.value = historial.length === PAGE_SIZE;
+      setEntries(mergeNewest(entries.value, historial));
       loaded.value = true;
       loadError.value = null;
     } catch (error) {
@@ -68,6 +71,7 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
     newestUserEntry = 0;
     entries.value = [];
     loaded.value = false;
+    hasOlder.value = false;
     loadError.value = null;
     resending.value = new Set();
     ticket.value = next;
@@ -79,6 +83,22 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
     if (nextMode === 'chat') markRead();
     void refresh();
     poller.start();
+  }
+
+  async function loadOlder() {
+    const open = ticket.value;
+    const oldest = entries.value[0];
+    if (!open || !oldest) return;
+    const mine = epoch;
+    try {
+      const query = `limite=${PAGE_SIZE}&antes=${oldest.id}`;
+      const { historial } = await api.get<{ historial: Entry[] }>(`/ticket/${open.id}/conversacion?${query}`);
+      if (mine !== epoch) return;
+      hasOlder.value = historial.length === PAGE_SIZE;
+      entries.value = [...historial, ...entries.value];
+    } catch (error) {
+      if (mine === epoch) notice.value = { tone: 'error', text: (error as Error).message };
+    }
   }
 
   async function resend(messageId: number) {
@@ -118,6 +138,8 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
     mode,
     entries,
     loaded,
+    hasOlder,
+    loadOlder,
     loadError,
     resending,
     composer,

@@ -15,3 +15,16 @@ export function applyEntryEvent(entries: Entry[], event: EntryEvent): Entry[] {
     entry.id === event.messageId ? { ...entry, delivery: event.delivery, deliveryInfo: event.deliveryInfo } : entry,
   );
 }
+
+/** How many entries a poll asks for: a chat of any length costs the same to keep fresh. */
+export const PAGE_SIZE = 200;
+
+/**
+ * The newest page a poll brought, in place of the same range in what we hold; older entries the
+ * technician already paged back to stay.
+ */
+export function mergeNewest(held: Entry[], newest: Entry[]): Entry[] {
+  if (newest.length === 0) return held;
+  const older = held.filter((entry) => entry.id < newest[0].id);
+  return [...older, ...newest];
+}

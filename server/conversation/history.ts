@@ -55,10 +55,24 @@ export function toEntry(row: EntryRow): EntryView {
   return entry;
 }
 
-const HISTORY = `SELECT id, role, content, timestamp, kind, extra, authorName, delivery, deliveryInfo
-  FROM Message WHERE ticketId = ? AND id > ? ORDER BY id`;
+const COLUMNS = 'id, role, content, timestamp, kind, extra, authorName, delivery, deliveryInfo';
+const HISTORY = `SELECT ${COLUMNS} FROM Message WHERE ticketId = ? AND id > ? AND id < ? ORDER BY id`;
+const NEWEST = `SELECT ${COLUMNS} FROM Message WHERE ticketId = ? AND id > ? AND id < ? ORDER BY id DESC LIMIT ?`;
 
-/** Polled every 5 s by every open chat: a prepared statement, not a Prisma query. */
-export function listHistory(db: Db, ticketId: number, afterId = 0): EntryView[] {
-  return (db.sql(HISTORY).all(ticketId, afterId) as EntryRow[]).map(toEntry);
+export interface HistoryWindow {
+  /** Only entries after this id (what a poll has not seen yet). */
+  after?: number;
+  /** Only entries before this id (paging back through a long chat). */
+  before?: number;
+  /** Only the newest this many of the rest, still served oldest first. */
+  limit?: number;
+}
+
+/** Polled every 5 s by every open chat: prepared statements, not Prisma queries. */
+export function listHistory(db: Db, ticketId: number, window: HistoryWindow = {}): EntryView[] {
+  const bounds = [ticketId, window.after ?? 0, window.before ?? Number.MAX_SAFE_INTEGER];
+  const rows = window.limit
+    ? (db.sql(NEWEST).all(...bounds, window.limit) as EntryRow[]).reverse()
+    : (db.sql(HISTORY).all(...bounds) as EntryRow[]);
+  return rows.map(toEntry);
 }

@@ -236,3 +236,17 @@ describe('text that is not valid Unicode', () => {
     expect(await messageCount()).toBe(0);
   });
 });
+
+describe('GET /ticket/:id/conversacion, a window of a long chat', () => {
+  it('serves the newest entries with ?limite, oldest first, and pages back with ?antes', async () => {
+    for (let i = 1; i <= 7; i++) await t.simulator.receive({ from: ticket.phone, body: `m${i}`, id: `w${i}` });
+    const get = async (query: string) =>
+      (await t.app.inject({ url: `/ticket/${ticket.id}/conversacion?${query}`, headers: t.admin })).json().historial.map(
+        (e: { content: string }) => e.content,
+      );
+    expect(await get('limite=3')).toEqual(['m5', 'm6', 'm7']);
+    const page = (await t.app.inject({ url: `/ticket/${ticket.id}/conversacion?limite=3`, headers: t.admin })).json().historial;
+    expect(await get(`limite=3&antes=${page[0].id}`)).toEqual(['m2', 'm3', 'm4']);
+    expect((await t.app.inject({ url: `/ticket/${ticket.id}/conversacion?limite=0`, headers: t.admin })).statusCode).toBe(400);
+  });
+});

@@ -29,7 +29,12 @@ const sendHeaders = z.object({
     .optional(),
 });
 
-const historyQuery = z.object({ desde: z.coerce.number().int().min(0).optional() });
+const entryId = z.coerce.number({ error: 'debe ser un id de entrada' }).int().min(0);
+const historyQuery = z.object({
+  desde: entryId.optional(),
+  antes: entryId.optional(),
+  limite: z.coerce.number({ error: 'limite debe ser un número' }).int().min(1, 'limite va de 1 a 1000').max(1000, 'limite va de 1 a 1000').optional(),
+});
 
 function failureFor(outcome: Exclude<Outcome, { kind: 'sent' }>, ticketId: number): AppError {
   const extra = { ticket_id: ticketId };
@@ -49,7 +54,8 @@ export const conversationRoutes: FastifyPluginAsyncZod<SendDeps & { maxChars: nu
     { schema: { params: idParam, querystring: historyQuery } },
     async (request) => {
       if (!ticketExists(deps.db, request.params.id)) throw ticketNotFound(request.params.id);
-      return { historial: listHistory(deps.db, request.params.id, request.query.desde) };
+      const { desde, antes, limite } = request.query;
+      return { historial: listHistory(deps.db, request.params.id, { after: desde, before: antes, limit: limite }) };
     },
   );
 
