@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
 import { idParam } from '../http/common.ts';
-import { ticketNotFound } from '../http/errors.ts';
+import { invalidRequest, ticketNotFound } from '../http/errors.ts';
 import { newTicketBody, ticketListQuery, ticketPatchBody } from './schemas.ts';
 import { TEMPLATES } from './templates.ts';
 import { createTicket, findTicket, listTickets, markRead, updateTicket } from './tickets.ts';
@@ -28,6 +28,7 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus }> 
   app.patch('/api/tickets/:id', { schema: { params: idParam, body: ticketPatchBody } }, async (request) => {
     const ticket = await updateTicket(db, request.params.id, request.body);
     if (!ticket) throw ticketNotFound(request.params.id);
+    if (ticket === 'no_assignee') throw invalidRequest(`No existe una cuenta activa ${request.body.assigneeId} para asignar.`);
     request.log.info({ ticketId: ticket.id, ...request.body }, 'ticket updated');
     events.emit({ type: 'ticket', ticket });
     return ticket;

@@ -264,6 +264,14 @@ describe('PATCH /api/tickets/:id', () => {
     expect((await prisma().ticket.findUniqueOrThrow({ where: { id: ticket.id } })).assigneeId).toBeNull();
   });
 
+  it('400 for an assignee who is not an active account, with nothing changed', async () => {
+    const ticket = await createTicket(t);
+    const response = await asAdmin({ method: 'PATCH', url: `/api/tickets/${ticket.id}`, payload: { assigneeId: 999 } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: 'solicitud_invalida', mensaje: 'No existe una cuenta activa 999 para asignar.' });
+    expect((await prisma().ticket.findUniqueOrThrow({ where: { id: ticket.id } })).assigneeId).toBeNull();
+  });
+
   it.each([
     ['an empty patch', {}, /indica status, priority o assigneeId/],
     ['an unknown status', { status: 'terminado' }, /^status: el estado debe ser uno de/],

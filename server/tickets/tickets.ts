@@ -121,15 +121,16 @@ export interface TicketPatch {
   assigneeId?: number | null;
 }
 
-export async function updateTicket(db: Db, id: number, patch: TicketPatch): Promise<TicketView | null> {
+export async function updateTicket(db: Db, id: number, patch: TicketPatch): Promise<TicketView | 'no_assignee' | null> {
   const row = await db.write(async (tx) => {
     const current = await tx.ticket.findUnique({ where: { id } });
     if (!current) return null;
+    if (patch.assigneeId && !(await tx.user.findFirst({ where: { id: patch.assigneeId, active: true } }))) return 'no_assignee';
     const resolvedAt =
       patch.status === undefined ? undefined : patch.status === 'resolved' ? (current.resolvedAt ?? new Date()) : null;
     return tx.ticket.update({ where: { id }, data: { ...patch, resolvedAt } });
   });
-  return row ? toTicketView(row) : null;
+  return row && row !== 'no_assignee' ? toTicketView(row) : row;
 }
 
 export async function markRead(db: Db, id: number): Promise<TicketView | null> {
