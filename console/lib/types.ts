@@ -1,33 +1,15 @@
-/** The shapes docs/api.md promises; the console shares only these with the server. */
+/**
+ * The shapes docs/api.md promises; the console shares only these with the server. Where the
+ * server declares a shape, it is imported as a type (erased from the bundle), so the two cannot
+ * drift apart.
+ */
+import type { Status, TicketView as Ticket } from '../../server/tickets/tickets.ts';
 
-export type Role = 'admin' | 'tecnico';
-export interface User {
-  id: number;
-  username: string;
-  displayName: string | null;
-  role: Role;
-}
+export type { Role, UserView as User } from '../../server/auth/accounts.ts';
+export type { Priority, Status as TicketStatus, TicketView as Ticket } from '../../server/tickets/tickets.ts';
 
-export const STATUSES = ['open', 'in_progress', 'on_hold', 'resolved', 'closed'] as const;
-export type TicketStatus = (typeof STATUSES)[number];
-export type Priority = 'baja' | 'media' | 'alta' | 'urgente';
-
-export interface Ticket {
-  id: number;
-  phone: string;
-  name: string | null;
-  subject: string;
-  description: string | null;
-  status: TicketStatus;
-  priority: Priority;
-  category: string | null;
-  assigneeId: number | null;
-  unread: number;
-  lastMessageAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-}
+// A value, so it is repeated here rather than imported (server modules must stay out of the bundle).
+export const STATUSES: readonly Status[] = ['open', 'in_progress', 'on_hold', 'resolved', 'closed'];
 
 export type Delivery = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'unknown';
 
