@@ -121,12 +121,14 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
   });
 
   it('500 without a stack trace when something unexpected fails, and the reply is kept', async () => {
-    vi.spyOn(t.app.puente.outbox, 'submit').mockRejectedValueOnce(new Error('disco lleno en /var/secreto'));
+    vi.spyOn(t.app.puente.outbox, 'kick').mockImplementationOnce(() => {
+      throw new Error('disco lleno en /var/secreto');
+    });
     const response = await send({ mensaje: 'no se pierde' });
     expect(response.statusCode).toBe(500);
     expect(response.json()).toEqual({ error: 'error_interno', mensaje: expect.any(String) });
     expect(response.body).not.toMatch(/secreto|at |Error/);
-    expect(await historyRows(t, ticket.id)).toEqual([expect.objectContaining({ content: 'no se pierde', delivery: 'queued' })]);
+    expect(await historyRows(t, ticket.id)).toEqual([expect.objectContaining({ content: 'no se pierde', delivery: 'sending' })]);
 
     const dataDir = t.dataDir;
     await t.app.close();

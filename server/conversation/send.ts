@@ -71,6 +71,7 @@ const STORE = {
     VALUES (?, 'tecnico', ?, ?, 'text', ?, ?, 'queued', ?, 0, ?)`,
   key: 'INSERT INTO IdempotentRequest (key, ticketId, messageId, createdAt) VALUES (?, ?, ?, ?)',
   touch: 'UPDATE Ticket SET lastMessageAt = ?, updatedAt = ? WHERE id = ?',
+  sending: "UPDATE Message SET delivery = 'sending', attempts = 1, attemptAt = ? WHERE id = ?",
   entry: 'SELECT * FROM Message WHERE id = ?',
 };
 
@@ -78,7 +79,7 @@ const STORE = {
  * The reply, its idempotency record and the ticket's last-message time, in one transaction of
  * prepared statements: this is the contract's hot path, measured by `npm run bench`.
  */
-function storeReply(db: SendDeps['db'], request: SendRequest) {
+function storeReply({ db, outbox }: SendDeps, request: SendRequest) {
   const ticket = db.sql(STORE.ticket).get(request.ticketId) as TicketRow | undefined;
   if (!ticket) return null;
   const now = new Date();
@@ -88,18 +89,22 @@ function storeReply(db: SendDeps['db'], request: SendRequest) {
   const messageId = Number(lastInsertRowid);
   if (request.idempotencyKey) db.sql(STORE.key).run(request.idempotencyKey, ticket.id, messageId, sqlTime(now));
   db.sql(STORE.touch).run(sqlTime(now), sqlTime(now), ticket.id);
+  // Last, so nothing after it can fail but the commit itself: the lane now holds the reply.
+  const { sendAtOnce, outcome } = outbox.claim({ id: messageId, phone: ticket.phone });
+  if (sendAtOnce) db.sql(STORE.sending).run(sqlTime(now), messageId);
   const message = db.sql(STORE.entry).get(messageId) as EntryRow;
-  return { ticket: fromTicketRow({ ...ticket, lastMessageAt: sqlTime(now), updatedAt: sqlTime(now) }), message };
+  return { ticket: fromTicketRow({ ...ticket, lastMessageAt: sqlTime(now), updatedAt: sqlTime(now) }), message, outcome };
 }
 
 async function storeAndSend(deps: SendDeps, request: SendRequest): Promise<SendResult> {
-  const stored = await deps.db.writeNow(() => storeReply(deps.db, request));
+  const stored = await deps.db.writeNow(() => storeReply(deps, request));
   if (!stored) return { kind: 'ticket_not_found' };
   const { ticket, message } = stored;
   deps.log.info({ ticketId: ticket.id, phone: ticket.phone, messageId: message.id }, 'reply stored');
   deps.events.emit({ type: 'message', ticketId: ticket.id, entry: toEntry(message) });
   deps.events.emit({ type: 'ticket', ticket });
-  const outcome = await deps.outbox.submit({ id: message.id, phone: ticket.phone });
+  deps.outbox.kick(ticket.phone);
+  const outcome = await stored.outcome;
   if (request.idempotencyKey) {
     const key = request.idempotencyKey;
     await deps.db.writeNow(() => deps.db.sql('UPDATE IdempotentRequest SET outcome = ? WHERE key = ?').run(JSON.stringify(outcome), key));

@@ -33,7 +33,9 @@ class ScriptedTransport implements Transport {
     if (mode === 'hang') return new Promise<never>(() => {});
     return { waId: record.waId };
   }
+  listCalls = 0;
   async recentOutgoing(to: string, since: Date) {
+    this.listCalls += 1;
     if (this.listFails) throw Object.assign(new Error('cannot tell'), { code: 'not_ready' });
     return this.phone.filter((r) => r.to === to && r.at >= since);
   }
@@ -213,5 +215,30 @@ describe('Outbox acks', () => {
     };
     await box.submit({ id: row.id, phone: row.phone! });
     await eventually(async () => (await deliveryOf(row.id)) === 'delivered');
+  });
+});
+
+describe('Outbox.claim, inside the reply store transaction', () => {
+  it('lets the first reply of an idle chat be stored as sending, and sends it without looking it up', async () => {
+    const box = outbox();
+    const first = await store('primero');
+    const second = await store('segundo');
+    const a = box.claim({ id: first.id, phone: first.phone! });
+    const b = box.claim({ id: second.id, phone: second.phone! });
+    expect([a.sendAtOnce, b.sendAtOnce]).toEqual([true, false]);
+    await db.prisma.message.update({ where: { id: first.id }, data: { delivery: 'sending', attemptAt: new Date() } });
+    box.kick(first.phone!);
+    expect(await a.outcome).toMatchObject({ kind: 'sent' });
+    expect(await b.outcome).toMatchObject({ kind: 'sent' });
+    expect(transport.phone.map((r) => r.body)).toEqual(['primero', 'segundo']);
+    expect(transport.listCalls).toBe(0);
+  });
+
+  it('never claims a send at once while WhatsApp is down', async () => {
+    transport.ready = false;
+    const row = await store('en cola');
+    const claimed = outbox().claim({ id: row.id, phone: row.phone! });
+    expect(claimed.sendAtOnce).toBe(false);
+    expect(await claimed.outcome).toEqual({ kind: 'queued' });
   });
 });

@@ -34,6 +34,8 @@ interface Item {
   id: number;
   backlog: boolean;
   checks: number;
+  /** Stored already marked `sending` by the reply's own transaction; no attempt made yet. */
+  marked: boolean;
   waiters: ((outcome: Outcome) => void)[];
 }
 
@@ -99,11 +101,34 @@ export class Outbox {
 
   /** Hands a stored message to its lane; resolves when the technician can be told something. */
   submit(message: { id: number; phone: string }): Promise<Outcome> {
+    const { outcome } = this.#enqueue(message, false);
+    this.kick(message.phone);
+    return outcome;
+  }
+
+  /**
+   * For the reply's own store transaction, called inside it (synchronously, so nothing can run
+   * between this and the commit): takes the message's place in its chat's lane in the order
+   * stored. `sendAtOnce` says the lane is idle and WhatsApp ready: the caller then marks the row
+   * `sending` in that same transaction, saving the commit (and fsync) the outbox would make.
+   * Start the lane with `kick()` once the transaction committed.
+   */
+  claim(message: { id: number; phone: string }): { sendAtOnce: boolean; outcome: Promise<Outcome> } {
+    return this.#enqueue(message, true);
+  }
+
+  kick(phone: string): void {
+    const lane = this.#lanes.get(lineKey(phone));
+    if (lane) void this.#run(lane);
+  }
+
+  #enqueue(message: { id: number; phone: string }, markable: boolean) {
     const lane = this.#lane(message.phone);
     const ready = this.o.transport.isReady() && !this.#stopped;
     const item = newItem(message.id, !ready);
+    item.marked = markable && ready && lane.items.length === 0;
     lane.items.push(item);
-    if (!ready) return Promise.resolve({ kind: 'queued' });
+    if (!ready) return { sendAtOnce: false, outcome: Promise.resolve<Outcome>({ kind: 'queued' }) };
     const outcome = new Promise<Outcome>((resolve) => {
       const timer = setTimeout(() => resolve({ kind: 'timeout' }), this.o.sendTimeoutMs);
       item.waiters.push((result) => {
@@ -111,8 +136,7 @@ export class Outbox {
         resolve(result);
       });
     });
-    void this.#run(lane);
-    return outcome;
+    return { sendAtOnce: item.marked, outcome };
   }
 
   /** WhatsApp is (back) ready: whatever waited is now a backlog, drained at the throttled pace. */
@@ -200,6 +224,9 @@ export class Outbox {
     if (row.delivery !== 'queued' && row.delivery !== 'sending') {
       return row.waId ? { kind: 'sent', waId: row.waId } : (SETTLED[row.delivery] ?? { kind: 'timeout' });
     }
+    const markedByStore = item.marked && row.delivery === 'sending';
+    item.marked = false; // from here on, an uncertain attempt must be looked for before a resend
+    if (markedByStore) return this.#attempt(row, true);
     if (row.delivery === 'sending') {
       const previous = await this.#findPreviousAttempt(row);
       if (previous.found) return this.#markSent(row, previous.waId);
@@ -208,13 +235,15 @@ export class Outbox {
     return this.#attempt(row);
   }
 
-  async #attempt(row: OutgoingRow): Promise<Step> {
-    await this.o.db.writeNow(() =>
-      this.o.db
-        .sql("UPDATE Message SET delivery = 'sending', attempts = attempts + 1, attemptAt = ? WHERE id = ?")
-        .run(sqlTime(new Date()), row.id),
-    );
-    this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sending' });
+  async #attempt(row: OutgoingRow, alreadyMarked = false): Promise<Step> {
+    if (!alreadyMarked) {
+      await this.o.db.writeNow(() =>
+        this.o.db
+          .sql("UPDATE Message SET delivery = 'sending', attempts = attempts + 1, attemptAt = ? WHERE id = ?")
+          .run(sqlTime(new Date()), row.id),
+      );
+      this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sending' });
+    }
     const where = { ticketId: row.ticketId, phone: row.phone, messageId: row.id };
     try {
       const send = this.o.transport.send(row.phone!, row.content, clientRef(row.id));
@@ -309,7 +338,7 @@ export class Outbox {
   }
 }
 
-const newItem = (id: number, backlog: boolean): Item => ({ id, backlog, checks: 0, waiters: [] });
+const newItem = (id: number, backlog: boolean): Item => ({ id, backlog, checks: 0, marked: false, waiters: [] });
 
 function settle(items: Item[], outcome: Outcome): void {
   for (const item of items) {
