@@ -146,6 +146,16 @@ describe('GET /api/tickets', () => {
     expect(ids(await list())).toEqual([second.id, first.id, third.id]);
   });
 
+  it('200 searches text literally and finds a line by either Mexican form or with dashes', async () => {
+    const juan = await createTicket(t, { phone: '+5214772758198', name: 'Juan', subject: 'Descuento del 50% en tóner' });
+    const ana = await createTicket(t, { phone: '+525512345678', name: 'Ana', subject: 'Impresora' });
+    expect(ids(await list('?q=%25'))).toEqual([juan.id]);
+    expect(ids(await list('?q=_'))).toEqual([]);
+    expect(ids(await list(`?q=${encodeURIComponent('+524772758198')}`))).toEqual([juan.id]);
+    expect(ids(await list(`?q=${encodeURIComponent('+5215512345678')}`))).toEqual([ana.id]);
+    expect(ids(await list('?q=55-1234-5678'))).toEqual([ana.id]);
+  });
+
   it('200 filters by status', async () => {
     const open = await createTicket(t, { phone: '+5214770000001' });
     const resolved = await createTicket(t, { phone: '+5214770000002' });

@@ -1,7 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { Ticket } from '../db/generated/client.ts';
 import { appendEntry, type NewEntry } from '../conversation/history.ts';
-import { lineKey } from './phone.ts';
+import { lineKey, normalizePhone } from './phone.ts';
 
 export const STATUSES = ['open', 'in_progress', 'on_hold', 'resolved', 'closed'] as const;
 export const PRIORITIES = ['baja', 'media', 'alta', 'urgente'] as const;
@@ -93,26 +93,33 @@ export async function findTicket(db: Db, id: number): Promise<TicketView | null>
   return row ? toTicketView(row) : null;
 }
 
+// instr(), not LIKE: a search for "%" or "_" means those characters, not "anything".
+const LIST = `SELECT * FROM Ticket
+  WHERE (:status IS NULL OR status = :status)
+    AND (:text IS NULL
+      OR instr(lower(subject), :text) OR instr(lower(coalesce(name, '')), :text)
+      OR instr(lower(coalesce(description, '')), :text)
+      OR instr(phone, :digits) OR phoneKey = :line OR id = :id)
+  ORDER BY lastMessageAt DESC, id DESC LIMIT :limit`;
+
+/**
+ * The ticket table, polled every 5 s by every console: one prepared statement. Text matches
+ * subject, name and description (case-insensitive for ASCII, as SQLite's lower() is), part of
+ * the phone, the whole line in either Mexican form, or the ticket number (`#12`).
+ */
 export async function listTickets(db: Db, filter: { status?: Status; q?: string; limit: number }): Promise<TicketView[]> {
-  const text = filter.q?.trim();
-  const asNumber = text && /^#?\d+$/.test(text) ? Number(text.replace('#', '')) : undefined;
-  const rows = await db.prisma.ticket.findMany({
-    where: {
-      status: filter.status,
-      OR: text
-        ? [
-            { subject: { contains: text } },
-            { name: { contains: text } },
-            { phone: { contains: text.replace(/\s/g, '') } },
-            { description: { contains: text } },
-            ...(asNumber ? [{ id: asNumber }] : []),
-          ]
-        : undefined,
-    },
-    orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
-    take: filter.limit,
-  });
-  return rows.map(toTicketView);
+  const text = filter.q?.trim() || null;
+  const digits = text?.replace(/[\s().-]/g, '') || null;
+  const phone = digits ? normalizePhone(digits) : null;
+  const rows = db.sql(LIST).all({
+    status: filter.status ?? null,
+    text: text?.toLowerCase() ?? null,
+    digits,
+    line: phone ? lineKey(phone) : null,
+    id: text && /^#?\d+$/.test(text) ? Number(text.replace('#', '')) : null,
+    limit: filter.limit,
+  }) as TicketRow[];
+  return rows.map(fromTicketRow);
 }
 
 export interface TicketPatch {
