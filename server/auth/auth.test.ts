@@ -509,6 +509,7 @@ describe('protected endpoints', () => {
     { method: 'POST', url: '/api/simulator/inbound', payload: { from: '+5214771234567', body: 'colado' } },
     { method: 'POST', url: '/api/simulator/connection', payload: { state: 'disconnected' } },
     { method: 'GET', url: '/api/simulator/sent' },
+    { method: 'POST', url: '/api/simulator/numbers', payload: { phone: '+5214771234567', whatsapp: false } },
     { method: 'GET', url: '/api/auth/me' },
     { method: 'POST', url: '/api/auth/logout' },
   ];

@@ -182,6 +182,23 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
   });
 });
 
+describe('a number without WhatsApp', () => {
+  it('422 envio_rechazado, the reply failed with the reason; Reenviar sends it once the number has WhatsApp', async () => {
+    await t.app.inject({ method: 'POST', url: '/api/simulator/numbers', headers: t.admin, payload: { phone: ticket.phone, whatsapp: false } });
+    const response = await send({ mensaje: 'no llegará' });
+    expect(response.statusCode).toBe(422);
+    expect(response.json()).toEqual({ error: 'envio_rechazado', mensaje: expect.stringMatching(/no tiene WhatsApp/), ticket_id: ticket.id });
+    const [row] = await historyRows(t, ticket.id);
+    expect(row).toMatchObject({ delivery: 'failed', deliveryInfo: 'el número no tiene WhatsApp' });
+
+    await t.app.inject({ method: 'POST', url: '/api/simulator/numbers', headers: t.admin, payload: { phone: ticket.phone, whatsapp: true } });
+    const resend = await t.app.inject({ method: 'POST', url: `/api/messages/${row.id}/reenviar`, headers: t.admin });
+    expect(resend.statusCode).toBe(202);
+    await eventually(() => t.simulator.sent().length === 1);
+    expect((await t.app.inject({ method: 'POST', url: `/api/messages/${row.id}/reenviar`, headers: t.admin })).statusCode).toBe(409);
+  });
+});
+
 describe('GET /ticket/:id/conversacion', () => {
   it('401 without a session or token', async () => {
     const response = await t.app.inject({ url: `/ticket/${ticket.id}/conversacion` });

@@ -16,6 +16,11 @@ const connectionBody = z.object({
   }),
 });
 
+const numberBody = z.object({
+  phone: phoneField,
+  whatsapp: z.boolean({ error: 'whatsapp debe ser true o false' }),
+});
+
 /** The simulator's control API: exists only when the simulator driver is in use. */
 export const simulatorRoutes: FastifyPluginAsyncZod<{ simulator: SimulatorDriver }> = async (app, { simulator }) => {
   app.post('/api/simulator/inbound', { schema: { body: inboundBody } }, async (request, reply) => {
@@ -27,6 +32,11 @@ export const simulatorRoutes: FastifyPluginAsyncZod<{ simulator: SimulatorDriver
     simulator.setMode(request.body.state);
     request.log.info({ mode: request.body.state }, 'simulator connection changed');
     return { state: request.body.state };
+  });
+
+  app.post('/api/simulator/numbers', { schema: { body: numberBody } }, async (request) => {
+    simulator.setHasWhatsApp(request.body.phone, request.body.whatsapp);
+    return request.body;
   });
 
   app.get('/api/simulator/sent', async () => simulator.sent());

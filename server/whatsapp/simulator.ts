@@ -30,6 +30,8 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
   readonly name = 'simulator' as const;
   #mode: SimulatorMode = 'ready';
   #connected = false;
+  /** Phones the simulator treats as having no WhatsApp account, to show a `failed` reply. */
+  readonly #withoutWhatsApp = new Set<string>();
   #loggedOut = false;
   readonly #qrNonce = randomUUID();
   #records: SentRecord[];
@@ -69,12 +71,18 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
     this.#announce();
   }
 
+  setHasWhatsApp(phone: string, has: boolean) {
+    if (has) this.#withoutWhatsApp.delete(phone);
+    else this.#withoutWhatsApp.add(phone);
+  }
+
   mode(): SimulatorMode {
     return this.#mode;
   }
 
   async send(to: string, body: string, clientRef: string): Promise<{ waId: string }> {
     if (this.state().state !== 'ready') throw new DriverError('not_ready', 'WhatsApp no está conectado.');
+    if (this.#withoutWhatsApp.has(to)) throw new DriverError('no_whatsapp', 'el número no tiene WhatsApp');
     const record: SentRecord = { to, body, id: `sim-${randomUUID()}`, at: new Date().toISOString(), clientRef };
     appendDurably(this.#file, record);
     this.#records.push(record);

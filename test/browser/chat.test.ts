@@ -114,6 +114,29 @@ describe('the ticket console', () => {
     }
   });
 
+  it('a reply to a number without WhatsApp shows Falló with the reason, and Reenviar sends it', async () => {
+    await api('/api/simulator/numbers', { body: { phone: PHONE, whatsapp: false } });
+    try {
+      await login(page, service);
+      await row(page, ticketId).getByRole('button', { name: 'Chat en Vivo' }).click();
+      const dialog = page.getByRole('dialog');
+      const text = 'Este mensaje no pudo salir';
+      await dialog.getByRole('textbox', { name: 'Mensaje' }).fill(text);
+      await dialog.getByRole('textbox', { name: 'Mensaje' }).press('Enter');
+      const bubble = dialog.getByTestId('chat-entry').filter({ hasText: text });
+      await bubble.getByTestId('delivery-state').getByText('Falló').waitFor();
+      expect(await bubble.innerText()).toContain('el número no tiene WhatsApp');
+      expect((await sentTo(api, PHONE)).some((record) => record.body === text)).toBe(false);
+
+      await api('/api/simulator/numbers', { body: { phone: PHONE, whatsapp: true } });
+      await bubble.getByRole('button', { name: 'Reenviar' }).click();
+      await bubble.getByTestId('delivery-state').filter({ hasText: /Enviado|Entregado/ }).waitFor({ timeout: 15_000 });
+      expect((await sentTo(api, PHONE)).filter((record) => record.body === text)).toHaveLength(1);
+    } finally {
+      await api('/api/simulator/numbers', { body: { phone: PHONE, whatsapp: true } });
+    }
+  });
+
   it('Tab stays inside the chat dialog', async () => {
     await login(page, service);
     await row(page, ticketId).getByRole('button', { name: 'Chat en Vivo' }).click();
