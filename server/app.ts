@@ -25,7 +25,7 @@ import { liveRoutes } from './live/routes.ts';
 import { lineKey, normalizePhone } from './tickets/phone.ts';
 import { ticketsRoutes } from './tickets/routes.ts';
 import type { WhatsAppDriver } from './whatsapp/driver.ts';
-import { whatsappRoutes } from './whatsapp/routes.ts';
+import { queuedReplies, whatsappRoutes } from './whatsapp/routes.ts';
 import { selectDriver } from './whatsapp/select-driver.ts';
 import { SimulatorDriver } from './whatsapp/simulator.ts';
 import { simulatorRoutes } from './whatsapp/simulator-routes.ts';
@@ -64,6 +64,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   app.addHook('preValidation', rejectIllFormedText);
+  // Bodies are JSON only: a cross-site form cannot send that, one more guard besides SameSite.
+  app.removeContentTypeParser('text/plain');
 
   const services = await createServices(app, config, options);
   app.decorate('puente', services);
@@ -132,7 +134,7 @@ function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
   driver.onAck((ack) => void outbox.applyAck(ack.waId, ack.state).catch((err) => log.error({ err }, 'ack failed')));
   tracker.onChange((status) => {
     log.info({ state: status.state, reason: status.reason }, 'whatsapp state');
-    events.emit({ type: 'whatsapp', status: { ...status, queued: outbox.pending() } });
+    events.emit({ type: 'whatsapp', status: { ...status, queued: queuedReplies(db) } });
     if (status.state === 'ready') outbox.resume();
   });
 }

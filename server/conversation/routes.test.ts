@@ -269,3 +269,28 @@ describe('GET /ticket/:id/conversacion, a window of a long chat', () => {
     expect((await t.app.inject({ url: `/ticket/${ticket.id}/conversacion?limite=0`, headers: t.admin })).statusCode).toBe(400);
   });
 });
+
+describe('ids and bodies the contract must refuse', () => {
+  it.each(['0x1', '1.0', '%201', '1e0', '01'])('400 for the id %j, with nothing written', async (id) => {
+    const response = await send({ mensaje: 'hola' }, { id });
+    expect(response.statusCode).toBe(400);
+    expect(await messageCount()).toBe(0);
+  });
+
+  it('400 for a text/plain body even where no body is read, changing nothing', async () => {
+    const response = await t.app.inject({
+      method: 'POST',
+      url: '/api/whatsapp/logout',
+      headers: { ...t.admin, 'content-type': 'text/plain' },
+      payload: 'x',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(t.simulator.state().state).toBe('ready');
+  });
+
+  it('400 for a text/plain body, with nothing written', async () => {
+    const response = await send('{"mensaje":"hola"}', { headers: { 'content-type': 'text/plain' } });
+    expect(response.statusCode).toBe(400);
+    expect(await messageCount()).toBe(0);
+  });
+});

@@ -42,7 +42,7 @@ function failureFor(outcome: Exclude<Outcome, { kind: 'sent' }>, ticketId: numbe
     case 'queued':
       return new AppError(503, 'whatsapp_desconectado', 'WhatsApp no está conectado. El mensaje quedó guardado y se enviará automáticamente cuando se reconecte.', extra);
     case 'timeout':
-      return new AppError(504, 'whatsapp_sin_respuesta', 'WhatsApp no respondió a tiempo. El mensaje quedó guardado y no se enviará dos veces.', extra);
+      return new AppError(504, 'whatsapp_sin_respuesta', 'WhatsApp no confirmó el envío a tiempo. El mensaje quedó guardado, se enviará en orden y nunca dos veces.', extra);
     case 'rejected':
       return new AppError(422, 'envio_rechazado', `WhatsApp rechazó el mensaje: ${outcome.reason}.`, extra);
   }

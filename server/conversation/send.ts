@@ -79,7 +79,7 @@ const STORE = {
  * The reply, its idempotency record and the ticket's last-message time, in one transaction of
  * prepared statements: this is the contract's hot path, measured by `npm run bench`.
  */
-function storeReply({ db, outbox }: SendDeps, request: SendRequest) {
+function storeReply({ db, outbox }: SendDeps, request: SendRequest, claimed: { id: number; phone: string }[]) {
   const ticket = db.sql(STORE.ticket).get(request.ticketId) as TicketRow | undefined;
   if (!ticket) return null;
   const now = new Date();
@@ -89,15 +89,23 @@ function storeReply({ db, outbox }: SendDeps, request: SendRequest) {
   const messageId = Number(lastInsertRowid);
   if (request.idempotencyKey) db.sql(STORE.key).run(request.idempotencyKey, ticket.id, messageId, sqlTime(now));
   db.sql(STORE.touch).run(sqlTime(now), sqlTime(now), ticket.id);
-  // Last, so nothing after it can fail but the commit itself: the lane now holds the reply.
-  const { sendAtOnce, outcome } = outbox.claim({ id: messageId, phone: ticket.phone });
-  if (sendAtOnce) db.sql(STORE.sending).run(sqlTime(now), messageId);
   const message = db.sql(STORE.entry).get(messageId) as EntryRow;
+  // The lane now holds the reply, in the order stored; undone by the caller if the commit fails.
+  const { sendAtOnce, outcome } = outbox.claim({ id: messageId, phone: ticket.phone });
+  claimed.push({ id: messageId, phone: ticket.phone });
+  if (sendAtOnce) {
+    db.sql(STORE.sending).run(sqlTime(now), messageId);
+    message.delivery = 'sending';
+  }
   return { ticket: fromTicketRow({ ...ticket, lastMessageAt: sqlTime(now), updatedAt: sqlTime(now) }), message, outcome };
 }
 
 async function storeAndSend(deps: SendDeps, request: SendRequest): Promise<SendResult> {
-  const stored = await deps.db.writeNow(() => storeReply(deps, request));
+  const claimed: { id: number; phone: string }[] = [];
+  const stored = await deps.db.writeNow(() => storeReply(deps, request, claimed)).catch((err: unknown) => {
+    for (const claim of claimed) deps.outbox.unclaim(claim);
+    throw err;
+  });
   if (!stored) return { kind: 'ticket_not_found' };
   const { ticket, message } = stored;
   deps.log.info({ ticketId: ticket.id, phone: ticket.phone, messageId: message.id }, 'reply stored');

@@ -242,3 +242,52 @@ describe('Outbox.claim, inside the reply store transaction', () => {
     expect(await claimed.outcome).toEqual({ kind: 'queued' });
   });
 });
+
+describe('Outbox, a send still in flight after its timeout', () => {
+  it('is not sent again while the first call may still deliver it, and is recorded when it does', async () => {
+    let finish: (value: { waId: string }) => void = () => {};
+    let calls = 0;
+    transport.send = async (to, body) => {
+      calls += 1;
+      // The slow first call: nothing reaches the phone until it finishes (getNumberId on a slow link).
+      return new Promise((resolve) => {
+        finish = (value) => {
+          transport.phone.push({ waId: value.waId, to, body, at: new Date() });
+          resolve(value);
+        };
+      });
+    };
+    const box = outbox({ maxChecks: 1000 });
+    const row = await store('lento');
+    expect(await box.submit({ id: row.id, phone: row.phone! })).toEqual({ kind: 'timeout' });
+    await new Promise((resolve) => setTimeout(resolve, 150)); // several look-ups find nothing meanwhile
+    expect(calls).toBe(1);
+    finish({ waId: 'wa-tarde' });
+    await eventually(async () => (await deliveryOf(row.id)) === 'sent');
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the lane's next look comes and goes
+    expect(calls).toBe(1);
+    expect((await db.prisma.message.findUniqueOrThrow({ where: { id: row.id } })).waId).toBe('wa-tarde');
+  });
+});
+
+describe('Outbox acks racing each other', () => {
+  it('keeps read when a delivered ack lands right after it', async () => {
+    const box = outbox();
+    const row = await store('ack');
+    await box.submit({ id: row.id, phone: row.phone! });
+    const waId = transport.phone[0].waId;
+    await Promise.all([box.applyAck(waId, 'read'), box.applyAck(waId, 'delivered')]);
+    expect(await deliveryOf(row.id)).toBe('read');
+  });
+});
+
+describe('Outbox.unclaim', () => {
+  it('frees the lane of a reply whose store did not commit', async () => {
+    const box = outbox();
+    const a = box.claim({ id: 9001, phone: '+5214771234567' });
+    box.unclaim({ id: 9001, phone: '+5214771234567' });
+    expect(await a.outcome).toEqual({ kind: 'queued' });
+    expect(box.pending()).toBe(0);
+    expect(box.claim({ id: 9002, phone: '+5214771234567' }).sendAtOnce).toBe(true);
+  });
+});

@@ -69,7 +69,8 @@ const SETTLED: Record<string, Outcome> = {
 export const clientRef = (messageId: number) => `puente-${messageId}`;
 
 /**
- * The delivery loop. Every outgoing entry is already stored `queued` when it gets here. Each
+ * The delivery loop. Every outgoing entry is already stored (`queued`, or `sending` when its
+ * store transaction claimed an idle lane) when it gets here. Each
  * chat has a lane that sends its messages one at a time in the order written; lanes of
  * different chats run side by side. A send whose outcome is uncertain (timeout, crash) blocks
  * its lane until the chat's recent outgoing messages say whether it left: nothing is sent twice.
@@ -77,6 +78,8 @@ export const clientRef = (messageId: number) => `puente-${messageId}`;
 export class Outbox {
   readonly #lanes = new Map<string, Lane>();
   readonly #inflight = new Set<Promise<unknown>>();
+  /** Send calls that outlived their timeout: while one may still deliver, no resend. */
+  readonly #lateSends = new Map<number, Promise<unknown>>();
   /** Acks WhatsApp sent before our send() call returned the id they refer to. */
   readonly #earlyAcks = new Map<string, AckState>();
   readonly #waitForSlot: () => Promise<void>;
@@ -115,6 +118,16 @@ export class Outbox {
    */
   claim(message: { id: number; phone: string }): { sendAtOnce: boolean; outcome: Promise<Outcome> } {
     return this.#enqueue(message, true);
+  }
+
+  /** Undoes a claim whose store transaction did not commit: its id may be reused by SQLite. */
+  unclaim(message: { id: number; phone: string }): void {
+    const lane = this.#lanes.get(lineKey(message.phone));
+    const index = lane?.items.findIndex((item) => item.id === message.id) ?? -1;
+    if (!lane || index < 0) return;
+    const [item] = lane.items.splice(index, 1);
+    settle([item], { kind: 'queued' });
+    if (lane.items.length === 0 && !lane.running) this.#lanes.delete(lane.key);
   }
 
   kick(phone: string): void {
@@ -156,12 +169,19 @@ export class Outbox {
 
   /** Moves delivery state forward on WhatsApp's acks; an ack never moves it back. */
   async applyAck(waId: string, state: AckState): Promise<void> {
-    const row = this.o.db.sql(`SELECT ${OUTGOING_COLUMNS} FROM Message WHERE waId = ?`).get(waId) as OutgoingRow | undefined;
-    if (!row) return this.#keepEarlyAck(waId, state);
-    if (!row.delivery) return;
-    const forward = state === 'failed' ? row.delivery !== 'read' : (RANK[state] ?? 0) > (RANK[row.delivery] ?? 9);
-    if (!forward) return;
-    await this.#record(row, { delivery: state, deliveryInfo: state === 'failed' ? 'WhatsApp rechazó el mensaje' : null });
+    const find = () => this.o.db.sql(`SELECT ${OUTGOING_COLUMNS} FROM Message WHERE waId = ?`).get(waId) as OutgoingRow | undefined;
+    if (!find()) return this.#keepEarlyAck(waId, state);
+    const deliveryInfo = state === 'failed' ? 'WhatsApp rechazó el mensaje' : null;
+    // Read and compare inside the write lock, so two acks racing cannot land out of order.
+    const moved = await this.o.db.writeNow(() => {
+      const row = find();
+      if (!row?.delivery) return null;
+      const forward = state === 'failed' ? row.delivery !== 'read' : (RANK[state] ?? 0) > (RANK[row.delivery] ?? 9);
+      if (!forward) return null;
+      this.o.db.sql('UPDATE Message SET delivery = ?, deliveryInfo = ? WHERE id = ?').run(state, deliveryInfo, row.id);
+      return row;
+    });
+    if (moved) this.#announce(moved, state, deliveryInfo);
   }
 
   #keepEarlyAck(waId: string, state: AckState) {
@@ -230,7 +250,7 @@ export class Outbox {
     if (row.delivery === 'sending') {
       const previous = await this.#findPreviousAttempt(row);
       if (previous.found) return this.#markSent(row, previous.waId);
-      if (previous.cannotTell) return this.#cannotTell(row, item);
+      if (previous.cannotTell || this.#lateSends.has(row.id)) return this.#cannotTell(row, item);
     }
     return this.#attempt(row);
   }
@@ -245,14 +265,15 @@ export class Outbox {
       this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sending' });
     }
     const where = { ticketId: row.ticketId, phone: row.phone, messageId: row.id };
+    const send = this.o.transport.send(row.phone!, row.content, clientRef(row.id));
     try {
-      const send = this.o.transport.send(row.phone!, row.content, clientRef(row.id));
       const { waId } = await withTimeout(send, this.o.sendTimeoutMs);
       this.o.log.info({ ...where, waId }, 'sent');
       return await this.#markSent(row, waId);
     } catch (err) {
       if (err instanceof TimeoutError) {
         this.o.log.warn(where, 'send timed out; will check before sending again');
+        this.#watchLateSend(row, send);
         return { kind: 'retry' };
       }
       if (errorCode(err) === 'not_ready') {
@@ -271,6 +292,23 @@ export class Outbox {
     }
   }
 
+  /**
+   * A timed-out call may still deliver (whatsapp-web.js resolves the number first, then sends):
+   * until it settles, a look-up that finds nothing proves nothing. If it succeeds late, that
+   * is the send; its lane then finds the row sent.
+   */
+  #watchLateSend(row: OutgoingRow, send: Promise<{ waId: string }>) {
+    const settled = send.then(
+      async ({ waId }) => {
+        const current = this.o.db.sql('SELECT delivery FROM Message WHERE id = ?').get(row.id) as { delivery: string } | undefined;
+        if (current?.delivery === 'sending') await this.#markSent(row, waId);
+      },
+      () => undefined,
+    );
+    this.#lateSends.set(row.id, settled);
+    void settled.finally(() => this.#lateSends.delete(row.id));
+  }
+
   /** Did an earlier attempt reach WhatsApp? Matches our reference, else the same text since then. */
   async #findPreviousAttempt(
     row: OutgoingRow,
@@ -287,7 +325,7 @@ export class Outbox {
     if (ours) return { found: true, waId: ours.waId };
     for (const record of records) {
       if (record.clientRef || record.body !== row.content) continue;
-      if (!this.#waIdTaken(record.waId)) return { found: true, waId: record.waId };
+      if (!this.#waIdTakenByAnother(record.waId, row.id)) return { found: true, waId: record.waId };
     }
     return { found: false, cannotTell: false };
   }
@@ -304,7 +342,7 @@ export class Outbox {
   }
 
   async #markSent(row: OutgoingRow, waId: string): Promise<Step> {
-    const taken = this.#waIdTaken(waId);
+    const taken = this.#waIdTakenByAnother(waId, row.id);
     await this.o.db.writeNow(() =>
       this.o.db
         .sql("UPDATE Message SET delivery = 'sent', waId = ?, sentAt = ?, deliveryInfo = NULL WHERE id = ?")
@@ -319,8 +357,8 @@ export class Outbox {
     return { kind: 'sent', waId };
   }
 
-  #waIdTaken(waId: string): boolean {
-    return this.o.db.sql('SELECT 1 FROM Message WHERE waId = ?').get(waId) !== undefined;
+  #waIdTakenByAnother(waId: string, messageId: number): boolean {
+    return this.o.db.sql('SELECT 1 FROM Message WHERE waId = ? AND id != ?').get(waId, messageId) !== undefined;
   }
 
   /** Sets a delivery state (and its reason, or none) and tells the consoles. */
@@ -328,12 +366,16 @@ export class Outbox {
     await this.o.db.writeNow(() =>
       this.o.db.sql('UPDATE Message SET delivery = ?, deliveryInfo = ? WHERE id = ?').run(data.delivery, data.deliveryInfo ?? null, row.id),
     );
+    this.#announce(row, data.delivery, data.deliveryInfo);
+  }
+
+  #announce(row: OutgoingRow, delivery: string, deliveryInfo?: string | null) {
     this.o.events.emit({
       type: 'delivery',
       ticketId: row.ticketId,
       messageId: row.id,
-      delivery: data.delivery,
-      ...(data.deliveryInfo ? { deliveryInfo: data.deliveryInfo } : {}),
+      delivery,
+      ...(deliveryInfo ? { deliveryInfo } : {}),
     });
   }
 }

@@ -51,9 +51,9 @@ export async function fileInbound(deps: InboundDeps, message: IncomingMessage): 
     deps.log.debug({ waId: message.waId, reason: ignored }, 'inbound ignored');
     return 'ignored';
   }
-  if (await deps.db.prisma.message.findUnique({ where: { waId: message.waId }, select: { id: true } })) {
-    return 'duplicate';
-  }
+  // A cheap early answer from committed rows only (the hot-path connection); the check inside the
+  // transaction below is the one that decides.
+  if (deps.db.sql('SELECT 1 FROM Message WHERE waId = ?').get(message.waId)) return 'duplicate';
   const phone = normalizePhone(message.from)!;
   const filed = await deps.db.write(async (tx) => {
     // Writes are serialised, so this second look is authoritative against a concurrent copy.

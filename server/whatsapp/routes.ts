@@ -4,8 +4,10 @@ import type { Db } from '../db/database.ts';
 import type { WhatsAppDriver } from './driver.ts';
 import { withoutQr, type StatusTracker } from './status.ts';
 
-export async function queuedReplies(db: Db): Promise<number> {
-  return db.prisma.message.count({ where: { delivery: { in: ['queued', 'sending'] } } });
+/** Replies stored but not yet confirmed by WhatsApp: what an operator waits on. */
+export function queuedReplies(db: Db): number {
+  const row = db.sql("SELECT count(*) AS n FROM Message WHERE delivery IN ('queued', 'sending')").get() as { n: number };
+  return row.n;
 }
 
 export const whatsappRoutes: FastifyPluginAsyncZod<{ db: Db; driver: WhatsAppDriver; tracker: StatusTracker }> = async (
@@ -15,7 +17,7 @@ export const whatsappRoutes: FastifyPluginAsyncZod<{ db: Db; driver: WhatsAppDri
   app.get('/api/whatsapp/status', async (request) => {
     const status = tracker.current();
     const visible = request.principal?.role === 'admin' ? status : withoutQr(status);
-    return { ...visible, queued: await queuedReplies(db) };
+    return { ...visible, queued: queuedReplies(db) };
   });
 
   app.post('/api/whatsapp/connect', { preHandler: requireAdmin }, async (request, reply) => {

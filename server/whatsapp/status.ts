@@ -17,6 +17,7 @@ export interface LinkStatus {
  */
 export class StatusTracker {
   #status: LinkStatus;
+  #turn = 0;
   readonly #listeners: ((status: LinkStatus) => void)[] = [];
 
   constructor(driver: WhatsAppDriver) {
@@ -33,13 +34,16 @@ export class StatusTracker {
   }
 
   async #apply(change: StateChange) {
-    const now = new Date().toISOString();
-    const previous = this.#status;
+    // Rendering a QR is async: a later change may finish first and must not be overwritten.
+    const turn = ++this.#turn;
     const qrImage = change.qr
-      ? change.qr === previous.qr
-        ? previous.qrImage
+      ? change.qr === this.#status.qr
+        ? this.#status.qrImage
         : await QRCode.toDataURL(change.qr, { margin: 1, width: 280 })
       : undefined;
+    if (turn !== this.#turn) return;
+    const now = new Date().toISOString();
+    const previous = this.#status;
     this.#status = {
       driver: previous.driver,
       state: change.state,
