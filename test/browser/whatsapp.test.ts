@@ -7,7 +7,7 @@ let service: RunningService;
 let browser: Browser;
 let technician: { username: string; password: string };
 
-// A 1×1 PNG stands in for a QR: the simulator never asks for one.
+// A 1×1 PNG stands in for a QR where the browser is made to believe a QR leaked to it.
 const FAKE_QR = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 beforeAll(async () => {
@@ -63,6 +63,32 @@ describe('the WhatsApp page', () => {
     expect(await leaked.page.locator('img').count()).toBe(0);
     expect(leaked.errors).toEqual([]);
     await leaked.close();
+  });
+
+  it('with the simulator showing a real QR: the admin sees it rendered, the technician never receives it', async () => {
+    const api = await adminClient(service);
+    await api('/api/simulator/connection', { body: { state: 'qr' } });
+    try {
+      const admin = await openWhatsAppPage(service.admin, false);
+      const qr = admin.page.getByRole('img', { name: 'Código QR para vincular WhatsApp' });
+      await qr.waitFor();
+      expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+      await admin.close();
+
+      const tech = await openWhatsAppPage(technician, false);
+      const [status] = await Promise.all([
+        tech.page.waitForResponse((response) => response.url().includes('/api/whatsapp/status')),
+        tech.page.reload(),
+      ]);
+      const body = await status.text();
+      expect(JSON.parse(body).state).toBe('qr');
+      expect(body).not.toMatch(/"qr(Image)?":/);
+      await tech.page.getByTestId('whatsapp-status').getByText('Esperando escaneo del código QR').waitFor();
+      expect(await tech.page.locator('img').count()).toBe(0);
+      await tech.close();
+    } finally {
+      await api('/api/simulator/connection', { body: { state: 'ready' } });
+    }
   });
 
   it('shows an admin the QR while linking', async () => {
