@@ -9,6 +9,7 @@ import { StoresContext, useStores } from './stores/context.ts';
 const TicketsPage = lazy(() => import('./pages/TicketsPage.tsx'));
 const WhatsAppPage = lazy(() => import('./pages/WhatsAppPage.tsx'));
 const SandboxPage = lazy(() => import('./pages/SandboxPage.tsx'));
+const AccountsPage = lazy(() => import('./pages/AccountsPage.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
 export function App({ stores }: { stores: AppStores }) {
@@ -36,6 +37,7 @@ function Gate() {
             <Route path="/" component={TicketsPage} />
             <Route path="/whatsapp" component={WhatsAppPage} />
             <Route path="/telefono" component={SandboxPage} />
+            <Route path="/cuentas" component={AccountsPage} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

@@ -14,6 +14,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
     { href: '/', label: 'Tickets' },
     { href: '/whatsapp', label: 'WhatsApp' },
     ...(status?.driver === 'simulator' ? [{ href: '/telefono', label: 'Teléfono de prueba' }] : []),
+    ...(session.isAdmin.value ? [{ href: '/cuentas', label: 'Cuentas' }] : []),
   ];
   return (
     <>

@@ -56,3 +56,19 @@ export type LiveEvent =
   | { type: 'delivery'; ticketId: number; messageId: number; delivery: Delivery; deliveryInfo?: string }
   | { type: 'ticket'; ticket: Ticket }
   | { type: 'whatsapp'; status: Omit<LinkStatus, 'queued'> & { queued?: number } };
+
+/** An integration token as GET /api/tokens lists it (never the secret). */
+export interface ApiToken {
+  id: number;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** What POST /api/tokens answers: the secret, this once. */
+export interface CreatedToken {
+  id: number;
+  name: string;
+  token: string;
+}

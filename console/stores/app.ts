@@ -1,6 +1,7 @@
 import { effect, untracked } from '@preact/signals';
 import { createApi } from '../lib/api.ts';
 import { createLiveClient, liveUrl } from '../lib/live.ts';
+import { createAccountsStore } from './accounts.ts';
 import { createChatStore } from './chat.ts';
 import { createNotifyStore } from './notify.ts';
 import { createSandboxStore } from './sandbox.ts';
@@ -24,6 +25,7 @@ export function createAppStores(deps: AppDeps = {}) {
   const tickets = createTicketsStore(api);
   const chat = createChatStore(api, { onTicket: tickets.upsert });
   const whatsapp = createWhatsAppStore(api, () => session.isAdmin.value);
+  const accounts = createAccountsStore(api);
   const live = createLiveClient({
     url: deps.liveUrl ?? liveUrl(location),
     WebSocket: deps.WebSocket,
@@ -41,6 +43,7 @@ export function createAppStores(deps: AppDeps = {}) {
     whatsapp.stop();
     chat.close();
     tickets.stop();
+    accounts.reset(); // a token shown once must not outlive the session
   };
   const stopWatching = effect(() => {
     const signedIn = session.phase.value === 'authenticated';
@@ -57,6 +60,7 @@ export function createAppStores(deps: AppDeps = {}) {
     tickets,
     chat,
     whatsapp,
+    accounts,
     live,
     notify: createNotifyStore(api),
     sandbox: createSandboxStore(api),

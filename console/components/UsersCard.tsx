@@ -1,0 +1,84 @@
+import type { Role } from '../lib/types.ts';
+import { useStores } from '../stores/context.ts';
+
+export const ROLE_LABELS: Record<Role, string> = { admin: 'Administrador', tecnico: 'Técnico' };
+
+/** The people who sign in to the console, and a form to add one. */
+export function UsersCard() {
+  const { accounts } = useStores();
+  const users = accounts.users.value;
+  return (
+    <div class="card" data-testid="users-card">
+      <h2 id="users-title">Técnicos y administradores</h2>
+      <div class="table-wrap">
+        <table class="tickets" aria-labelledby="users-title" data-testid="users-table">
+          <thead>
+            <tr>
+              <th scope="col">Usuario</th>
+              <th scope="col">Nombre</th>
+              <th scope="col">Rol</th>
+            </tr>
+          </thead>
+          <tbody>
+            {users.length === 0 ? (
+              <tr><td colSpan={3} class="table__empty">{accounts.loaded.value ? 'No hay cuentas.' : 'Cargando cuentas…'}</td></tr>
+            ) : (
+              users.map((user) => (
+                <tr key={user.id} data-testid={`user-row-${user.username}`}>
+                  <td class="cell__main">{user.username}</td>
+                  <td>{user.displayName ?? '—'}</td>
+                  <td>{ROLE_LABELS[user.role]}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      <NewUserForm />
+    </div>
+  );
+}
+
+function NewUserForm() {
+  const { accounts, toasts } = useStores();
+  const form = accounts.userForm.value;
+  async function submit(event: Event) {
+    event.preventDefault();
+    const user = await accounts.createUser();
+    if (user) toasts.show(`Se creó la cuenta ${user.username}.`, 'info');
+  }
+  return (
+    <form class="accounts-form" aria-labelledby="new-user-title" onSubmit={(event) => void submit(event)}>
+      <h3 id="new-user-title">Nueva cuenta</h3>
+      <div class="field">
+        <label for="new-user-username">Nombre de usuario</label>
+        <input id="new-user-username" required autoComplete="off" value={form.username}
+          onInput={(event) => accounts.editUser({ username: event.currentTarget.value })} />
+      </div>
+      <div class="field">
+        <label for="new-user-display">Nombre para mostrar (opcional)</label>
+        <input id="new-user-display" autoComplete="off" value={form.displayName}
+          onInput={(event) => accounts.editUser({ displayName: event.currentTarget.value })} />
+      </div>
+      <div class="field">
+        <label for="new-user-password">Contraseña inicial</label>
+        <input id="new-user-password" type="password" required autoComplete="new-password" value={form.password}
+          aria-describedby="new-user-password-hint"
+          onInput={(event) => accounts.editUser({ password: event.currentTarget.value })} />
+        <small id="new-user-password-hint" class="muted">Al menos 8 caracteres.</small>
+      </div>
+      <div class="field">
+        <label for="new-user-role">Rol</label>
+        <select id="new-user-role" value={form.role}
+          onChange={(event) => accounts.editUser({ role: event.currentTarget.value as Role })}>
+          <option value="tecnico">{ROLE_LABELS.tecnico}</option>
+          <option value="admin">{ROLE_LABELS.admin}</option>
+        </select>
+      </div>
+      <div role="status">{accounts.userError.value && <p class="banner banner--error">{accounts.userError.value}</p>}</div>
+      <button type="submit" class="button button--success" disabled={accounts.creatingUser.value}>
+        {accounts.creatingUser.value ? 'Creando…' : 'Crear cuenta'}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,89 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startService, type RunningService } from '../support/service.ts';
+import { collectPageErrors, launchBrowser, login } from './helpers.ts';
+
+let service: RunningService;
+let browser: Browser;
+
+beforeAll(async () => {
+  [service, browser] = await Promise.all([startService(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+async function signedIn(credentials = service.admin) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = collectPageErrors(page);
+  await login(page, service, credentials);
+  return { page, errors, close: () => context.close() };
+}
+
+async function openAccounts(page: Page) {
+  await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Cuentas' }).click();
+  await page.getByRole('heading', { name: 'Cuentas', level: 1 }).waitFor();
+}
+
+const plantillas = (token: string) =>
+  fetch(`${service.url}/api/plantillas`, { headers: { authorization: `Bearer ${token}` } });
+
+describe('the Cuentas page', () => {
+  it('lets an admin create a technician who can then sign in; a technician only gets a notice', async () => {
+    const admin = await signedIn();
+    await openAccounts(admin.page);
+    await admin.page.getByTestId('user-row-admin').waitFor();
+    await admin.page.getByLabel('Nombre de usuario').fill('beto');
+    await admin.page.getByLabel('Nombre para mostrar').fill('Beto Técnico');
+    await admin.page.getByLabel('Contraseña inicial').fill('clave-de-beto-123');
+    await admin.page.getByLabel('Rol').selectOption({ label: 'Técnico' });
+    await admin.page.getByRole('button', { name: 'Crear cuenta' }).click();
+    const row = admin.page.getByTestId('user-row-beto');
+    await row.getByText('Técnico', { exact: true }).waitFor();
+    expect(await row.textContent()).toContain('Beto Técnico');
+    expect(await admin.page.getByLabel('Nombre de usuario').inputValue()).toBe('');
+    expect(admin.errors).toEqual([]);
+    await admin.close();
+
+    const technician = await signedIn({ username: 'beto', password: 'clave-de-beto-123' });
+    await technician.page.getByTestId('tickets-table').waitFor();
+    expect(await technician.page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Cuentas' }).count()).toBe(0);
+    const asked: string[] = [];
+    technician.page.on('request', (request) => {
+      if (/\/api\/(users|tokens)/.test(request.url())) asked.push(request.url());
+    });
+    await technician.page.goto(`${service.url}/cuentas`);
+    await technician.page.getByText('solo para administradores').waitFor();
+    expect(await technician.page.locator('table').count()).toBe(0);
+    expect(asked).toEqual([]);
+    expect(technician.errors).toEqual([]);
+    await technician.close();
+  });
+
+  it('creates a token that works once shown, and revokes it after a confirmation', async () => {
+    const { page, errors, close } = await signedIn();
+    await openAccounts(page);
+    await page.getByLabel('Nombre del token').fill('Integración de prueba');
+    await page.getByRole('button', { name: 'Crear token' }).click();
+    const shown = page.getByTestId('created-token');
+    await shown.getByText('no se volverá a mostrar').waitFor();
+    const token = (await shown.getByTestId('token-secret').textContent())!.trim();
+    expect(token.length).toBeGreaterThan(10);
+    expect((await plantillas(token)).status).toBe(200);
+
+    const row = page.getByTestId('tokens-table').getByRole('row').filter({ hasText: 'Integración de prueba' });
+    await row.getByText('Activo', { exact: true }).waitFor();
+    await row.getByRole('button', { name: 'Revocar' }).click();
+    const confirm = page.getByRole('alertdialog', { name: '¿Revocar el token?' });
+    await confirm.getByRole('button', { name: 'Sí, revocar' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await row.getByText('Revocado', { exact: true }).waitFor();
+    expect(await row.getByRole('button', { name: 'Revocar' }).count()).toBe(0);
+    expect(await page.getByTestId('token-secret').count()).toBe(0);
+    expect((await plantillas(token)).status).toBe(401);
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
