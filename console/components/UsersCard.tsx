@@ -1,12 +1,21 @@
-import type { Role } from '../lib/types.ts';
+import { useState } from 'preact/hooks';
+import type { Role, User } from '../lib/types.ts';
 import { useStores } from '../stores/context.ts';
+import { ConfirmDialog } from './ConfirmDialog.tsx';
 
 export const ROLE_LABELS: Record<Role, string> = { admin: 'Administrador', tecnico: 'Técnico' };
 
 /** The people who sign in to the console, and a form to add one. */
 export function UsersCard() {
-  const { accounts } = useStores();
+  const { accounts, session, toasts } = useStores();
   const users = accounts.users.value;
+  const [confirming, setConfirming] = useState<{ user: User; button: HTMLElement } | null>(null);
+
+  async function deactivate(user: User) {
+    const done = await accounts.deactivateUser(user.id);
+    setConfirming(null);
+    if (done) toasts.show(`Se desactivó la cuenta ${user.username}.`, 'info');
+  }
   return (
     <div class="card" data-testid="users-card">
       <h2 id="users-title">Técnicos y administradores</h2>
@@ -17,17 +26,26 @@ export function UsersCard() {
               <th scope="col">Usuario</th>
               <th scope="col">Nombre</th>
               <th scope="col">Rol</th>
+              <th scope="col"><span class="visually-hidden">Acciones</span></th>
             </tr>
           </thead>
           <tbody>
             {users.length === 0 ? (
-              <tr><td colSpan={3} class="table__empty">{accounts.loaded.value ? 'No hay cuentas.' : 'Cargando cuentas…'}</td></tr>
+              <tr><td colSpan={4} class="table__empty">{accounts.loaded.value ? 'No hay cuentas.' : 'Cargando cuentas…'}</td></tr>
             ) : (
               users.map((user) => (
                 <tr key={user.id} data-testid={`user-row-${user.username}`}>
                   <td class="cell__main">{user.username}</td>
                   <td>{user.displayName ?? '—'}</td>
                   <td>{ROLE_LABELS[user.role]}</td>
+                  <td>
+                    {user.id !== session.user.value?.id && (
+                      <button type="button" class="button button--small button--light" aria-label={`Desactivar ${user.username}`}
+                        onClick={(event) => setConfirming({ user, button: event.currentTarget })}>
+                        Desactivar
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))
             )}
@@ -35,6 +53,20 @@ export function UsersCard() {
         </table>
       </div>
       <NewUserForm />
+      {confirming && (
+        <ConfirmDialog
+          title="¿Desactivar la cuenta?"
+          confirmLabel="Sí, desactivar"
+          busyLabel="Desactivando…"
+          tone="danger"
+          busy={false}
+          returnFocus={confirming.button}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => void deactivate(confirming.user)}
+        >
+          <p>{confirming.user.username} ya no podrá entrar a la consola y sus sesiones abiertas terminan ahora.</p>
+        </ConfirmDialog>
+      )}
     </div>
   );
 }

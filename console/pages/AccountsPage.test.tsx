@@ -44,7 +44,7 @@ describe('<AccountsPage>', () => {
   it('shows an admin the accounts with their roles in Spanish, and the tokens with their state', async () => {
     const { page } = await showAs('admin');
     const users = page.querySelector('[data-testid="users-table"]')!;
-    expect(users.querySelector('[data-testid="user-row-ana"]')?.textContent).toBe('anaAna TécnicaTécnico');
+    expect(users.querySelector('[data-testid="user-row-ana"]')?.textContent).toBe('anaAna TécnicaTécnicoDesactivar');
     expect(users.querySelector('[data-testid="user-row-admin"]')?.textContent).toContain('Administrador');
     expect(page.querySelector('[data-testid="token-row-7"]')?.textContent).toContain('Activo');
     expect(page.querySelector('[data-testid="token-row-7"] button')?.textContent?.trim()).toBe('Revocar');

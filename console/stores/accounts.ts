@@ -95,6 +95,19 @@ export function createAccountsStore(api: Api) {
     }
   }
 
+  /** Deactivates an account (its sessions end at once); true when the server took it. */
+  async function deactivateUser(id: number): Promise<boolean> {
+    userError.value = null;
+    try {
+      await api.request(`/api/users/${id}`, { method: 'DELETE' });
+      users.value = users.value.filter((user) => user.id !== id);
+      return true;
+    } catch (failure) {
+      userError.value = message(failure, 'No se pudo desactivar la cuenta.');
+      return false;
+    }
+  }
+
   /** Revokes a token; true when the server took it. */
   async function revokeToken(id: number): Promise<boolean> {
     revoking.value = id;
@@ -131,6 +144,7 @@ export function createAccountsStore(api: Api) {
     refresh,
     editUser,
     createUser,
+    deactivateUser,
     createToken,
     revokeToken,
     dismissToken() {

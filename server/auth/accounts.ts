@@ -36,6 +36,15 @@ export async function createUser(
   });
 }
 
+/** Ends an account: it cannot log in, and its open sessions end now. False when none such is active. */
+export async function deactivateUser(db: Db, id: number): Promise<boolean> {
+  return db.write(async (tx) => {
+    const { count } = await tx.user.updateMany({ where: { id, active: true }, data: { active: false } });
+    if (count > 0) await tx.session.deleteMany({ where: { userId: id } });
+    return count > 0;
+  });
+}
+
 export async function listUsers(db: Db): Promise<UserView[]> {
   const users = await db.prisma.user.findMany({ where: { active: true }, orderBy: { id: 'asc' } });
   return users.map(toView);

@@ -500,6 +500,7 @@ describe('protected endpoints', () => {
     { method: 'POST', url: '/api/whatsapp/logout' },
     { method: 'POST', url: '/api/whatsapp/connect' },
     { method: 'GET', url: '/api/users' },
+    { method: 'DELETE', url: '/api/users/2' },
     { method: 'POST', url: '/api/users', payload: { username: 'colado', password: 'clave-colada', role: 'admin' } },
     { method: 'GET', url: '/api/tokens' },
     { method: 'POST', url: '/api/tokens', payload: { name: 'colado' } },
@@ -596,5 +597,25 @@ describe('POST /api/whatsapp/connect', () => {
     const response = await asAdmin({ method: 'POST', url: '/api/whatsapp/connect' });
     expect(response.statusCode).toBe(202);
     expect(response.json()).toEqual({ state: 'ready' });
+  });
+});
+
+describe('DELETE /api/users/:id', () => {
+  it('deactivates an account: its session ends at once and it cannot log in again', async () => {
+    const technician = await createTechnician('saliente', 'clave-del-saliente');
+    const response = await asAdmin({ method: 'DELETE', url: `/api/users/${technician.id}` });
+    expect(response.statusCode).toBe(204);
+    expect((await withCookie(technician.cookie, { method: 'GET', url: '/api/auth/me' })).statusCode).toBe(401);
+    expect((await login('saliente', 'clave-del-saliente')).statusCode).toBe(401);
+    const listed = (await asAdmin({ method: 'GET', url: '/api/users' })).json().users;
+    expect(listed.map((u: { username: string }) => u.username)).not.toContain('saliente');
+    expect((await asAdmin({ method: 'DELETE', url: `/api/users/${technician.id}` })).statusCode).toBe(404);
+  });
+
+  it('409 for your own account; 403 for a technician', async () => {
+    const me = await prisma().user.findUniqueOrThrow({ where: { username: ADMIN.username } });
+    expect((await asAdmin({ method: 'DELETE', url: `/api/users/${me.id}` })).statusCode).toBe(409);
+    const technician = await createTechnician();
+    expect((await withCookie(technician.cookie, { method: 'DELETE', url: `/api/users/${me.id}` })).statusCode).toBe(403);
   });
 });

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import { AppError } from '../http/errors.ts';
-import { createUser, listUsers } from './accounts.ts';
-import { requireAdmin } from './guard.ts';
+import { idParam } from '../http/common.ts';
+import { AppError, invalidState, notFound } from '../http/errors.ts';
+import { createUser, deactivateUser, listUsers } from './accounts.ts';
+import { currentUser, requireAdmin } from './guard.ts';
 
 const newUser = z.object({
   username: z
@@ -24,5 +25,13 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     const user = await createUser(db, request.body);
     if (!user) throw new AppError(409, 'estado_invalido', `El usuario ${request.body.username} ya existe.`);
     return reply.code(201).send(user);
+  });
+
+  app.delete('/api/users/:id', { schema: { params: idParam } }, async (request, reply) => {
+    // An admin locking themselves out would leave nobody to undo it.
+    if (currentUser(request)?.id === request.params.id) throw invalidState('No puedes desactivar tu propia cuenta.');
+    if (!(await deactivateUser(db, request.params.id))) throw notFound(`No existe una cuenta activa ${request.params.id}.`);
+    request.log.info({ userId: request.params.id }, 'account deactivated');
+    return reply.code(204).send();
   });
 };

@@ -59,6 +59,18 @@ describe('the Cuentas page', () => {
     expect(await technician.page.locator('table').count()).toBe(0);
     expect(asked).toEqual([]);
     expect(technician.errors).toEqual([]);
+
+    // The admin deactivates beto: the open session ends, the next page load goes to login.
+    const again = await signedIn();
+    await openAccounts(again.page);
+    expect(await again.page.getByTestId('user-row-admin').getByRole('button', { name: /Desactivar/ }).count()).toBe(0);
+    await again.page.getByRole('button', { name: 'Desactivar beto' }).click();
+    await again.page.getByRole('alertdialog').getByRole('button', { name: 'Sí, desactivar' }).click();
+    await again.page.getByTestId('user-row-beto').waitFor({ state: 'detached' });
+    expect(again.errors).toEqual([]);
+    await again.close();
+    await technician.page.goto(`${service.url}/`);
+    await technician.page.getByLabel('Contraseña').waitFor();
     await technician.close();
   });
 
