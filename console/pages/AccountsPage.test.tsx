@@ -1,9 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppStores, type AppStores } from '../stores/app.ts';
-import { error, fakeServer } from '../testing/fake-server.ts';
-import { FakeWebSocket } from '../testing/fake-socket.ts';
-import { renderWith, settle } from '../testing/render.tsx';
+import { error } from '../testing/fake-server.ts';
+import { renderSignedIn, settle, type SignedInPage } from '../testing/render.tsx';
 import AccountsPage from './AccountsPage.tsx';
 
 const ana = { id: 2, username: 'ana', displayName: 'Ana Técnica', role: 'tecnico' };
@@ -12,26 +10,20 @@ const tokens = [
   { id: 8, name: 'Viejo', createdAt: '2026-01-05T10:00:00.000Z', lastUsedAt: '2026-01-06T10:00:00.000Z', revokedAt: '2026-01-07T10:00:00.000Z' },
 ];
 
-let app: AppStores;
-let unmount: () => void;
-afterEach(() => {
-  unmount?.();
-  app.dispose();
-});
+let shown: SignedInPage | undefined;
+afterEach(() => shown?.close());
 
 async function showAs(role: 'admin' | 'tecnico') {
-  const server = fakeServer({
-    'POST /api/auth/login': { body: { user: { id: 1, username: 'u', displayName: null, role } } },
-    'GET /api/whatsapp/status': { body: { driver: 'simulator', state: 'ready', since: '2026-02-05T10:00:00Z', lastReadyAt: null, queued: 0 } },
-    'GET /api/users': { body: { users: [{ id: 1, username: 'admin', displayName: 'Administrador', role: 'admin' }, ana] } },
-    'GET /api/tokens': { body: { tokens } },
-  });
-  app = createAppStores({ fetch: server.fetch, WebSocket: FakeWebSocket, liveUrl: 'ws://x' });
-  await app.session.login('u', 'p');
-  const view = renderWith(app, <AccountsPage />);
-  unmount = view.unmount;
-  await settle();
-  return { page: view.container, server };
+  shown = await renderSignedIn(
+    role,
+    {
+      'GET /api/whatsapp/status': { body: { driver: 'simulator', state: 'ready', since: '2026-02-05T10:00:00Z', lastReadyAt: null, queued: 0 } },
+      'GET /api/users': { body: { users: [{ id: 1, username: 'admin', displayName: 'Administrador', role: 'admin' }, ana] } },
+      'GET /api/tokens': { body: { tokens } },
+    },
+    <AccountsPage />,
+  );
+  return { page: shown.container, server: shown.server };
 }
 
 const input = (page: Element, id: string) => page.querySelector<HTMLInputElement>(`#${id}`)!;

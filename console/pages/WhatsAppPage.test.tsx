@@ -1,31 +1,16 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAppStores, type AppStores } from '../stores/app.ts';
-import { fakeServer } from '../testing/fake-server.ts';
-import { FakeWebSocket } from '../testing/fake-socket.ts';
-import { renderWith, settle } from '../testing/render.tsx';
+import { renderSignedIn, settle, type SignedInPage } from '../testing/render.tsx';
 import WhatsAppPage from './WhatsAppPage.tsx';
 
 const linking = { driver: 'wwebjs', state: 'qr', since: '2026-02-05T10:00:00Z', lastReadyAt: null, queued: 2, qr: '2@abc', qrImage: 'data:image/png;base64,AAAA' };
 
-let app: AppStores;
-let unmount: () => void;
-afterEach(() => {
-  unmount?.();
-  app.dispose();
-});
+let shown: SignedInPage | undefined;
+afterEach(() => shown?.close());
 
 async function showAs(role: 'admin' | 'tecnico') {
-  const server = fakeServer({
-    'POST /api/auth/login': { body: { user: { id: 1, username: 'u', displayName: null, role } } },
-    'GET /api/whatsapp/status': { body: linking },
-  });
-  app = createAppStores({ fetch: server.fetch, WebSocket: FakeWebSocket, liveUrl: 'ws://x' });
-  await app.session.login('u', 'p');
-  const view = renderWith(app, <WhatsAppPage />);
-  unmount = view.unmount;
-  await settle();
-  return view.container;
+  shown = await renderSignedIn(role, { 'GET /api/whatsapp/status': { body: linking } }, <WhatsAppPage />);
+  return shown.container;
 }
 
 describe('<WhatsAppPage>', () => {
@@ -37,7 +22,7 @@ describe('<WhatsAppPage>', () => {
 
   it('never draws a QR for a technician, even one that slipped into the store', async () => {
     const page = await showAs('tecnico');
-    app.whatsapp.status.value = linking as never; // as if a bug let it through
+    shown!.app.whatsapp.status.value = linking as never; // as if a bug let it through
     await settle();
     expect(page.textContent).toContain('Esperando escaneo del código QR');
     expect(page.textContent).toContain('Solo un administrador puede vincular');
