@@ -21,6 +21,7 @@ import { EventBus } from './events.ts';
 import { handleError, handleNotFound } from './http/errors.ts';
 import { rejectIllFormedText } from './http/unicode.ts';
 import { fileInbound } from './inbound/file-inbound.ts';
+import { insightRoutes } from './insight/routes.ts';
 import { liveRoutes } from './live/routes.ts';
 import { lineKey, normalizePhone } from './tickets/phone.ts';
 import { ticketsRoutes } from './tickets/routes.ts';
@@ -149,6 +150,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(usersRoutes, { db });
     await scope.register(tokensRoutes, { db });
     await scope.register(ticketsRoutes, { db, events });
+    await scope.register(insightRoutes, { db });
     await scope.register(conversationRoutes, { db, events, outbox, log: app.log as Logger, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(whatsappRoutes, { db, driver, tracker });
     await scope.register(liveRoutes, {

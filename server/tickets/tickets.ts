@@ -108,18 +108,22 @@ const LIST = `SELECT * FROM Ticket
  * the phone, the whole line in either Mexican form, or the ticket number (`#12`).
  */
 export async function listTickets(db: Db, filter: { status?: Status; q?: string; limit: number }): Promise<TicketView[]> {
+  const rows = db.sql(LIST).all({ ...ticketFilterParams(filter), limit: filter.limit }) as TicketRow[];
+  return rows.map(fromTicketRow);
+}
+
+/** The table's filters as the named parameters of LIST (the exports apply the same ones). */
+export function ticketFilterParams(filter: { status?: Status; q?: string }) {
   const text = filter.q?.trim() || null;
   const digits = text?.replace(/[\s().-]/g, '') || null;
   const phone = digits ? normalizePhone(digits) : null;
-  const rows = db.sql(LIST).all({
+  return {
     status: filter.status ?? null,
     text: text?.toLowerCase() ?? null,
     digits,
     line: phone ? lineKey(phone) : null,
     id: text && /^#?\d+$/.test(text) ? Number(text.replace('#', '')) : null,
-    limit: filter.limit,
-  }) as TicketRow[];
-  return rows.map(fromTicketRow);
+  };
 }
 
 export interface TicketPatch {

@@ -1,0 +1,107 @@
+import type { Db } from '../db/database.ts';
+import { fromTicketRow, ticketFilterParams, type Status, type TicketRow } from '../tickets/tickets.ts';
+import { EXPORT_PAGE } from './queries.ts';
+
+const PAGE = 500;
+
+export interface ExportFilter {
+  status?: Status;
+  q?: string;
+}
+
+export const STATUS_LABEL: Record<Status, string> = {
+  open: 'Abierto',
+  in_progress: 'En proceso',
+  on_hold: 'En espera',
+  resolved: 'Resuelto',
+  closed: 'Cerrado',
+};
+
+export const CSV_COLUMNS = [
+  'id',
+  'telefono',
+  'nombre',
+  'asunto',
+  'estado',
+  'prioridad',
+  'categoria',
+  'tecnico',
+  'sin_leer',
+  'creado',
+  'ultimo_mensaje',
+  'resuelto',
+] as const;
+
+export interface ExportRow {
+  id: number;
+  telefono: string;
+  nombre: string | null;
+  asunto: string;
+  estado: string;
+  prioridad: string;
+  categoria: string | null;
+  tecnico: string | null;
+  sin_leer: number;
+  creado: string;
+  ultimo_mensaje: string | null;
+  resuelto: string | null;
+}
+
+/**
+ * The filtered ticket list, newest first, read 500 rows at a time: however many tickets match,
+ * only one page is in memory, and no read holds the database for the whole download.
+ */
+export async function* exportRows(db: Db, filter: ExportFilter): AsyncGenerator<ExportRow> {
+  const params = ticketFilterParams(filter);
+  let after = Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const rows = db.sql(EXPORT_PAGE).all({ ...params, after, limit: PAGE }) as (TicketRow & { tecnico: string | null })[];
+    for (const row of rows) {
+      const ticket = fromTicketRow(row);
+      yield {
+        id: ticket.id,
+        telefono: ticket.phone,
+        nombre: ticket.name,
+        asunto: ticket.subject,
+        estado: STATUS_LABEL[ticket.status] ?? ticket.status,
+        prioridad: ticket.priority,
+        categoria: ticket.category,
+        tecnico: row.tecnico,
+        sin_leer: ticket.unread,
+        creado: ticket.createdAt,
+        ultimo_mensaje: ticket.lastMessageAt,
+        resuelto: ticket.resolvedAt,
+      };
+    }
+    if (rows.length < PAGE) return;
+    after = rows[rows.length - 1]!.id;
+    // Let other requests run between pages.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/**
+ * RFC 4180 quoting. Text starting with = @ (or + - not followed by a plain number, so phones stay
+ * as they are) gets a leading ' so a spreadsheet never runs a cell as a formula.
+ */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  let text = String(value);
+  if (typeof value === 'string' && (/^[=@\t\r]/.test(text) || /^[+-](?![\d\s]+$)/.test(text))) text = `'${text}`;
+  return /[",\r\n;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** UTF-8 with a BOM, CRLF lines: Excel then opens it with accents intact. */
+export async function* csvLines(rows: AsyncIterable<ExportRow>): AsyncGenerator<string> {
+  yield `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
+  let batch = '';
+  let count = 0;
+  for await (const row of rows) {
+    batch += `${CSV_COLUMNS.map((column) => csvField(row[column])).join(',')}\r\n`;
+    if (++count % PAGE === 0) {
+      yield batch;
+      batch = '';
+    }
+  }
+  if (batch) yield batch;
+}

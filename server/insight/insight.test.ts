@@ -1,0 +1,197 @@
+import { parse } from 'csv-parse/sync';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sqlTime } from '../db/database.ts';
+import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
+import { csvField } from './export.ts';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await buildTestApp();
+});
+afterEach(() => t.close());
+
+const prisma = () => t.app.puente.db.prisma;
+const get = (url: string, headers: Record<string, string> = t.admin) => t.app.inject({ method: 'GET', url, headers });
+const at = (iso: string) => new Date(iso);
+
+async function user(username: string, displayName: string, active = true) {
+  return prisma().user.create({ data: { username, displayName, passwordHash: 'x', role: 'tecnico', active } });
+}
+
+async function ticket(fields: {
+  createdAt: string;
+  status?: string;
+  priority?: string;
+  assigneeId?: number;
+  unread?: number;
+  resolvedAt?: string;
+  replies?: { at: string; by: number }[];
+  userMessages?: string[];
+}) {
+  const row = await prisma().ticket.create({
+    data: {
+      phone: '+5214771234567',
+      phoneKey: '+524771234567',
+      subject: 'Seed',
+      status: fields.status ?? 'open',
+      priority: fields.priority ?? 'media',
+      assigneeId: fields.assigneeId,
+      unread: fields.unread ?? 0,
+      createdAt: at(fields.createdAt),
+      resolvedAt: fields.resolvedAt ? at(fields.resolvedAt) : null,
+    },
+  });
+  for (const when of fields.userMessages ?? []) {
+    await prisma().message.create({ data: { ticketId: row.id, role: 'user', content: 'hola', timestamp: when, createdAt: at(when) } });
+  }
+  for (const reply of fields.replies ?? []) {
+    await prisma().message.create({
+      data: { ticketId: row.id, role: 'tecnico', content: 'respuesta', timestamp: reply.at, authorId: reply.by, createdAt: at(reply.at) },
+    });
+  }
+  return row;
+}
+
+describe('GET /api/estadisticas', () => {
+  it('answers the hand-computed figures of a seeded March', async () => {
+    const ana = await user('ana', 'Ana López');
+    const beto = await user('beto', 'Beto Ruiz');
+    await user('carla', 'Carla (baja)', false); // deactivated and idle: not listed
+    // In the period (March 2026, both ends included):
+    await ticket({
+      createdAt: '2026-03-02T10:00:00Z', status: 'resolved', priority: 'alta', assigneeId: ana.id,
+      resolvedAt: '2026-03-02T14:00:00Z', // 4 h
+      userMessages: ['2026-03-02T10:00:00Z'],
+      replies: [{ at: '2026-03-02T10:10:00Z', by: ana.id }, { at: '2026-03-02T10:30:00Z', by: ana.id }], // first: 10 min
+    });
+    await ticket({
+      createdAt: '2026-03-05T08:00:00Z', status: 'open', priority: 'media', assigneeId: ana.id, unread: 2,
+      replies: [{ at: '2026-03-05T08:30:00Z', by: ana.id }], // 30 min
+    });
+    await ticket({
+      createdAt: '2026-03-10T12:00:00Z', status: 'closed', priority: 'alta', assigneeId: beto.id,
+      resolvedAt: '2026-03-11T12:00:00Z', // 24 h
+      userMessages: ['2026-03-10T12:05:00Z'],
+      replies: [{ at: '2026-03-10T12:50:00Z', by: beto.id }], // 50 min
+    });
+    await ticket({ createdAt: '2026-03-31T23:30:00Z', status: 'on_hold', priority: 'urgente', unread: 1 });
+    // Outside it: the day after, and the minute before. Ana's reply on 1 March still counts as hers.
+    await ticket({ createdAt: '2026-04-01T00:00:00Z', unread: 5, assigneeId: beto.id, replies: [{ at: '2026-04-01T00:01:00Z', by: beto.id }] });
+    await ticket({
+      createdAt: '2026-02-28T23:59:00Z', status: 'resolved', priority: 'baja', resolvedAt: '2026-03-01T00:00:00Z',
+      replies: [{ at: '2026-03-01T09:00:00Z', by: ana.id }],
+    });
+
+    const response = await get('/api/estadisticas?desde=2026-03-01&hasta=2026-03-31');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      desde: '2026-03-01',
+      hasta: '2026-03-31',
+      total: 4,
+      por_estado: { open: 1, in_progress: 0, on_hold: 1, resolved: 1, closed: 1 },
+      por_prioridad: { baja: 0, media: 1, alta: 2, urgente: 1 },
+      sin_leer: 2,
+      primera_respuesta_mediana_min: 30, // 10, 30, 50
+      resolucion_mediana_h: 14, // 4 and 24
+      por_tecnico: [
+        { id: 1, nombre: 'Administrador', tickets: 0, respuestas: 0, primera_respuesta_mediana_min: null },
+        { id: ana.id, nombre: 'Ana López', tickets: 2, respuestas: 4, primera_respuesta_mediana_min: 20 }, // 10, 30
+        { id: beto.id, nombre: 'Beto Ruiz', tickets: 1, respuestas: 1, primera_respuesta_mediana_min: 50 },
+      ],
+    });
+  });
+
+  it('an empty period answers zeroes and null medians, not an error', async () => {
+    const response = await get('/api/estadisticas?desde=2020-01-01&hasta=2020-01-31');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ total: 0, sin_leer: 0, primera_respuesta_mediana_min: null, resolucion_mediana_h: null });
+  });
+
+  it('without dates it covers the last 30 days, today included', async () => {
+    await createTicket(t);
+    const body = (await get('/api/estadisticas')).json();
+    const today = new Date().toISOString().slice(0, 10);
+    expect(body).toMatchObject({ hasta: today, total: 1, por_estado: { open: 1 } });
+    expect((Date.parse(body.hasta) - Date.parse(body.desde)) / 86_400_000).toBe(29);
+  });
+
+  it.each([
+    ['desde=2026-3-1', 'AAAA-MM-DD'],
+    ['desde=2026-02-30', 'no existe'],
+    ['desde=2026-04-01&hasta=2026-03-01', 'desde debe ser anterior'],
+  ])('400 with a Spanish message for %s', async (query, words) => {
+    const response = await get(`/api/estadisticas?${query}`);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'solicitud_invalida', mensaje: expect.stringContaining(words) });
+  });
+
+  it('401 without a session or token', async () => {
+    expect((await get('/api/estadisticas', {})).statusCode).toBe(401);
+    expect((await get('/api/exportes/tickets.csv', {})).statusCode).toBe(401);
+  });
+});
+
+describe('GET /api/exportes/tickets.csv', () => {
+  const csv = async (query = '') => {
+    const response = await get(`/api/exportes/tickets.csv${query}`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toMatch(/^attachment; filename="tickets-\d{4}-\d{2}-\d{2}\.csv"$/);
+    expect(response.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf])); // the BOM Excel needs
+    return parse(response.rawPayload, { bom: true, columns: true }) as Record<string, string>[];
+  };
+
+  it('parses back to the tickets, accents, quotes, commas and line breaks intact', async () => {
+    const first = await createTicket(t, { name: 'José Ñúñez', subject: 'Impresora "HP", piso 3\nno imprime', priority: 'alta' });
+    const second = await createTicket(t, { phone: '+5215512345678', name: 'Ana', subject: '=HYPERLINK("http://x")', category: 'red' });
+
+    const rows = await csv();
+
+    expect(rows).toEqual([
+      {
+        id: String(second.id), telefono: '+5215512345678', nombre: 'Ana', asunto: `'=HYPERLINK("http://x")`, estado: 'Abierto',
+        prioridad: 'media', categoria: 'red', tecnico: '', sin_leer: '0', creado: expect.any(String),
+        ultimo_mensaje: expect.any(String), resuelto: '',
+      },
+      expect.objectContaining({ id: String(first.id), telefono: '+5214772758198', nombre: 'José Ñúñez', asunto: 'Impresora "HP", piso 3\nno imprime', prioridad: 'alta' }),
+    ]);
+    expect(new Date(rows[0]!.creado).toISOString()).toBe(rows[0]!.creado);
+  });
+
+  it('every matching ticket exactly once across many pages, with the table filters', async () => {
+    const { db } = t.app.puente;
+    const insert = db.sql(`INSERT INTO Ticket (phone, phoneKey, subject, status, createdAt, updatedAt, lastMessageAt)
+      VALUES ('+5214771234567', '+524771234567', ?, ?, ?, ?, ?)`);
+    const now = sqlTime(new Date());
+    await db.writeNow(() => {
+      for (let i = 0; i < 1203; i++) insert.run(`Ticket ${i}`, i % 3 === 0 ? 'closed' : 'open', now, now, now);
+    });
+
+    const all = await csv();
+    expect(all).toHaveLength(1203);
+    expect(new Set(all.map((row) => row.id)).size).toBe(1203);
+    const closed = await csv('?status=closed');
+    expect(closed).toHaveLength(401);
+    expect(closed.every((row) => row.estado === 'Cerrado')).toBe(true);
+    const searched = await csv('?q=ticket%20120');
+    expect(searched.map((row) => row.asunto).sort()).toEqual(['Ticket 120', 'Ticket 1200', 'Ticket 1201', 'Ticket 1202']);
+  });
+
+  it('400 for a filter the table would reject', async () => {
+    const response = await get('/api/exportes/tickets.csv?status=perdido');
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ error: 'solicitud_invalida' });
+  });
+});
+
+describe('csvField', () => {
+  it('keeps phones and numbers, defuses formulas', () => {
+    expect(csvField('+5214771234567')).toBe('+5214771234567');
+    expect(csvField('-12')).toBe('-12');
+    expect(csvField('+cmd|calc')).toBe("'+cmd|calc");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField(null)).toBe('');
+    expect(csvField(3)).toBe('3');
+  });
+});

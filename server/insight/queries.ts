@@ -1,0 +1,62 @@
+// Every raw SQL statement of the statistics and exports lives here, so a PostgreSQL variant can
+// sit beside each one. Dates are Prisma's ISO-8601 text with "+00:00": the same width for every
+// row, so range tests compare them as text and use the createdAt index.
+
+/** Tickets created in [:desde, :hasta) — the period every figure is about. */
+const PERIOD = `SELECT id, status, priority, unread, assigneeId, createdAt, resolvedAt FROM Ticket
+  WHERE createdAt >= :desde AND createdAt < :hasta`;
+
+export const COUNTS = `WITH t AS (${PERIOD})
+  SELECT 'estado' AS grupo, status AS clave, COUNT(*) AS n FROM t GROUP BY status
+  UNION ALL SELECT 'prioridad', priority, COUNT(*) FROM t GROUP BY priority
+  UNION ALL SELECT 'sin_leer', '', COUNT(*) FROM t WHERE unread > 0`;
+
+// A median in SQL: rank the values, average the one or two in the middle. (n+1)/2 and (n+2)/2
+// are the same row when n is odd and the two middle rows when it is even (integer division).
+const median = (values: string, partition: string) => `ranked AS (
+    SELECT ${partition} AS grupo, v,
+      ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY v) AS rn,
+      COUNT(*) OVER (PARTITION BY ${partition}) AS n
+    FROM ${values})
+  SELECT grupo, AVG(v) AS mediana FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grupo`;
+
+/** Minutes from a ticket's creation to the first technician's reply, one row per answered ticket. */
+const FIRST_REPLIES = `fr AS (
+    SELECT t.id, t.assigneeId,
+      (julianday(MIN(m.createdAt)) - julianday(t.createdAt)) * 1440.0 AS v
+    FROM t JOIN Message m ON m.ticketId = t.id AND m.role = 'tecnico'
+    GROUP BY t.id, t.assigneeId)`;
+
+/** The median first reply over the period (grupo 0) and per assignee (grupo = user id). */
+export const FIRST_REPLY_MEDIANS = `WITH t AS (${PERIOD}), ${FIRST_REPLIES},
+  todos AS (SELECT 0 AS g, v FROM fr UNION ALL SELECT assigneeId AS g, v FROM fr WHERE assigneeId IS NOT NULL),
+  ${median('todos', 'g')}`;
+
+/** Hours from creation to resolution of the period's resolved (or since closed) tickets. */
+export const RESOLUTION_MEDIAN = `WITH t AS (${PERIOD}),
+  res AS (SELECT 0 AS g, (julianday(resolvedAt) - julianday(createdAt)) * 24.0 AS v FROM t WHERE resolvedAt IS NOT NULL),
+  ${median('res', 'g')}`;
+
+/** Per technician: tickets of the period by assignee, replies written during it by author. */
+export const TICKETS_BY_ASSIGNEE = `WITH t AS (${PERIOD})
+  SELECT assigneeId AS id, COUNT(*) AS n FROM t WHERE assigneeId IS NOT NULL GROUP BY assigneeId`;
+
+export const REPLIES_BY_AUTHOR = `SELECT authorId AS id, COUNT(*) AS n FROM Message
+  WHERE role = 'tecnico' AND authorId IS NOT NULL AND createdAt >= :desde AND createdAt < :hasta
+  GROUP BY authorId`;
+
+export const PEOPLE = `SELECT id, coalesce(displayName, username) AS nombre, active FROM User ORDER BY id`;
+
+/**
+ * One page of the export: the ticket table's filters (see tickets.ts), newest first, after the
+ * last id of the previous page. Keyset pages keep each read short and memory bounded.
+ */
+export const EXPORT_PAGE = `SELECT t.*, coalesce(u.displayName, u.username) AS tecnico FROM Ticket t
+  LEFT JOIN User u ON u.id = t.assigneeId
+  WHERE t.id < :after
+    AND (:status IS NULL OR t.status = :status)
+    AND (:text IS NULL
+      OR instr(lower(t.subject), :text) OR instr(lower(coalesce(t.name, '')), :text)
+      OR instr(lower(coalesce(t.description, '')), :text)
+      OR instr(t.phone, :digits) OR t.phoneKey = :line OR t.id = :id)
+  ORDER BY t.id DESC LIMIT :limit`;

@@ -1,0 +1,38 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../db/database.ts';
+import { ticketListQuery } from '../tickets/schemas.ts';
+import { csvLines, exportRows } from './export.ts';
+import { statistics } from './stats.ts';
+
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'la fecha debe tener la forma AAAA-MM-DD')
+  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), 'la fecha no existe');
+
+const isoDay = (date: Date) => date.toISOString().slice(0, 10);
+
+/** Without dates: the last 30 days, today included. */
+export const statsQuery = z
+  .object({ desde: day.optional(), hasta: day.optional() })
+  .transform(({ desde, hasta }) => {
+    const end = hasta ?? isoDay(new Date());
+    const start = desde ?? isoDay(new Date(Date.parse(`${end}T00:00:00Z`) - 29 * 86_400_000));
+    return { desde: start, hasta: end };
+  })
+  .refine((period) => period.desde <= period.hasta, 'desde debe ser anterior o igual a hasta');
+
+export const exportQuery = ticketListQuery.omit({ limit: true });
+
+export const insightRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+  app.get('/api/estadisticas', { schema: { querystring: statsQuery } }, async (request) => statistics(db, request.query));
+
+  app.get('/api/exportes/tickets.csv', { schema: { querystring: exportQuery } }, async (request, reply) => {
+    request.log.info({ filter: request.query }, 'tickets exported as csv');
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="tickets-${isoDay(new Date())}.csv"`)
+      .send(Readable.from(csvLines(exportRows(db, request.query))));
+  });
+};

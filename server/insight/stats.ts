@@ -1,0 +1,91 @@
+import { sqlTime, type Db } from '../db/database.ts';
+import { PRIORITIES, STATUSES, type Priority, type Status } from '../tickets/tickets.ts';
+import { COUNTS, FIRST_REPLY_MEDIANS, PEOPLE, REPLIES_BY_AUTHOR, RESOLUTION_MEDIAN, TICKETS_BY_ASSIGNEE } from './queries.ts';
+
+export interface Period {
+  /** First day, inclusive (YYYY-MM-DD, UTC). */
+  desde: string;
+  /** Last day, inclusive (YYYY-MM-DD, UTC). */
+  hasta: string;
+}
+
+export interface TechnicianStats {
+  id: number;
+  nombre: string;
+  tickets: number;
+  respuestas: number;
+  primera_respuesta_mediana_min: number | null;
+}
+
+export interface Statistics {
+  desde: string;
+  hasta: string;
+  total: number;
+  por_estado: Record<Status, number>;
+  por_prioridad: Record<Priority, number>;
+  sin_leer: number;
+  primera_respuesta_mediana_min: number | null;
+  resolucion_mediana_h: number | null;
+  por_tecnico: TechnicianStats[];
+}
+
+const DAY_MS = 86_400_000;
+
+/** The period as the half-open text range the queries compare createdAt with. */
+export function periodBounds(period: Period) {
+  const start = new Date(`${period.desde}T00:00:00Z`);
+  const end = new Date(new Date(`${period.hasta}T00:00:00Z`).getTime() + DAY_MS);
+  return { desde: sqlTime(start), hasta: sqlTime(end) };
+}
+
+const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+const round1 = (value: number | null | undefined) => (value == null ? null : Math.round(value * 10) / 10);
+
+/** The dashboard's figures, all computed by SQLite: a handful of grouped rows reach Node. */
+export function statistics(db: Db, period: Period): Statistics {
+  const bounds = periodBounds(period);
+  const por_estado = zeroes(STATUSES);
+  const por_prioridad = zeroes(PRIORITIES);
+  let sin_leer = 0;
+  for (const row of db.sql(COUNTS).all(bounds) as { grupo: string; clave: string; n: number }[]) {
+    if (row.grupo === 'estado') por_estado[row.clave as Status] = row.n;
+    else if (row.grupo === 'prioridad') por_prioridad[row.clave as Priority] = row.n;
+    else sin_leer = row.n;
+  }
+  const firstReply = medians(db, FIRST_REPLY_MEDIANS, bounds);
+  const resolution = medians(db, RESOLUTION_MEDIAN, bounds);
+  return {
+    desde: period.desde,
+    hasta: period.hasta,
+    total: Object.values(por_estado).reduce((sum, n) => sum + n, 0),
+    por_estado,
+    por_prioridad,
+    sin_leer,
+    primera_respuesta_mediana_min: round1(firstReply.get(0)),
+    resolucion_mediana_h: round1(resolution.get(0)),
+    por_tecnico: perTechnician(db, bounds, firstReply),
+  };
+}
+
+function medians(db: Db, sql: string, bounds: { desde: string; hasta: string }): Map<number, number> {
+  const rows = db.sql(sql).all(bounds) as { grupo: number; mediana: number }[];
+  return new Map(rows.map((row) => [row.grupo, row.mediana]));
+}
+
+const countsById = (rows: unknown[]) => new Map((rows as { id: number; n: number }[]).map((row) => [row.id, row.n]));
+
+/** Active accounts, and any deactivated one that still has tickets or replies in the period. */
+function perTechnician(db: Db, bounds: { desde: string; hasta: string }, firstReply: Map<number, number>): TechnicianStats[] {
+  const tickets = countsById(db.sql(TICKETS_BY_ASSIGNEE).all(bounds));
+  const replies = countsById(db.sql(REPLIES_BY_AUTHOR).all(bounds));
+  const people = db.sql(PEOPLE).all() as { id: number; nombre: string; active: number }[];
+  return people
+    .filter((person) => person.active || tickets.has(person.id) || replies.has(person.id))
+    .map((person) => ({
+      id: person.id,
+      nombre: person.nombre,
+      tickets: tickets.get(person.id) ?? 0,
+      respuestas: replies.get(person.id) ?? 0,
+      primera_respuesta_mediana_min: round1(firstReply.get(person.id)),
+    }));
+}
