@@ -1,8 +1,9 @@
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqlTime } from '../db/database.ts';
 import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
-import { csvField } from './export.ts';
+import { CSV_COLUMNS, csvField } from './export.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -193,5 +194,32 @@ describe('csvField', () => {
     expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvField(null)).toBe('');
     expect(csvField(3)).toBe('3');
+  });
+});
+
+describe('GET /api/exportes/tickets.xlsx', () => {
+  it('is a workbook exceljs opens, with typed numbers and dates and the table filters', async () => {
+    const first = await createTicket(t, { name: 'José Ñúñez', subject: 'Impresora de contabilidad', priority: 'alta' });
+    await createTicket(t, { subject: 'Otra cosa' });
+    await prisma().ticket.update({ where: { id: first.id }, data: { unread: 3 } });
+
+    const response = await get('/api/exportes/tickets.xlsx?q=impresora');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('Tickets')!;
+    expect(sheet.rowCount).toBe(2);
+    expect(sheet.getRow(1).values).toEqual([undefined, ...CSV_COLUMNS]);
+    const row = sheet.getRow(2);
+    const cell = (name: string) => row.getCell(CSV_COLUMNS.indexOf(name as never) + 1).value;
+    expect(cell('id')).toBe(first.id);
+    expect(cell('nombre')).toBe('José Ñúñez');
+    expect(cell('sin_leer')).toBe(3);
+    expect(cell('creado')).toBeInstanceOf(Date);
+    const stored = await prisma().ticket.findUniqueOrThrow({ where: { id: first.id } });
+    expect((cell('creado') as Date).getTime()).toBe(stored.createdAt.getTime());
+    expect(cell('resuelto')).toBeNull();
   });
 });

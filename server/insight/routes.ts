@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { ticketListQuery } from '../tickets/schemas.ts';
 import { csvLines, exportRows } from './export.ts';
 import { statistics } from './stats.ts';
+import { xlsxStream } from './xlsx.ts';
 
 const day = z
   .string()
@@ -34,5 +36,13 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="tickets-${isoDay(new Date())}.csv"`)
       .send(Readable.from(csvLines(exportRows(db, request.query))));
+  });
+
+  app.get('/api/exportes/tickets.xlsx', { schema: { querystring: exportQuery } }, async (request, reply) => {
+    request.log.info({ filter: request.query }, 'tickets exported as xlsx');
+    return reply
+      .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .header('content-disposition', `attachment; filename="tickets-${isoDay(new Date())}.xlsx"`)
+      .send(xlsxStream(exportRows(db, request.query), request.log as Logger));
   });
 };
