@@ -10,6 +10,7 @@ const TicketsPage = lazy(() => import('./pages/TicketsPage.tsx'));
 const WhatsAppPage = lazy(() => import('./pages/WhatsAppPage.tsx'));
 const SandboxPage = lazy(() => import('./pages/SandboxPage.tsx'));
 const AccountsPage = lazy(() => import('./pages/AccountsPage.tsx'));
+const StatsPage = lazy(() => import('./pages/StatsPage.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
 export function App({ stores }: { stores: AppStores }) {
@@ -38,6 +39,7 @@ function Gate() {
             <Route path="/whatsapp" component={WhatsAppPage} />
             <Route path="/telefono" component={SandboxPage} />
             <Route path="/cuentas" component={AccountsPage} />
+            <Route path="/estadisticas" component={StatsPage} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

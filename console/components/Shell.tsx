@@ -12,6 +12,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
   const status = whatsapp.status.value;
   const links = [
     { href: '/', label: 'Tickets' },
+    { href: '/estadisticas', label: 'Estadísticas' },
     { href: '/whatsapp', label: 'WhatsApp' },
     ...(status?.driver === 'simulator' ? [{ href: '/telefono', label: 'Teléfono de prueba' }] : []),
     ...(session.isAdmin.value ? [{ href: '/cuentas', label: 'Cuentas' }] : []),
