@@ -60,7 +60,8 @@ export default function StatsPage() {
           <Technicians stats={stats} />
           <p class="stats__exports">
             Exportar todos los tickets: <a href="/api/exportes/tickets.csv" download>CSV</a> ·{' '}
-            <a href="/api/exportes/tickets.xlsx" download>Excel</a>
+            <a href="/api/exportes/tickets.xlsx" download>Excel</a> ·{' '}
+            <a href="/api/exportes/tickets.pdf" download>PDF</a>
           </p>
         </>
       )}

@@ -223,3 +223,70 @@ describe('GET /api/exportes/tickets.xlsx', () => {
     expect(cell('resuelto')).toBeNull();
   });
 });
+
+async function pdfText(bytes: Buffer): Promise<string[]> {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const pdf = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
+  const pages: string[] = [];
+  for (let n = 1; n <= pdf.numPages; n++) {
+    const content = await (await pdf.getPage(n)).getTextContent();
+    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
+  }
+  return pages;
+}
+
+describe('PDF exports', () => {
+  it('the ticket list: one line per matching ticket, accents intact, headers again on every page', async () => {
+    await createTicket(t, { name: 'José Ñúñez', subject: 'Impresora de contabilidad' });
+    await createTicket(t, { subject: 'Otra cosa' });
+    const { db } = t.app.puente;
+    const insert = db.sql(`INSERT INTO Ticket (phone, phoneKey, subject, createdAt, updatedAt) VALUES ('+5214771234567', '+524771234567', ?, ?, ?)`);
+    const now = sqlTime(new Date());
+    await db.writeNow(() => {
+      for (let i = 0; i < 60; i++) insert.run(`Impresora ${i}`, now, now);
+    });
+
+    const response = await get('/api/exportes/tickets.pdf?q=impresora');
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/pdf');
+    const pages = await pdfText(response.rawPayload);
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) expect(page).toContain('Teléfono');
+    const all = pages.join(' ');
+    expect(all).toContain('José Ñúñez');
+    expect(all).toContain('Impresora 59');
+    expect(all).not.toContain('Otra cosa');
+  });
+
+  it("a ticket's transcript: its messages in order with speakers, attachments listed, 404 for a missing ticket", async () => {
+    const created = await createTicket(t, {
+      subject: 'Laptop no enciende',
+      historial: [
+        { role: 'user', content: 'No prende la laptop, señor', timestamp: '2026-03-02T10:00:00Z' },
+        { role: 'tecnico', content: '¿Ya probó con otro cargador?', timestamp: '2026-03-02T10:05:00Z' },
+      ],
+    });
+    await prisma().message.create({
+      data: {
+        ticketId: created.id, role: 'user', content: 'foto del equipo', timestamp: '2026-03-02T10:06:00Z', kind: 'image',
+        extra: JSON.stringify({ adjunto: { id: 'a1', nombre: 'laptop.jpg', tipo: 'image/jpeg', bytes: 10, url: '/api/adjuntos/a1' } }),
+      },
+    });
+
+    const response = await get(`/api/tickets/${created.id}/transcripcion.pdf`);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-disposition']).toBe(`attachment; filename="ticket-${created.id}.pdf"`);
+    const text = (await pdfText(response.rawPayload)).join(' ');
+    expect(text).toContain(`Ticket ${created.id}: Laptop no enciende`);
+    const order = ['No prende la laptop, señor', '¿Ya probó con otro cargador?', 'foto del equipo', 'Adjuntos'].map((part) => text.indexOf(part));
+    expect(order.every((at) => at >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(text).toContain('laptop.jpg (image/jpeg)');
+    expect(text).toContain('Técnico');
+
+    expect((await get('/api/tickets/999999/transcripcion.pdf')).statusCode).toBe(404);
+    expect((await get(`/api/tickets/${created.id}/transcripcion.pdf`, {})).statusCode).toBe(401);
+  });
+});

@@ -60,3 +60,8 @@ export const EXPORT_PAGE = `SELECT t.*, coalesce(u.displayName, u.username) AS t
       OR instr(lower(coalesce(t.description, '')), :text)
       OR instr(t.phone, :digits) OR t.phoneKey = :line OR t.id = :id)
   ORDER BY t.id DESC LIMIT :limit`;
+
+/** One page of a ticket's transcript, oldest first; notes only when asked for. */
+export const TRANSCRIPT_PAGE = `SELECT id, role, content, timestamp, kind, extra, authorName FROM Message
+  WHERE ticketId = :ticketId AND id > :after AND (role <> 'nota' OR :notas = 1)
+  ORDER BY id LIMIT :limit`;

@@ -7,6 +7,10 @@ import { ticketListQuery } from '../tickets/schemas.ts';
 import { csvLines, exportRows } from './export.ts';
 import { statistics } from './stats.ts';
 import { xlsxStream } from './xlsx.ts';
+import { ticketListPdf, transcriptPdf } from './pdf.ts';
+import { idParam } from '../http/common.ts';
+import { ticketNotFound } from '../http/errors.ts';
+import { findTicket } from '../tickets/tickets.ts';
 
 const day = z
   .string()
@@ -27,6 +31,8 @@ export const statsQuery = z
 
 export const exportQuery = ticketListQuery.omit({ limit: true });
 
+const transcriptQuery = z.object({ notas: z.enum(['0', '1'], { error: 'notas debe ser 0 o 1' }).optional() });
+
 export const insightRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
   app.get('/api/estadisticas', { schema: { querystring: statsQuery } }, async (request) => statistics(db, request.query));
 
@@ -45,4 +51,26 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db
       .header('content-disposition', `attachment; filename="tickets-${isoDay(new Date())}.xlsx"`)
       .send(xlsxStream(exportRows(db, request.query), request.log as Logger));
   });
+
+  app.get('/api/exportes/tickets.pdf', { schema: { querystring: exportQuery } }, async (request, reply) => {
+    request.log.info({ filter: request.query }, 'tickets exported as pdf');
+    return reply
+      .type('application/pdf')
+      .header('content-disposition', `attachment; filename="tickets-${isoDay(new Date())}.pdf"`)
+      .send(ticketListPdf(exportRows(db, request.query), request.log as Logger));
+  });
+
+  app.get(
+    '/api/tickets/:id/transcripcion.pdf',
+    { schema: { params: idParam, querystring: transcriptQuery } },
+    async (request, reply) => {
+      const ticket = await findTicket(db, request.params.id);
+      if (!ticket) throw ticketNotFound(request.params.id);
+      request.log.info({ ticketId: ticket.id }, 'transcript exported as pdf');
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="ticket-${ticket.id}.pdf"`)
+        .send(transcriptPdf(db, ticket, { notas: request.query.notas === '1' }, request.log as Logger));
+    },
+  );
 };
