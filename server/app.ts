@@ -21,6 +21,7 @@ import { EventBus } from './events.ts';
 import { handleError, handleNotFound } from './http/errors.ts';
 import { rejectIllFormedText } from './http/unicode.ts';
 import { fileInbound } from './inbound/file-inbound.ts';
+import { askForRating } from './insight/csat.ts';
 import { insightRoutes } from './insight/routes.ts';
 import { liveRoutes } from './live/routes.ts';
 import { lineKey, normalizePhone } from './tickets/phone.ts';
@@ -132,6 +133,13 @@ function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
   const { db, driver, outbox, events, tracker, config } = services;
   const deps = { db, outbox, events, log: log as Logger, autoAck: config.AUTO_ACK };
   driver.onInbound((message) => fileInbound(deps, message));
+  if (config.CSAT) {
+    const csat = { db, outbox, events, log: log as Logger, text: config.CSAT_TEXTO };
+    events.subscribe((event) => {
+      const ticket = event.type === 'ticket' ? (event.ticket as { id: number; status: string }) : null;
+      if (ticket?.status === 'resolved') void askForRating(csat, ticket.id).catch((err) => log.error({ err }, 'csat failed'));
+    });
+  }
   driver.onAck((ack) => void outbox.applyAck(ack.waId, ack.state).catch((err) => log.error({ err }, 'ack failed')));
   tracker.onChange((status) => {
     log.info({ state: status.state, reason: status.reason }, 'whatsapp state');

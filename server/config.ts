@@ -25,6 +25,12 @@ const envSchema = z.object({
   COOKIE_SECURE: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_MESSAGE_CHARS: positiveInt(4096),
+  CSAT: flag.default(false),
+  CSAT_TEXTO: z
+    .string()
+    .trim()
+    .min(1, 'no puede estar vacío')
+    .default('¿Cómo calificarías la atención que recibiste? Responde con un número del 1 (mala) al 5 (excelente).'),
 });
 
 export type Env = z.infer<typeof envSchema>;

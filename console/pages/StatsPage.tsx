@@ -52,6 +52,10 @@ export default function StatsPage() {
             <Figure label="Con mensajes sin leer" value={number.format(stats.sin_leer)} />
             <Figure label="Primera respuesta (mediana)" value={orDash(stats.primera_respuesta_mediana_min, 'min')} />
             <Figure label="Resolución (mediana)" value={orDash(stats.resolucion_mediana_h, 'h')} />
+            <Figure
+              label={`Satisfacción (${stats.valoraciones} ${stats.valoraciones === 1 ? 'respuesta' : 'respuestas'})`}
+              value={orDash(stats.satisfaccion_media, 'de 5')}
+            />
           </dl>
           <div class="card-grid">
             <BarChart id="por-estado" title="Por estado" rows={Object.entries(stats.por_estado).map(([k, n]) => [STATUS_LABEL[k as keyof typeof STATUS_LABEL] ?? k, n])} />

@@ -13,6 +13,8 @@ export interface Statistics {
   sin_leer: number;
   primera_respuesta_mediana_min: number | null;
   resolucion_mediana_h: number | null;
+  valoraciones: number;
+  satisfaccion_media: number | null;
   por_tecnico: { id: number; nombre: string; tickets: number; respuestas: number; primera_respuesta_mediana_min: number | null }[];
 }
 

@@ -5,6 +5,7 @@ import type { Outbox } from '../delivery/outbox.ts';
 import type { EventBus } from '../events.ts';
 import { lineKey, normalizePhone } from '../tickets/phone.ts';
 import { toTicketView } from '../tickets/tickets.ts';
+import { fileRating } from '../insight/csat.ts';
 
 /** An end user's message as a driver hands it over (the driver contract's InboundMessage). */
 export interface IncomingMessage {
@@ -58,6 +59,14 @@ export async function fileInbound(deps: InboundDeps, message: IncomingMessage): 
   const filed = await deps.db.write(async (tx) => {
     // Writes are serialised, so this second look is authoritative against a concurrent copy.
     if (await tx.message.findUnique({ where: { waId: message.waId }, select: { id: true } })) return null;
+    // A 1–5 answer to the satisfaction question rates that ticket instead of reopening it.
+    const rated = await fileRating(tx, lineKey(phone), message.body);
+    if (rated) {
+      const answer = await appendEntry(tx, rated.id, {
+        role: 'user', content: message.body, timestamp: message.at.toISOString(), kind: message.kind, waId: message.waId,
+      });
+      return { ticket: rated, entries: [answer], ack: null, opened: false };
+    }
     const { ticket, opened } = await ticketFor(tx, phone, message);
     const entry = await appendEntry(tx, ticket.id, {
       role: 'user',

@@ -95,6 +95,8 @@ describe('GET /api/estadisticas', () => {
       sin_leer: 2,
       primera_respuesta_mediana_min: 30, // 10, 30, 50
       resolucion_mediana_h: 14, // 4 and 24
+      valoraciones: 0,
+      satisfaccion_media: null,
       por_tecnico: [
         { id: 1, nombre: 'Administrador', tickets: 0, respuestas: 0, primera_respuesta_mediana_min: null },
         { id: ana.id, nombre: 'Ana López', tickets: 2, respuestas: 4, primera_respuesta_mediana_min: 20 }, // 10, 30

@@ -3,7 +3,7 @@
 // row, so range tests compare them as text and use the createdAt index.
 
 /** Tickets created in [:desde, :hasta) — the period every figure is about. */
-const PERIOD = `SELECT id, status, priority, unread, assigneeId, createdAt, resolvedAt FROM Ticket
+const PERIOD = `SELECT id, status, priority, unread, assigneeId, createdAt, resolvedAt, rating FROM Ticket
   WHERE createdAt >= :desde AND createdAt < :hasta`;
 
 export const COUNTS = `WITH t AS (${PERIOD})
@@ -36,6 +36,9 @@ export const FIRST_REPLY_MEDIANS = `WITH t AS (${PERIOD}), ${FIRST_REPLIES},
 export const RESOLUTION_MEDIAN = `WITH t AS (${PERIOD}),
   res AS (SELECT 0 AS g, (julianday(resolvedAt) - julianday(createdAt)) * 24.0 AS v FROM t WHERE resolvedAt IS NOT NULL),
   ${median('res', 'g')}`;
+
+/** Satisfaction answers (1–5) of the period's tickets. */
+export const RATINGS = `WITH t AS (${PERIOD}) SELECT COUNT(rating) AS n, AVG(rating) AS media FROM t`;
 
 /** Per technician: tickets of the period by assignee, replies written during it by author. */
 export const TICKETS_BY_ASSIGNEE = `WITH t AS (${PERIOD})

@@ -1,6 +1,6 @@
 import { sqlTime, type Db } from '../db/database.ts';
 import { PRIORITIES, STATUSES, type Priority, type Status } from '../tickets/tickets.ts';
-import { COUNTS, FIRST_REPLY_MEDIANS, PEOPLE, REPLIES_BY_AUTHOR, RESOLUTION_MEDIAN, TICKETS_BY_ASSIGNEE } from './queries.ts';
+import { COUNTS, RATINGS, FIRST_REPLY_MEDIANS, PEOPLE, REPLIES_BY_AUTHOR, RESOLUTION_MEDIAN, TICKETS_BY_ASSIGNEE } from './queries.ts';
 
 export interface Period {
   /** First day, inclusive (YYYY-MM-DD, UTC). */
@@ -26,6 +26,9 @@ export interface Statistics {
   sin_leer: number;
   primera_respuesta_mediana_min: number | null;
   resolucion_mediana_h: number | null;
+  /** How many of the period's tickets were rated, and their mean (1–5). */
+  valoraciones: number;
+  satisfaccion_media: number | null;
   por_tecnico: TechnicianStats[];
 }
 
@@ -54,6 +57,7 @@ export function statistics(db: Db, period: Period): Statistics {
   }
   const firstReply = medians(db, FIRST_REPLY_MEDIANS, bounds);
   const resolution = medians(db, RESOLUTION_MEDIAN, bounds);
+  const ratings = db.sql(RATINGS).get(bounds) as { n: number; media: number | null };
   return {
     desde: period.desde,
     hasta: period.hasta,
@@ -63,6 +67,8 @@ export function statistics(db: Db, period: Period): Statistics {
     sin_leer,
     primera_respuesta_mediana_min: round1(firstReply.get(0)),
     resolucion_mediana_h: round1(resolution.get(0)),
+    valoraciones: ratings.n,
+    satisfaccion_media: round1(ratings.media),
     por_tecnico: perTechnician(db, bounds, firstReply),
   };
 }

@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "Ticket" ADD COLUMN "csatAskedAt" DATETIME;
+ALTER TABLE "Ticket" ADD COLUMN "ratedAt" DATETIME;
+ALTER TABLE "Ticket" ADD COLUMN "rating" INTEGER;
+
