@@ -45,6 +45,13 @@ describe('<ChatModal>', () => {
     expect(document.activeElement).toBe(textarea);
   });
 
+  it.each(['chat', 'history'] as const)('offers the transcript as a PDF download (%s)', async (mode) => {
+    const { dialog } = await openChat(mode);
+    const link = [...dialog.querySelectorAll('a')].find((a) => a.textContent === 'Descargar PDF')!;
+    expect(link.getAttribute('href')).toBe('/api/tickets/7/transcripcion.pdf');
+    expect(link.hasAttribute('download')).toBe(true);
+  });
+
   it('Enter sends, Shift+Enter does not', async () => {
     const { server, textarea } = await openChat('chat');
     app.chat.composer.draft.value = 'línea 1';

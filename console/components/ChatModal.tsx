@@ -43,7 +43,14 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
       returnFocus={returnFocus}
       initialFocus={live ? textarea : undefined}
       size="wide"
-      headerExtra={statusControl}
+      headerExtra={
+        <>
+          {statusControl}
+          <a class="button button--ghost button--small" href={`/api/tickets/${ticket.id}/transcripcion.pdf`} download>
+            Descargar PDF
+          </a>
+        </>
+      }
       footer={live ? <ComposerBox textarea={textarea} /> : undefined}
       testId={live ? 'chat-modal' : 'history-modal'}
     >
