@@ -6,7 +6,6 @@ import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 export interface RunningService {
   url: string;
@@ -51,7 +50,11 @@ export async function startService(opts: StartOptions = {}): Promise<RunningServ
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'puente-svc-'));
   const port = await freePort();
   const admin = opts.admin ?? { username: 'admin', password: randomBytes(9).toString('base64url') };
-  const [command, args] = opts.npmStart ? ['npm', ['start']] : [TSX, ['server/main.ts']];
+  // Node itself with tsx's loader, not the tsx wrapper: a SIGTERM to the group would otherwise reach
+  // both the wrapper and the server, and the wrapper reports 143 before the server's clean exit.
+  const [command, args] = opts.npmStart
+    ? ['npm', ['start']]
+    : [process.execPath, ['--import', 'tsx', 'server/main.ts']];
   const child = spawn(command, args, {
     cwd: ROOT,
     detached: true,
