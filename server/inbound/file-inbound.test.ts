@@ -271,6 +271,45 @@ describe('fileInbound', () => {
     expect((await prisma().ticket.findUniqueOrThrow({ where: { id: ticket.id } })).unread).toBe(1);
   });
 
+  it('files no WhatsApp notice (e2e, templates, unknown kinds): no ticket, no acknowledgement, no reopen', async () => {
+    t = await buildTestApp();
+    const notices = ['e2e_notification', 'notification_template'].map((type) =>
+      message({ kind: 'other', body: `[Mensaje no compatible: ${type}]` }),
+    );
+    for (const notice of notices) expect(await fileInbound(deps(), notice)).toBe('ignored');
+    expect(await prisma().ticket.count()).toBe(0);
+    expect(t.app.puente.outbox.pending()).toBe(0);
+
+    await fileInbound(deps(), message({ body: 'hola' }));
+    const [ticket] = await tickets();
+    await patch(ticket.id, 'resolved');
+    expect(await fileInbound(deps(), message({ kind: 'other', body: '[Mensaje no compatible: e2e_notification]' }))).toBe('ignored');
+    expect((await prisma().ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status).toBe('resolved');
+  });
+
+  it('a call is a line in the ticket in progress only: it opens, reopens and acknowledges nothing', async () => {
+    t = await buildTestApp();
+    const call = () => message({ kind: 'call', body: '[Llamada perdida]' });
+    expect(await fileInbound(deps(), call())).toBe('ignored');
+    expect(await prisma().ticket.count()).toBe(0);
+    expect(t.app.puente.outbox.pending()).toBe(0);
+
+    await fileInbound(deps(), message({ body: 'hola' }));
+    const [ticket] = await tickets();
+    expect(await fileInbound(deps(), call())).toBe('filed');
+    const rows = await historyRows(t, ticket.id);
+    expect(rows.map((row) => [row.role, row.kind, row.content])).toEqual([
+      ['user', 'text', 'hola'],
+      ['assistant', 'text', expect.stringContaining('recibimos tu mensaje')],
+      ['user', 'call', '[Llamada perdida]'],
+    ]);
+
+    await patch(ticket.id, 'resolved');
+    expect(await fileInbound(deps(), call())).toBe('ignored');
+    expect((await prisma().ticket.findUniqueOrThrow({ where: { id: ticket.id } })).status).toBe('resolved');
+    expect(await prisma().ticket.count()).toBe(1);
+  });
+
   it('files with WhatsApp’s own time and kind, and announces the ticket and the entries', async () => {
     t = await buildTestApp();
     const announced: PuenteEvent[] = [];

@@ -39,6 +39,9 @@ function reasonToIgnore(message: IncomingMessage): string | null {
   if (message.isStatus) return 'status broadcast'; // stories are not addressed to us
   if (message.fromMe) return 'own message'; // our replies are already in the history
   if (!normalizePhone(message.from)) return 'no phone number';
+  // WhatsApp's own notices (security code changed, templates, polls, placeholders) come through
+  // the same event; filing them would open tickets and acknowledge messages nobody wrote.
+  if (message.kind === 'other') return 'not a message a person wrote';
   return null;
 }
 
@@ -56,6 +59,7 @@ export async function fileInbound(deps: InboundDeps, message: IncomingMessage): 
   // transaction below is the one that decides.
   if (deps.db.sql('SELECT 1 FROM Message WHERE waId = ?').get(message.waId)) return 'duplicate';
   const phone = normalizePhone(message.from)!;
+  if (message.kind === 'call') return fileCall(deps, phone, message);
   const filed = await deps.db.write(async (tx) => {
     // Writes are serialised, so this second look is authoritative against a concurrent copy.
     if (await tx.message.findUnique({ where: { waId: message.waId }, select: { id: true } })) return null;
@@ -90,6 +94,34 @@ export async function fileInbound(deps: InboundDeps, message: IncomingMessage): 
   deps.events.emit({ type: 'ticket', ticket: toTicketView(filed.ticket) });
   for (const entry of filed.entries) deps.events.emit({ type: 'message', ticketId, entry: toEntry(entry) });
   if (filed.ack) void deps.outbox.submit({ id: filed.ack.id, phone });
+  return 'filed';
+}
+
+/**
+ * A call log is WhatsApp's record of a call, not something the user wrote: it becomes a line of
+ * the ticket being worked on (a missed call there is worth seeing) and never opens, reopens or
+ * acknowledges one.
+ */
+async function fileCall(deps: InboundDeps, phone: string, message: IncomingMessage): Promise<FilingOutcome> {
+  const filed = await deps.db.write(async (tx) => {
+    if (await tx.message.findUnique({ where: { waId: message.waId }, select: { id: true } })) return 'duplicate' as const;
+    const ticket = await tx.ticket.findFirst({
+      where: { phoneKey: lineKey(phone), status: { notIn: ['resolved', 'closed'] } },
+      orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
+    });
+    if (!ticket) return null;
+    const entry = await appendEntry(tx, ticket.id, {
+      role: 'user', content: message.body, timestamp: message.at.toISOString(), kind: message.kind, waId: message.waId,
+    });
+    return { ticket, entry };
+  });
+  if (filed === 'duplicate') return 'duplicate';
+  if (!filed) {
+    deps.log.info({ waId: message.waId, phone }, 'call log without a ticket in progress; not filed');
+    return 'ignored';
+  }
+  deps.log.info({ ticketId: filed.ticket.id, waId: message.waId }, 'call log filed');
+  deps.events.emit({ type: 'message', ticketId: filed.ticket.id, entry: toEntry(filed.entry) });
   return 'filed';
 }
 

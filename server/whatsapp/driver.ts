@@ -43,6 +43,9 @@ export type InboundKind =
   | 'sticker'
   | 'location'
   | 'contact'
+  /** A call log: no one wrote it, so the core files it only as a line of a ticket in progress. */
+  | 'call'
+  /** Anything else WhatsApp Web emits (e2e and template notices, polls, undecrypted placeholders): the core files none. */
   | 'other';
 
 export interface InboundMessage {

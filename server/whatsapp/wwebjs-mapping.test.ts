@@ -144,9 +144,22 @@ describe('toInboundMessage with media and other kinds', () => {
     expect(message).toMatchObject({ kind: 'contact', body: '[Contacto] Ana, Beto' });
   });
 
-  it('files other kinds with a placeholder naming the type', async () => {
+  it('marks other kinds as other (the core files none of them), naming the type', async () => {
     const message = await toInboundMessage(raw({ type: 'poll_creation', pollName: '¿Cuándo?' }));
     expect(message).toMatchObject({ kind: 'other', body: '[Mensaje no compatible: poll_creation]' });
+    // WhatsApp's own notices arrive through the same `message` event; no person wrote them.
+    for (const type of ['e2e_notification', 'notification_template', 'gp2', 'ciphertext', 'revoked']) {
+      expect((await toInboundMessage(raw({ type, body: '' }))).kind).toBe('other');
+    }
+  });
+
+  it('turns a call log into a call line, missed or not', async () => {
+    const missed = await toInboundMessage(raw({ type: 'call_log', body: '', subtype: 'miss' }));
+    expect(missed).toMatchObject({ kind: 'call', body: '[Llamada perdida]' });
+    const video = await toInboundMessage(raw({ type: 'call_log', body: '', subtype: 'miss_video' }));
+    expect(video).toMatchObject({ kind: 'call', body: '[Videollamada perdida]' });
+    const answered = await toInboundMessage(raw({ type: 'call_log', body: '' }));
+    expect(answered).toMatchObject({ kind: 'call', body: '[Llamada de WhatsApp]' });
   });
 });
 

@@ -28,6 +28,8 @@ export interface WwebjsMessageLike {
     vcardList?: { displayName?: string; vcard?: string }[];
     filename?: string;
     caption?: string;
+    /** For a call log: `miss`, `miss_video`, … (WhatsApp Web's CallLog subtypes). */
+    subtype?: string;
   };
 }
 
@@ -48,6 +50,7 @@ const KINDS: Record<string, InboundKind> = {
   location: 'location',
   vcard: 'contact',
   multi_vcard: 'contact',
+  call_log: 'call',
 };
 
 /** Technicians read these in the ticket, so a photo or a voice note is never an empty line. */
@@ -61,6 +64,7 @@ const LABELS: Record<InboundKind, string> = {
   sticker: '[Sticker]',
   location: '[Ubicación]',
   contact: '[Contacto]',
+  call: '[Llamada de WhatsApp]',
   other: '[Mensaje no compatible]',
 };
 
@@ -89,6 +93,7 @@ export async function toInboundMessage(msg: WwebjsMessageLike, opts: MappingOpti
 
 function describe(msg: WwebjsMessageLike, kind: InboundKind): string {
   if (kind === 'text') return msg.body;
+  if (kind === 'call') return callLabel(msg._data?.subtype);
   const label = kind === 'other' ? `[Mensaje no compatible: ${msg.type}]` : LABELS[kind];
   return [label, detail(msg, kind)].filter(Boolean).join(' ');
 }
@@ -116,6 +121,11 @@ function detail(msg: WwebjsMessageLike, kind: InboundKind): string {
  */
 function caption(msg: WwebjsMessageLike): string {
   return msg._data?.caption ?? (msg.hasMedia ? msg.body : '');
+}
+
+function callLabel(subtype = ''): string {
+  if (!subtype.startsWith('miss')) return LABELS.call;
+  return subtype.includes('video') ? '[Videollamada perdida]' : '[Llamada perdida]';
 }
 
 function contactNames(msg: WwebjsMessageLike): string[] {

@@ -29,6 +29,8 @@ const fake = await vi.hoisted(async () => {
     numbers = new Map<string, string | null>();
     chats: unknown[] = [];
     sent: [string, string][] = [];
+    sendOptions: unknown[] = [];
+    lookups: string[] = [];
     initialize = async () => {
       this.pupBrowser = { connected: true, process: () => ({ pid: 2 ** 22 + 7 }), once: () => {} };
       await this.options.authStrategy.afterBrowserInitialized();
@@ -38,7 +40,7 @@ const fake = await vi.hoisted(async () => {
     inject = async () => {
       if (this.injectError) throw this.injectError;
     };
-    constructor(readonly options: { authStrategy: FakeLocalAuth }) {
+    constructor(readonly options: { authStrategy: FakeLocalAuth; puppeteer?: Record<string, unknown> }) {
       super();
       options.authStrategy.setup(this);
       clients.push(this);
@@ -47,11 +49,13 @@ const fake = await vi.hoisted(async () => {
       this.destroyed = true;
     }
     async getNumberId(id: string) {
+      this.lookups.push(id);
       const found = this.numbers.has(id) ? this.numbers.get(id) : id;
       return found ? { _serialized: found } : null;
     }
-    async sendMessage(chatId: string, body: string) {
+    async sendMessage(chatId: string, body: string, options?: unknown) {
       this.sent.push([chatId, body]);
+      this.sendOptions.push(options);
       return { id: { _serialized: `true_${chatId}_${this.sent.length}` } };
     }
     async getChats() {
@@ -196,6 +200,32 @@ describe('wwebjs driver sending', () => {
     client().emit('ready');
     await expect(driver.send('+5214771234567', 'ya quedó ✅', 'r1')).resolves.toEqual({ waId: 'true_524771234567@c.us_1' });
     expect(client().sent).toEqual([['524771234567@c.us', 'ya quedó ✅']]);
+  });
+
+  it('sends without marking the chat seen and without a link preview (both make WhatsApp Web fetch and can throw)', async () => {
+    const { driver, client } = setup();
+    await driver.connect();
+    client().emit('ready');
+    await driver.send('+5214771234567', 'mira https://example.com', 'r1');
+    expect(client().sendOptions).toEqual([{ sendSeen: false, linkPreview: false }]);
+  });
+
+  it('looks each line up once: the next sends to it reuse WhatsApp’s id', async () => {
+    const { driver, client } = setup();
+    await driver.connect();
+    client().numbers.set('5214771234567@c.us', '524771234567@c.us');
+    client().emit('ready');
+    await driver.send('+5214771234567', 'uno', 'r1');
+    await driver.send('+524771234567', 'dos', 'r2'); // the same line written the other way
+    await driver.send('+5214771234567', 'tres', 'r3');
+    expect(client().lookups).toEqual(['5214771234567@c.us']);
+    expect(client().sent.map(([to]) => to)).toEqual(['524771234567@c.us', '524771234567@c.us', '524771234567@c.us']);
+  });
+
+  it('leaves signals to the service: puppeteer must not kill Chromium before the clean shutdown', async () => {
+    const { driver, client } = setup();
+    await driver.connect();
+    expect(client().options.puppeteer).toMatchObject({ handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   });
 
   it('says no_whatsapp for a number without an account', async () => {

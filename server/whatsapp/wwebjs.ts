@@ -70,6 +70,8 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
   #pid: number | null = null;
   #closing: Promise<void> | null = null;
   #catchingUp = false;
+  /** WhatsApp's id for each line already looked up (`521…@c.us` → `52…@c.us`): one lookup per line. */
+  readonly #numberIds = new Map<string, string>();
   /** Our own reference for each recent send; WhatsApp cannot carry it. */
   readonly #refs = new Map<string, string>();
 
@@ -142,7 +144,9 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
     const chatId = await this.#whatsappId(client, to);
     let sent: { id: { _serialized: string } } | undefined;
     try {
-      sent = await client.sendMessage(chatId, body);
+      // Marking the chat seen and building a link preview are extra WhatsApp Web calls that can
+      // throw after the message left, turning a delivered reply into an uncertain one.
+      sent = await client.sendMessage(chatId, body, { sendSeen: false, linkPreview: false });
     } catch (err) {
       this.#log.warn({ err, phone: to, clientRef }, 'send failed after handing over');
       throw new DriverError('send_failed', 'WhatsApp no confirmó el envío.');
@@ -189,7 +193,16 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
       ),
       // The index page WhatsApp Web is pinned to lives beside the session, not in the cwd.
       webVersionCache: { type: 'local', path: path.join(sessionDir, 'web-cache') },
-      puppeteer: { executablePath: chromePath, headless: true, args: PUPPETEER_ARGS },
+      // The service's own shutdown closes Chromium after the last send settled; puppeteer's
+      // handlers would kill it first on the same signal.
+      puppeteer: {
+        executablePath: chromePath,
+        headless: true,
+        args: PUPPETEER_ARGS,
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
+      },
     });
     const current = () => this.#client === client;
     this.#containInjectFailures(client, chromePath);
@@ -304,14 +317,20 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
 
   /** WhatsApp's own id for a phone: it knows whether +521… / +52… or +549… / +54… is the live one. */
   async #whatsappId(client: WClient, phone: string): Promise<string> {
+    const asked = toChatId(phone);
+    const known = this.#numberIds.get(asked);
+    if (known) return known;
     let number: { _serialized: string } | null;
     try {
-      number = await client.getNumberId(toChatId(phone));
+      number = await client.getNumberId(asked);
     } catch (err) {
       this.#log.warn({ err, phone }, 'number lookup failed');
       throw new DriverError('not_ready', NOT_READY);
     }
     if (!number) throw new DriverError('no_whatsapp', `El número ${phone} no tiene WhatsApp.`);
+    // Both forms of the line (+521…/+52…) now answer without asking WhatsApp again.
+    this.#numberIds.set(asked, number._serialized);
+    this.#numberIds.set(number._serialized, number._serialized);
     return number._serialized;
   }
 
