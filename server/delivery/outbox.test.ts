@@ -18,12 +18,17 @@ class ScriptedTransport implements Transport {
   nextSend: 'ok' | 'hang' | 'no_whatsapp' | 'not_ready' = 'ok';
   listFails = false;
   keepsRefs = true;
+  /** Every send of this text throws (an uncertain failure: WhatsApp Web threw after the hand-over began). */
+  alwaysThrow: { body: string; error: string } | null = null;
+  sendTimes: number[] = [];
 
   isReady() {
     return this.ready;
   }
   async send(to: string, body: string, ref: string) {
     this.sendCalls += 1;
+    this.sendTimes.push(Date.now());
+    if (this.alwaysThrow?.body === body) throw new Error(this.alwaysThrow.error);
     const mode = this.nextSend;
     this.nextSend = 'ok';
     if (mode === 'not_ready') throw Object.assign(new Error('down'), { code: 'not_ready' });
@@ -179,6 +184,34 @@ describe('Outbox', () => {
     expect(await deliveryOf(row.id)).toBe('queued');
     box.resume();
     await eventually(async () => (await deliveryOf(row.id)) === 'sent');
+  });
+
+  it('retries a send that keeps throwing with growing pauses, then fails it with the reason and goes on with the chat', async () => {
+    transport.alwaysThrow = { body: 'uno', error: 'Evaluation failed: t: Error: invalid wid' };
+    const box = outbox({ recheckMs: 20, maxAttempts: 3 });
+    const first = await store('uno');
+    const second = await store('dos');
+    void box.submit({ id: first.id, phone: first.phone! });
+    void box.submit({ id: second.id, phone: second.phone! });
+    await eventually(async () => (await deliveryOf(first.id)) === 'failed', 5_000);
+    const [a, b, c] = transport.sendTimes;
+    expect(b - a).toBeGreaterThanOrEqual(19); // 20 ms, then twice that
+    expect(c - b).toBeGreaterThanOrEqual(39);
+    const stored = await db.prisma.message.findUniqueOrThrow({ where: { id: first.id } });
+    expect(stored.deliveryInfo).toBe('No se pudo enviar tras 3 intentos: Evaluation failed: t: Error: invalid wid');
+    await eventually(async () => (await deliveryOf(second.id)) === 'sent', 5_000);
+    expect(transport.sendCalls).toBe(4);
+    expect(transport.phone.map((r) => r.body)).toEqual(['dos']);
+  });
+
+  it('does not leave a chat queued when a lookup fails while WhatsApp stays ready', async () => {
+    transport.nextSend = 'not_ready'; // what the driver says when getNumberId throws
+    const box = outbox();
+    const row = await store('hola');
+    expect(await box.submit({ id: row.id, phone: row.phone! })).toEqual({ kind: 'queued' });
+    // No resume(): WhatsApp never stopped being ready, so nothing else would start the lane.
+    await eventually(async () => (await deliveryOf(row.id)) === 'sent');
+    expect(transport.phone.map((r) => r.body)).toEqual(['hola']);
   });
 
   it('moves delivery forward on acks and never back', async () => {

@@ -28,12 +28,14 @@ interface OutgoingRow {
 
 const OUTGOING_COLUMNS = 'id, ticketId, phone, content, delivery, waId, attemptAt, createdAt';
 
-type Step = Outcome | { kind: 'retry' } | { kind: 'unknown' };
+type Step = Outcome | { kind: 'retry'; delayMs?: number } | { kind: 'unknown' };
 
 interface Item {
   id: number;
   backlog: boolean;
   checks: number;
+  /** Attempts that threw in this process; each waits twice as long as the last, up to the cap. */
+  failures: number;
   /** Stored already marked `sending` by the reply's own transaction; no attempt made yet. */
   marked: boolean;
   waiters: ((outcome: Outcome) => void)[];
@@ -58,7 +60,12 @@ export interface OutboxOptions {
   recheckMs?: number;
   /** Looks for an uncertain send this many times before calling it `unknown`. */
   maxChecks?: number;
+  /** Sends that throw (or a number lookup that fails while WhatsApp is ready) before `failed` (default 5). */
+  maxAttempts?: number;
 }
+
+/** The longest pause between two attempts of one message. */
+const MAX_BACKOFF_MS = 60_000;
 
 const RANK: Record<string, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
 const SETTLED: Record<string, Outcome> = {
@@ -218,7 +225,7 @@ export class Outbox {
         if (step.kind === 'queued') return settle(lane.items, step);
         if (step.kind === 'retry') {
           settle([item], { kind: 'timeout' });
-          lane.retry = setTimeout(() => void this.#run(lane), this.o.recheckMs ?? 1000);
+          lane.retry = setTimeout(() => void this.#run(lane), step.delayMs ?? this.o.recheckMs ?? 1000);
           return;
         }
         lane.items.shift();
@@ -246,16 +253,16 @@ export class Outbox {
     }
     const markedByStore = item.marked && row.delivery === 'sending';
     item.marked = false; // from here on, an uncertain attempt must be looked for before a resend
-    if (markedByStore) return this.#attempt(row, true);
+    if (markedByStore) return this.#attempt(row, item, true);
     if (row.delivery === 'sending') {
       const previous = await this.#findPreviousAttempt(row);
       if (previous.found) return this.#markSent(row, previous.waId);
       if (previous.cannotTell || this.#lateSends.has(row.id)) return this.#cannotTell(row, item);
     }
-    return this.#attempt(row);
+    return this.#attempt(row, item);
   }
 
-  async #attempt(row: OutgoingRow, alreadyMarked = false): Promise<Step> {
+  async #attempt(row: OutgoingRow, item: Item, alreadyMarked = false): Promise<Step> {
     if (!alreadyMarked) {
       await this.o.db.writeNow(() =>
         this.o.db
@@ -278,6 +285,12 @@ export class Outbox {
       }
       if (errorCode(err) === 'not_ready') {
         await this.#record(row, { delivery: 'queued' });
+        if (this.o.transport.isReady()) {
+          // Nothing left, yet WhatsApp still says ready (its number lookup failed): no `ready`
+          // will come to resume the lane, so it retries on its own, with the same cap.
+          settle([item], { kind: 'queued' });
+          return this.#failedAttempt(row, item, err, where);
+        }
         this.o.log.info(where, 'whatsapp not ready; queued');
         return { kind: 'queued' };
       }
@@ -288,8 +301,23 @@ export class Outbox {
         return { kind: 'rejected', reason };
       }
       this.o.log.warn({ ...where, err }, 'send outcome uncertain; will check before sending again');
-      return { kind: 'retry' };
+      return this.#failedAttempt(row, item, err, where);
     }
+  }
+
+  /** Backs off (doubling, capped) after a throw; after `maxAttempts` the message is `failed` with why. */
+  async #failedAttempt(row: OutgoingRow, item: Item, err: unknown, where: object): Promise<Step> {
+    item.failures += 1;
+    const maxAttempts = this.o.maxAttempts ?? 5;
+    if (item.failures >= maxAttempts) {
+      const why = err instanceof Error ? err.message : String(err);
+      const reason = `No se pudo enviar tras ${item.failures} intentos: ${why}`.slice(0, 500);
+      await this.#record(row, { delivery: 'failed', deliveryInfo: reason });
+      this.o.log.warn({ ...where, attempts: item.failures, reason }, 'send given up');
+      return { kind: 'rejected', reason };
+    }
+    const base = this.o.recheckMs ?? 1000;
+    return { kind: 'retry', delayMs: Math.min(MAX_BACKOFF_MS, base * 2 ** (item.failures - 1)) };
   }
 
   /**
@@ -380,7 +408,7 @@ export class Outbox {
   }
 }
 
-const newItem = (id: number, backlog: boolean): Item => ({ id, backlog, checks: 0, marked: false, waiters: [] });
+const newItem = (id: number, backlog: boolean): Item => ({ id, backlog, checks: 0, failures: 0, marked: false, waiters: [] });
 
 function settle(items: Item[], outcome: Outcome): void {
   for (const item of items) {
