@@ -24,6 +24,7 @@ import { fileInbound } from './inbound/file-inbound.ts';
 import { askForRating } from './insight/csat.ts';
 import { insightRoutes } from './insight/routes.ts';
 import { liveRoutes } from './live/routes.ts';
+import { lastInboundAt } from './messages/index.ts';
 import { lineKey, normalizePhone } from './tickets/phone.ts';
 import { ticketsRoutes } from './tickets/routes.ts';
 import type { WhatsAppDriver } from './whatsapp/driver.ts';
@@ -100,7 +101,7 @@ async function createServices(app: FastifyInstance, config: Config, options: App
   const log = app.log as Logger;
   const driver =
     options.driver ??
-    (await selectDriver(config, log, { lastInboundAt: (phone) => lastInboundAt(db, phone) }));
+    (await selectDriver(config, log, { lastInboundAt: (phone) => lastInboundAt(db, lineKey(normalizePhone(phone) ?? phone)) }));
   const events = new EventBus();
   const transport = {
     isReady: () => driver.state().state === 'ready',
@@ -118,17 +119,6 @@ async function createServices(app: FastifyInstance, config: Config, options: App
   return { config, db, events, driver, outbox, tracker: new StatusTracker(driver), firstAdmin };
 }
 
-/** WhatsApp's own time of the newest message stored from this line, for catching up after a reconnect. */
-async function lastInboundAt(db: Db, phone: string): Promise<Date | null> {
-  const key = lineKey(normalizePhone(phone) ?? phone);
-  const last = await db.prisma.message.findFirst({
-    where: { role: 'user', waId: { not: null }, ticket: { phoneKey: key } },
-    orderBy: { id: 'desc' },
-    select: { timestamp: true },
-  });
-  return last ? new Date(last.timestamp) : null;
-}
-
 function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
   const { db, driver, outbox, events, tracker, config } = services;
   const deps = { db, outbox, events, log: log as Logger, autoAck: config.AUTO_ACK };
@@ -143,8 +133,11 @@ function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
   driver.onAck((ack) => void outbox.applyAck(ack.waId, ack.state).catch((err) => log.error({ err }, 'ack failed')));
   tracker.onChange((status) => {
     log.info({ state: status.state, reason: status.reason }, 'whatsapp state');
-    events.emit({ type: 'whatsapp', status: { ...status, queued: queuedReplies(db) } });
-    if (status.state === 'ready') outbox.resume();
+    const announce = (queued: number) => events.emit({ type: 'whatsapp', status: { ...status, queued } });
+    void queuedReplies(db)
+      .then(announce)
+      .catch((err) => log.error({ err }, 'queued count failed'))
+      .finally(() => status.state === 'ready' && outbox.resume());
   });
 }
 

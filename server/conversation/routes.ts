@@ -55,7 +55,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<SendDeps & { maxChars: nu
     async (request) => {
       if (!ticketExists(deps.db, request.params.id)) throw ticketNotFound(request.params.id);
       const { desde, antes, limite } = request.query;
-      return { historial: listHistory(deps.db, request.params.id, { after: desde, before: antes, limit: limite }) };
+      return { historial: await listHistory(deps.db, request.params.id, { after: desde, before: antes, limit: limite }) };
     },
   );
 

@@ -1,32 +1,12 @@
 import type { Logger } from 'pino';
-import { sqlTime, type Db } from '../db/database.ts';
+import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
+import { isPending, messagesOf, outcomeOf, type AckState, type MessageStore, type Outcome, type OutgoingRow } from '../messages/index.ts';
 import { lineKey } from '../tickets/phone.ts';
 import { createThrottle, realClock, type Clock } from './throttle.ts';
 import { errorCode, TimeoutError, withTimeout, type Transport } from './transport.ts';
 
-/** What became of one send, as far as the technician waiting for it needs to know. */
-export type Outcome =
-  | { kind: 'sent'; waId: string }
-  | { kind: 'queued' }
-  | { kind: 'timeout' }
-  | { kind: 'rejected'; reason: string };
-
-export type AckState = 'sent' | 'delivered' | 'read' | 'failed';
-
-/** The columns the outbox works with, as SQLite holds them. */
-interface OutgoingRow {
-  id: number;
-  ticketId: number;
-  phone: string | null;
-  content: string;
-  delivery: string | null;
-  waId: string | null;
-  attemptAt: string | null;
-  createdAt: string;
-}
-
-const OUTGOING_COLUMNS = 'id, ticketId, phone, content, delivery, waId, attemptAt, createdAt';
+export type { AckState, Outcome };
 
 type Step = Outcome | { kind: 'retry'; delayMs?: number } | { kind: 'unknown' };
 
@@ -67,12 +47,6 @@ export interface OutboxOptions {
 /** The longest pause between two attempts of one message. */
 const MAX_BACKOFF_MS = 60_000;
 
-const RANK: Record<string, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
-const SETTLED: Record<string, Outcome> = {
-  sent: { kind: 'timeout' },
-  failed: { kind: 'rejected', reason: 'falló el envío' },
-  unknown: { kind: 'timeout' },
-};
 export const clientRef = (messageId: number) => `puente-${messageId}`;
 
 /**
@@ -91,18 +65,18 @@ export class Outbox {
   readonly #earlyAcks = new Map<string, AckState>();
   readonly #waitForSlot: () => Promise<void>;
   readonly #clock: Clock;
+  readonly #messages: MessageStore;
   #stopped = false;
 
   constructor(private readonly o: OutboxOptions) {
     this.#clock = o.clock ?? realClock;
+    this.#messages = messagesOf(o.db);
     this.#waitForSlot = createThrottle(o.ratePerMinute, this.#clock);
   }
 
   /** Picks up what a previous run left: queued rows, and sends a crash interrupted. */
   async start(): Promise<number> {
-    const rows = this.o.db
-      .sql("SELECT id, phone FROM Message WHERE delivery IN ('queued', 'sending') ORDER BY id")
-      .all() as { id: number; phone: string }[];
+    const rows = await this.#messages.pending();
     for (const row of rows) this.#lane(row.phone).items.push(newItem(row.id, true));
     if (rows.length > 0) this.o.log.info({ pending: rows.length }, 'outbox backlog loaded');
     this.resume();
@@ -176,18 +150,9 @@ export class Outbox {
 
   /** Moves delivery state forward on WhatsApp's acks; an ack never moves it back. */
   async applyAck(waId: string, state: AckState): Promise<void> {
-    const find = () => this.o.db.sql(`SELECT ${OUTGOING_COLUMNS} FROM Message WHERE waId = ?`).get(waId) as OutgoingRow | undefined;
-    if (!find()) return this.#keepEarlyAck(waId, state);
+    if (!(await this.#messages.outgoingByWaId(waId))) return this.#keepEarlyAck(waId, state);
     const deliveryInfo = state === 'failed' ? 'WhatsApp rechazó el mensaje' : null;
-    // Read and compare inside the write lock, so two acks racing cannot land out of order.
-    const moved = await this.o.db.writeNow(() => {
-      const row = find();
-      if (!row?.delivery) return null;
-      const forward = state === 'failed' ? row.delivery !== 'read' : (RANK[state] ?? 0) > (RANK[row.delivery] ?? 9);
-      if (!forward) return null;
-      this.o.db.sql('UPDATE Message SET delivery = ?, deliveryInfo = ? WHERE id = ?').run(state, deliveryInfo, row.id);
-      return row;
-    });
+    const moved = await this.#messages.applyAck(waId, state, deliveryInfo);
     if (moved) this.#announce(moved, state, deliveryInfo);
   }
 
@@ -246,11 +211,9 @@ export class Outbox {
   }
 
   async #deliver(item: Item): Promise<Step> {
-    const row = this.o.db.sql(`SELECT ${OUTGOING_COLUMNS} FROM Message WHERE id = ?`).get(item.id) as OutgoingRow | undefined;
+    const row = await this.#messages.outgoing(item.id);
     if (!row?.delivery || !row.phone) return { kind: 'unknown' };
-    if (row.delivery !== 'queued' && row.delivery !== 'sending') {
-      return row.waId ? { kind: 'sent', waId: row.waId } : (SETTLED[row.delivery] ?? { kind: 'timeout' });
-    }
+    if (!isPending(row.delivery)) return outcomeOf(row);
     const markedByStore = item.marked && row.delivery === 'sending';
     item.marked = false; // from here on, an uncertain attempt must be looked for before a resend
     if (markedByStore) return this.#attempt(row, item, true);
@@ -264,11 +227,7 @@ export class Outbox {
 
   async #attempt(row: OutgoingRow, item: Item, alreadyMarked = false): Promise<Step> {
     if (!alreadyMarked) {
-      await this.o.db.writeNow(() =>
-        this.o.db
-          .sql("UPDATE Message SET delivery = 'sending', attempts = attempts + 1, attemptAt = ? WHERE id = ?")
-          .run(sqlTime(new Date()), row.id),
-      );
+      await this.#messages.markAttempt(row.id, new Date());
       this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sending' });
     }
     const where = { ticketId: row.ticketId, phone: row.phone, messageId: row.id };
@@ -328,7 +287,7 @@ export class Outbox {
   #watchLateSend(row: OutgoingRow, send: Promise<{ waId: string }>) {
     const settled = send.then(
       async ({ waId }) => {
-        const current = this.o.db.sql('SELECT delivery FROM Message WHERE id = ?').get(row.id) as { delivery: string } | undefined;
+        const current = await this.#messages.outgoing(row.id);
         if (current?.delivery === 'sending') await this.#markSent(row, waId);
       },
       () => undefined,
@@ -353,7 +312,7 @@ export class Outbox {
     if (ours) return { found: true, waId: ours.waId };
     for (const record of records) {
       if (record.clientRef || record.body !== row.content) continue;
-      if (!this.#waIdTakenByAnother(record.waId, row.id)) return { found: true, waId: record.waId };
+      if (!(await this.#messages.waIdTakenByAnother(record.waId, row.id))) return { found: true, waId: record.waId };
     }
     return { found: false, cannotTell: false };
   }
@@ -370,12 +329,8 @@ export class Outbox {
   }
 
   async #markSent(row: OutgoingRow, waId: string): Promise<Step> {
-    const taken = this.#waIdTakenByAnother(waId, row.id);
-    await this.o.db.writeNow(() =>
-      this.o.db
-        .sql("UPDATE Message SET delivery = 'sent', waId = ?, sentAt = ?, deliveryInfo = NULL WHERE id = ?")
-        .run(taken ? null : waId, sqlTime(new Date()), row.id),
-    );
+    const taken = await this.#messages.waIdTakenByAnother(waId, row.id);
+    await this.#messages.markSent(row.id, taken ? null : waId, new Date());
     this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sent' });
     const early = this.#earlyAcks.get(waId);
     if (early && !taken) {
@@ -385,15 +340,9 @@ export class Outbox {
     return { kind: 'sent', waId };
   }
 
-  #waIdTakenByAnother(waId: string, messageId: number): boolean {
-    return this.o.db.sql('SELECT 1 FROM Message WHERE waId = ? AND id != ?').get(waId, messageId) !== undefined;
-  }
-
   /** Sets a delivery state (and its reason, or none) and tells the consoles. */
   async #record(row: OutgoingRow, data: { delivery: string; deliveryInfo?: string | null }): Promise<void> {
-    await this.o.db.writeNow(() =>
-      this.o.db.sql('UPDATE Message SET delivery = ?, deliveryInfo = ? WHERE id = ?').run(data.delivery, data.deliveryInfo ?? null, row.id),
-    );
+    await this.#messages.setDelivery(row.id, data.delivery, data.deliveryInfo ?? null);
     this.#announce(row, data.delivery, data.deliveryInfo);
   }
 

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { appendEntry, toEntry } from '../conversation/history.ts';
 import type { Db, Tx } from '../db/database.ts';
 import type { Outbox } from '../delivery/outbox.ts';
 import type { EventBus } from '../events.ts';
+import { appendEntry, isFiled, messagesOf, toEntry } from '../messages/index.ts';
 import { lineKey, normalizePhone } from '../tickets/phone.ts';
 import { toTicketView } from '../tickets/tickets.ts';
 import { fileRating } from '../insight/csat.ts';
@@ -57,12 +57,12 @@ export async function fileInbound(deps: InboundDeps, message: IncomingMessage): 
   }
   // A cheap early answer from committed rows only (the hot-path connection); the check inside the
   // transaction below is the one that decides.
-  if (deps.db.sql('SELECT 1 FROM Message WHERE waId = ?').get(message.waId)) return 'duplicate';
+  if (await messagesOf(deps.db).isKnownWaId(message.waId)) return 'duplicate';
   const phone = normalizePhone(message.from)!;
   if (message.kind === 'call') return fileCall(deps, phone, message);
   const filed = await deps.db.write(async (tx) => {
     // Writes are serialised, so this second look is authoritative against a concurrent copy.
-    if (await tx.message.findUnique({ where: { waId: message.waId }, select: { id: true } })) return null;
+    if (await isFiled(tx, message.waId)) return null;
     // A 1–5 answer to the satisfaction question rates that ticket instead of reopening it.
     const rated = await fileRating(tx, lineKey(phone), message.body);
     if (rated) {

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { appendEntry, toEntry } from '../conversation/history.ts';
 import type { Db, Tx } from '../db/database.ts';
 import type { Outbox } from '../delivery/outbox.ts';
 import type { EventBus } from '../events.ts';
+import { appendEntry, toEntry } from '../messages/index.ts';
 
 export interface CsatDeps {
   db: Db;

@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.ts';
 import type { Ticket } from '../db/generated/client.ts';
-import { appendEntry, type NewEntry } from '../conversation/history.ts';
+import type { TicketRow } from '../db/rows.ts';
+import { appendEntry, type NewEntry } from '../messages/index.ts';
 import { lineKey, normalizePhone } from './phone.ts';
 
 export const STATUSES = ['open', 'in_progress', 'on_hold', 'resolved', 'closed'] as const;
@@ -65,13 +66,7 @@ export async function createTicket(db: Db, input: NewTicket): Promise<TicketView
   return toTicketView(row);
 }
 
-/** SQLite's raw ticket row (dates as text), as the hot path reads it. */
-export type TicketRow = Omit<Ticket, 'lastMessageAt' | 'createdAt' | 'updatedAt' | 'resolvedAt'> & {
-  lastMessageAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-};
+export type { TicketRow };
 
 const dateOrNull = (text: string | null) => (text ? new Date(text) : null);
 

@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireAdmin } from '../auth/guard.ts';
 import type { Db } from '../db/database.ts';
+import { messagesOf } from '../messages/index.ts';
 import type { WhatsAppDriver } from './driver.ts';
 import { withoutQr, type StatusTracker } from './status.ts';
 
 /** Replies stored but not yet confirmed by WhatsApp: what an operator waits on. */
-export function queuedReplies(db: Db): number {
-  const row = db.sql("SELECT count(*) AS n FROM Message WHERE delivery IN ('queued', 'sending')").get() as { n: number };
-  return row.n;
+export function queuedReplies(db: Db): Promise<number> {
+  return messagesOf(db).pendingCount();
 }
 
 export const whatsappRoutes: FastifyPluginAsyncZod<{ db: Db; driver: WhatsAppDriver; tracker: StatusTracker }> = async (
@@ -17,7 +17,7 @@ export const whatsappRoutes: FastifyPluginAsyncZod<{ db: Db; driver: WhatsAppDri
   app.get('/api/whatsapp/status', async (request) => {
     const status = tracker.current();
     const visible = request.principal?.role === 'admin' ? status : withoutQr(status);
-    return { ...visible, queued: queuedReplies(db) };
+    return { ...visible, queued: await queuedReplies(db) };
   });
 
   app.post('/api/whatsapp/connect', { preHandler: requireAdmin }, async (request, reply) => {

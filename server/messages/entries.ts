@@ -1,0 +1,48 @@
+import type { Message } from '../db/generated/client.ts';
+import type { EntryView } from '../events.ts';
+
+export type Role = 'user' | 'assistant' | 'tecnico';
+
+export interface NewEntry {
+  role: Role;
+  content: string;
+  timestamp?: string;
+  kind?: string;
+  waId?: string;
+  authorId?: number;
+  authorName?: string;
+  /** Set for messages that must reach the end user's WhatsApp: they start `queued`. */
+  deliverTo?: string;
+  extra?: Record<string, unknown>;
+}
+
+/** The columns an entry is built from (a Prisma row or a raw SQLite row alike). */
+export type EntryRow = Pick<Message, 'id' | 'role' | 'content' | 'timestamp' | 'kind' | 'extra' | 'authorName' | 'delivery' | 'deliveryInfo'>;
+
+/** A stored message as Prisma returns it. */
+export type MessageRow = Message;
+
+/** The contract's shape: role, content, timestamp first, then what this service adds. */
+export function toEntry(row: EntryRow): EntryView {
+  const entry: EntryView = {
+    role: row.role as Role,
+    content: row.content,
+    timestamp: row.timestamp,
+    ...(row.extra ? (JSON.parse(row.extra) as Record<string, unknown>) : {}),
+    id: row.id,
+    kind: row.kind,
+  };
+  if (row.authorName) entry.author = row.authorName;
+  if (row.delivery) entry.delivery = row.delivery;
+  if (row.deliveryInfo) entry.deliveryInfo = row.deliveryInfo;
+  return entry;
+}
+
+export interface HistoryWindow {
+  /** Only entries after this id (what a poll has not seen yet). */
+  after?: number;
+  /** Only entries before this id (paging back through a long chat). */
+  before?: number;
+  /** Only the newest this many of the rest, still served oldest first. */
+  limit?: number;
+}

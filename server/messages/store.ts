@@ -1,0 +1,68 @@
+import type { TicketRow } from '../db/rows.ts';
+import type { AckState, Outcome } from './delivery.ts';
+import type { EntryRow, HistoryWindow } from './entries.ts';
+
+/** The columns the outbox works with. */
+export interface OutgoingRow {
+  id: number;
+  ticketId: number;
+  phone: string | null;
+  content: string;
+  delivery: string | null;
+  waId: string | null;
+  attemptAt: string | null;
+  createdAt: string;
+}
+
+export interface NewReply {
+  ticketId: number;
+  text: string;
+  authorId?: number;
+  authorName?: string;
+  idempotencyKey?: string;
+}
+
+/** The first call made with an Idempotency-Key, as a repeat of it finds it. */
+export interface FirstCall {
+  ticketId: number;
+  messageId: number;
+  /** The outcome that call answered, or null when it died before recording one. */
+  outcome: Outcome | null;
+  delivery: string | null;
+  waId: string | null;
+}
+
+/**
+ * Every statement on the `Message` table that is not a Prisma call inside a caller's own
+ * transaction (those are in `prisma.ts`). One implementation per database dialect
+ * (`sqlite.ts` today); callers get theirs from `messagesOf(db)`.
+ */
+export interface MessageStore {
+  /** A ticket's entries in id order, within the window. */
+  history(ticketId: number, window?: HistoryWindow): Promise<EntryRow[]>;
+  /** A cheap look at committed rows: is this WhatsApp message filed already? */
+  isKnownWaId(waId: string): Promise<boolean>;
+  /**
+   * A technician's reply, its idempotency record and the ticket's last-message time in one
+   * transaction. `claim` runs inside it before the commit (the reply takes its place in the
+   * chat's queue in the order stored); when it answers true the row is stored already `sending`.
+   * Null when the ticket does not exist.
+   */
+  storeReply(reply: NewReply, claim: (message: { id: number; phone: string }) => boolean): Promise<{ ticket: TicketRow; message: EntryRow } | null>;
+  firstCall(idempotencyKey: string): Promise<FirstCall | null>;
+  recordOutcome(idempotencyKey: string, outcome: Outcome): Promise<void>;
+
+  /** Outgoing messages not yet settled (queued or sending), oldest first. */
+  pending(): Promise<{ id: number; phone: string }[]>;
+  pendingCount(): Promise<number>;
+  outgoing(id: number): Promise<OutgoingRow | undefined>;
+  outgoingByWaId(waId: string): Promise<OutgoingRow | undefined>;
+  /** A new attempt starts: `sending`, one more attempt, its time. */
+  markAttempt(id: number, at: Date): Promise<void>;
+  /** WhatsApp took it; `waId` null when that id already belongs to another row. */
+  markSent(id: number, waId: string | null, at: Date): Promise<void>;
+  setDelivery(id: number, delivery: string, deliveryInfo: string | null): Promise<void>;
+  /** Applies an ack if it moves the state forward, compared and written under one lock; the row moved, or null. */
+  applyAck(waId: string, state: AckState, deliveryInfo: string | null): Promise<OutgoingRow | null>;
+  waIdTakenByAnother(waId: string, messageId: number): Promise<boolean>;
+}
