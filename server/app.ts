@@ -15,6 +15,7 @@ import { tokensRoutes } from './auth/tokens-routes.ts';
 import { usersRoutes } from './auth/users-routes.ts';
 import type { Config } from './config.ts';
 import { conversationRoutes } from './conversation/routes.ts';
+import { Replies } from './conversation/send.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { Outbox } from './delivery/outbox.ts';
 import { EventBus } from './events.ts';
@@ -42,6 +43,7 @@ export interface Services {
   events: EventBus;
   driver: WhatsAppDriver;
   outbox: Outbox;
+  replies: Replies;
   tracker: StatusTracker;
   firstAdmin: { username: string; password: string; generated: boolean } | null;
 }
@@ -116,7 +118,8 @@ async function createServices(app: FastifyInstance, config: Config, options: App
     sendTimeoutMs: config.SEND_TIMEOUT_MS,
     ratePerMinute: config.SEND_RATE_PER_MINUTE,
   });
-  return { config, db, events, driver, outbox, tracker: new StatusTracker(driver), firstAdmin };
+  const replies = new Replies({ db, outbox, events, log });
+  return { config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), firstAdmin };
 }
 
 function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
@@ -142,7 +145,7 @@ function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
 }
 
 function registerRoutes(app: FastifyInstance, services: Services, options: AppOptions) {
-  const { db, events, driver, outbox, tracker, config } = services;
+  const { db, events, driver, replies, tracker, config } = services;
   app.get('/healthz', async () => ({ status: 'ok', whatsapp: tracker.current().state }));
   app.register(loginRoutes, { db, ttlHours: config.SESSION_TTL_HOURS, secureCookie: config.COOKIE_SECURE });
   app.register(async (scope) => {
@@ -152,7 +155,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(tokensRoutes, { db });
     await scope.register(ticketsRoutes, { db, events });
     await scope.register(insightRoutes, { db });
-    await scope.register(conversationRoutes, { db, events, outbox, log: app.log as Logger, maxChars: config.MAX_MESSAGE_CHARS });
+    await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(whatsappRoutes, { db, driver, tracker });
     await scope.register(liveRoutes, {
       events,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { createApiToken, principalFromToken } from '../../server/auth/accounts.ts';
 import { sqlTime } from '../../server/db/database.ts';
-import { sendTechnicianMessage } from '../../server/conversation/send.ts';
+import { Replies } from '../../server/conversation/send.ts';
 import type { Outbox } from '../../server/delivery/outbox.ts';
 import { EventBus } from '../../server/events.ts';
 import { createTicket } from '../../server/tickets/tickets.ts';
@@ -49,10 +49,13 @@ export async function measurePhases(lab: Lab, dir: string, log: (line: string) =
   const stored: number[] = [];
   // Claims like an idle chat's first reply (stored already marked sending), sends nothing.
   const stubOutbox = {
-    claim: (m: { id: number }) => (stored.push(m.id), { sendAtOnce: true, outcome: Promise.resolve({ kind: 'sent', waId: '' }) }),
-    kick: () => undefined,
+    async handOff<T>(store: (claim: (m: { id: number }) => boolean) => Promise<T | null>, announce: (stored: T) => void) {
+      const done = await store((m) => (stored.push(m.id), true));
+      if (done) announce(done);
+      return done && { stored: done, outcome: Promise.resolve({ kind: 'sent', waId: '' }) };
+    },
   } as unknown as Outbox;
-  const deps = { db, outbox: stubOutbox, events: new EventBus(), log: lab.app.log as Logger };
+  const stubReplies = new Replies({ db, outbox: stubOutbox, events: new EventBus(), log: lab.app.log as Logger });
   const simDir = path.join(dir, 'phase-simulator');
   fs.mkdirSync(simDir, { recursive: true });
   const simulator = new SimulatorDriver(simDir);
@@ -68,7 +71,7 @@ export async function measurePhases(lab: Lab, dir: string, log: (line: string) =
 
   await run('auth: token lookup (sha256 + prepared SELECT)', 0, true, () => principalFromToken(db, token));
   await run('store: write txn (find ticket, insert, update ticket, mark sending; prepared)', 1, true, (i) =>
-    sendTechnicianMessage(deps, { ticketId: ticket.id, text: `Fase ${i}: ya quedó tu equipo ✅`, author: { authorName: 'bench' } }),
+    stubReplies.send({ ticketId: ticket.id, text: `Fase ${i}: ya quedó tu equipo ✅`, author: { authorName: 'bench' } }),
   );
   const now = () => sqlTime(new Date());
   await run('outbox: re-read the row', 0, true, (i) => db.sql('SELECT * FROM Message WHERE id = ?').get(stored[i]));
@@ -126,10 +129,7 @@ export async function measurePhases(lab: Lab, dir: string, log: (line: string) =
 
   log('phases: end to end in process (real outbox + simulator), then the same under the CPU profiler');
   const sendOne = (i: number) =>
-    sendTechnicianMessage(
-      { db, outbox: lab.app.puente.outbox, events: lab.app.puente.events, log: lab.app.log as Logger },
-      { ticketId: ticket.id, text: `Completo ${i} 👍`, author: { authorName: 'bench' } },
-    );
+    lab.app.puente.replies.send({ ticketId: ticket.id, text: `Completo ${i} 👍`, author: { authorName: 'bench' } });
   const e2e = await timeSequential(200, 20, sendOne);
   await lab.settle();
   const cpu = await profileShares(async () => {

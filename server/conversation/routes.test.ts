@@ -121,7 +121,8 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
   });
 
   it('500 without a stack trace when something unexpected fails, and the reply is kept', async () => {
-    vi.spyOn(t.app.puente.outbox, 'kick').mockImplementationOnce(() => {
+    // Fails after the commit, before the lane starts (as the outbox's hand-off announces the reply).
+    vi.spyOn(t.app.puente.events, 'emit').mockImplementationOnce(() => {
       throw new Error('disco lleno en /var/secreto');
     });
     const response = await send({ mensaje: 'no se pierde' });

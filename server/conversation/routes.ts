@@ -6,7 +6,8 @@ import { idParam } from '../http/common.ts';
 import { AppError, invalidRequest, invalidState, notFound, ticketNotFound } from '../http/errors.ts';
 import { ticketExists } from '../tickets/tickets.ts';
 import { listHistory } from './history.ts';
-import { resendMessage, sendTechnicianMessage, type SendDeps } from './send.ts';
+import type { Db } from '../db/database.ts';
+import type { Replies } from './send.ts';
 
 /** Past this the body is refused with 413 before it is parsed; text limits give a 400 instead. */
 const SEND_BODY_LIMIT = 64 * 1024;
@@ -48,7 +49,7 @@ function failureFor(outcome: Exclude<Outcome, { kind: 'sent' }>, ticketId: numbe
   }
 }
 
-export const conversationRoutes: FastifyPluginAsyncZod<SendDeps & { maxChars: number }> = async (app, deps) => {
+export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replies; maxChars: number }> = async (app, deps) => {
   app.get(
     '/ticket/:id/conversacion',
     { schema: { params: idParam, querystring: historyQuery } },
@@ -64,7 +65,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<SendDeps & { maxChars: nu
     { schema: { params: idParam, body: sendBody(deps.maxChars), headers: sendHeaders }, bodyLimit: SEND_BODY_LIMIT },
     async (request) => {
       const ticketId = request.params.id;
-      const result = await sendTechnicianMessage(deps, {
+      const result = await deps.replies.send({
         ticketId,
         text: request.body.mensaje,
         author: authorOf(request.principal),
@@ -78,7 +79,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<SendDeps & { maxChars: nu
   );
 
   app.post('/api/messages/:id/reenviar', { schema: { params: idParam } }, async (request, reply) => {
-    const entry = await resendMessage(deps, request.params.id);
+    const entry = await deps.replies.resend(request.params.id);
     if (entry === null) throw notFound(`No existe el mensaje ${request.params.id}.`);
     if (entry === 'not_resendable') throw invalidState('Solo se reenvían mensajes fallidos o de estado desconocido.');
     return reply.code(202).send(entry);

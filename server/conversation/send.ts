@@ -24,74 +24,70 @@ export type SendResult =
   | { kind: 'key_reused' }
   | { kind: 'done'; ticket: TicketView; messageId: number; outcome: Outcome };
 
-/** In-flight first calls per Idempotency-Key, so a quick retry waits for the same outcome. */
-const inflight = new Map<string, Promise<SendResult>>();
-
 /**
- * A technician's reply: stored first (it is never lost after that), then handed to WhatsApp.
- * A repeated Idempotency-Key gets the first call's outcome and stores nothing.
+ * A technician's replies: stored first (never lost after that), then handed to WhatsApp. One per
+ * app (built in services.ts), so its in-flight Idempotency-Keys belong to that app alone.
  */
-export async function sendTechnicianMessage(deps: SendDeps, request: SendRequest): Promise<SendResult> {
-  const key = request.idempotencyKey;
-  if (!key) return storeAndSend(deps, request);
-  const running = inflight.get(key);
-  if (running) return sameTicket(await running, request.ticketId);
-  const work = replayOrSend(deps, request, key);
-  inflight.set(key, work);
-  try {
-    return await work;
-  } finally {
-    inflight.delete(key);
-  }
-}
+export class Replies {
+  /** In-flight first calls per Idempotency-Key, so a quick retry waits for the same outcome. */
+  readonly #inflight = new Map<string, Promise<SendResult>>();
 
-async function replayOrSend(deps: SendDeps, request: SendRequest, key: string): Promise<SendResult> {
-  const first = await messagesOf(deps.db).firstCall(key);
-  if (!first) return storeAndSend(deps, request);
-  if (first.ticketId !== request.ticketId) return { kind: 'key_reused' };
-  const ticket = await findTicket(deps.db, first.ticketId);
-  // A first call that died before recording its outcome (a crash) is answered from the row.
-  return { kind: 'done', ticket: ticket!, messageId: first.messageId, outcome: first.outcome ?? outcomeOf(first) };
+  constructor(private readonly deps: SendDeps) {}
+
+  /** A repeated Idempotency-Key gets the first call's outcome and stores nothing. */
+  async send(request: SendRequest): Promise<SendResult> {
+    const key = request.idempotencyKey;
+    if (!key) return this.#storeAndSend(request);
+    const running = this.#inflight.get(key);
+    if (running) return sameTicket(await running, request.ticketId);
+    const work = this.#replayOrSend(request, key);
+    this.#inflight.set(key, work);
+    try {
+      return await work;
+    } finally {
+      this.#inflight.delete(key);
+    }
+  }
+
+  /** Puts a failed or unknown reply back in its chat's queue, at the technician's request. */
+  async resend(messageId: number) {
+    const { db, events, log, outbox } = this.deps;
+    const row = await requeue(db, messageId);
+    if (row === null || row === 'not_resendable') return row;
+    log.info({ ticketId: row.ticketId, phone: row.phone, messageId }, 'resend requested');
+    events.emit({ type: 'delivery', ticketId: row.ticketId, messageId, delivery: 'queued' });
+    void outbox.submit({ id: row.id, phone: row.phone! });
+    return toEntry(row);
+  }
+
+  async #replayOrSend(request: SendRequest, key: string): Promise<SendResult> {
+    const first = await messagesOf(this.deps.db).firstCall(key);
+    if (!first) return this.#storeAndSend(request);
+    if (first.ticketId !== request.ticketId) return { kind: 'key_reused' };
+    const ticket = await findTicket(this.deps.db, first.ticketId);
+    // A first call that died before recording its outcome (a crash) is answered from the row.
+    return { kind: 'done', ticket: ticket!, messageId: first.messageId, outcome: first.outcome ?? outcomeOf(first) };
+  }
+
+  async #storeAndSend(request: SendRequest): Promise<SendResult> {
+    const { db, events, log, outbox } = this.deps;
+    const messages = messagesOf(db);
+    const reply = { ticketId: request.ticketId, text: request.text, ...request.author, idempotencyKey: request.idempotencyKey };
+    const handed = await outbox.handOff(
+      (claim) => messages.storeReply(reply, claim),
+      ({ ticket, message }) => {
+        log.info({ ticketId: ticket.id, phone: ticket.phone, messageId: message.id }, 'reply stored');
+        events.emit({ type: 'message', ticketId: ticket.id, entry: toEntry(message) });
+        events.emit({ type: 'ticket', ticket: fromTicketRow(ticket) });
+      },
+    );
+    if (!handed) return { kind: 'ticket_not_found' };
+    const outcome = await handed.outcome;
+    if (request.idempotencyKey) await messages.recordOutcome(request.idempotencyKey, outcome);
+    return { kind: 'done', ticket: fromTicketRow(handed.stored.ticket), messageId: handed.stored.message.id, outcome };
+  }
 }
 
 function sameTicket(result: SendResult, ticketId: number): SendResult {
   return result.kind === 'done' && result.ticket.id !== ticketId ? { kind: 'key_reused' } : result;
-}
-
-async function storeAndSend(deps: SendDeps, request: SendRequest): Promise<SendResult> {
-  const claimed: { id: number; phone: string }[] = [];
-  let outcome: Promise<Outcome> = Promise.resolve({ kind: 'queued' });
-  const reply = { ticketId: request.ticketId, text: request.text, ...request.author, idempotencyKey: request.idempotencyKey };
-  // The lane holds the reply from inside its store transaction; undone here if the commit fails.
-  const stored = await messagesOf(deps.db)
-    .storeReply(reply, (message) => {
-      const claim = deps.outbox.claim(message);
-      claimed.push(message);
-      outcome = claim.outcome;
-      return claim.sendAtOnce;
-    })
-    .catch((err: unknown) => {
-      for (const claim of claimed) deps.outbox.unclaim(claim);
-      throw err;
-    });
-  if (!stored) return { kind: 'ticket_not_found' };
-  const ticket = fromTicketRow(stored.ticket);
-  const { message } = stored;
-  deps.log.info({ ticketId: ticket.id, phone: ticket.phone, messageId: message.id }, 'reply stored');
-  deps.events.emit({ type: 'message', ticketId: ticket.id, entry: toEntry(message) });
-  deps.events.emit({ type: 'ticket', ticket });
-  deps.outbox.kick(ticket.phone);
-  const result = await outcome;
-  if (request.idempotencyKey) await messagesOf(deps.db).recordOutcome(request.idempotencyKey, result);
-  return { kind: 'done', ticket, messageId: message.id, outcome: result };
-}
-
-/** Puts a failed or unknown reply back in its chat's queue, at the technician's request. */
-export async function resendMessage(deps: SendDeps, messageId: number) {
-  const row = await requeue(deps.db, messageId);
-  if (row === null || row === 'not_resendable') return row;
-  deps.log.info({ ticketId: row.ticketId, phone: row.phone, messageId }, 'resend requested');
-  deps.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId, delivery: 'queued' });
-  void deps.outbox.submit({ id: row.id, phone: row.phone! });
-  return toEntry(row);
 }

@@ -251,28 +251,62 @@ describe('Outbox acks', () => {
   });
 });
 
-describe('Outbox.claim, inside the reply store transaction', () => {
+describe('Outbox.handOff, around the reply store transaction', () => {
+  /** A store like the reply's: claims inside, marks the row sending when told the lane is idle. */
+  const storeWith = (row: { id: number; phone: string | null }, atOnce: boolean[]) => async (claim: (m: { id: number; phone: string }) => boolean) => {
+    const sendAtOnce = claim({ id: row.id, phone: row.phone! });
+    atOnce.push(sendAtOnce);
+    if (sendAtOnce) await db.prisma.message.update({ where: { id: row.id }, data: { delivery: 'sending', attemptAt: new Date() } });
+    return row;
+  };
+
   it('lets the first reply of an idle chat be stored as sending, and sends it without looking it up', async () => {
     const box = outbox();
     const first = await store('primero');
     const second = await store('segundo');
-    const a = box.claim({ id: first.id, phone: first.phone! });
-    const b = box.claim({ id: second.id, phone: second.phone! });
-    expect([a.sendAtOnce, b.sendAtOnce]).toEqual([true, false]);
-    await db.prisma.message.update({ where: { id: first.id }, data: { delivery: 'sending', attemptAt: new Date() } });
-    box.kick(first.phone!);
-    expect(await a.outcome).toMatchObject({ kind: 'sent' });
-    expect(await b.outcome).toMatchObject({ kind: 'sent' });
+    const atOnce: boolean[] = [];
+    const [a, b] = await Promise.all([box.handOff(storeWith(first, atOnce)), box.handOff(storeWith(second, atOnce))]);
+    expect(atOnce).toEqual([true, false]);
+    expect(await a!.outcome).toMatchObject({ kind: 'sent' });
+    expect(await b!.outcome).toMatchObject({ kind: 'sent' });
     expect(transport.phone.map((r) => r.body)).toEqual(['primero', 'segundo']);
     expect(transport.listCalls).toBe(0);
+  });
+
+  it('announces the stored reply before its lane starts sending', async () => {
+    const box = outbox();
+    const row = await store('primero');
+    const seen: string[] = [];
+    const send = transport.send.bind(transport);
+    transport.send = (to, body, ref) => (seen.push('send'), send(to, body, ref));
+    const handed = await box.handOff(storeWith(row, []), () => seen.push('announce'));
+    expect(await handed!.outcome).toMatchObject({ kind: 'sent' });
+    expect(seen).toEqual(['announce', 'send']);
   });
 
   it('never claims a send at once while WhatsApp is down', async () => {
     transport.ready = false;
     const row = await store('en cola');
-    const claimed = outbox().claim({ id: row.id, phone: row.phone! });
-    expect(claimed.sendAtOnce).toBe(false);
-    expect(await claimed.outcome).toEqual({ kind: 'queued' });
+    const atOnce: boolean[] = [];
+    const handed = await outbox().handOff(storeWith(row, atOnce));
+    expect(atOnce).toEqual([false]);
+    expect(await handed!.outcome).toEqual({ kind: 'queued' });
+  });
+
+  it('frees the lane of a reply whose store did not commit', async () => {
+    const box = outbox();
+    const phone = '+5214771234567';
+    const failing = box.handOff(async (claim) => {
+      claim({ id: 9001, phone });
+      throw new Error('no se pudo confirmar la transacción');
+    });
+    await expect(failing).rejects.toThrow('no se pudo confirmar');
+    expect(box.pending()).toBe(0);
+    let sendAtOnce = false;
+    // A store that finds nothing to store (no such ticket) gives its place back too.
+    expect(await box.handOff(async (claim) => ((sendAtOnce = claim({ id: 9002, phone })), null))).toBeNull();
+    expect(sendAtOnce).toBe(true);
+    expect(box.pending()).toBe(0);
   });
 });
 
@@ -314,13 +348,3 @@ describe('Outbox acks racing each other', () => {
   });
 });
 
-describe('Outbox.unclaim', () => {
-  it('frees the lane of a reply whose store did not commit', async () => {
-    const box = outbox();
-    const a = box.claim({ id: 9001, phone: '+5214771234567' });
-    box.unclaim({ id: 9001, phone: '+5214771234567' });
-    expect(await a.outcome).toEqual({ kind: 'queued' });
-    expect(box.pending()).toBe(0);
-    expect(box.claim({ id: 9002, phone: '+5214771234567' }).sendAtOnce).toBe(true);
-  });
-});

@@ -8,6 +8,12 @@ import { errorCode, TimeoutError, withTimeout, type Transport } from './transpor
 
 export type { AckState, Outcome };
 
+/** A stored outgoing message, as the outbox knows it. */
+export interface OutgoingMessage {
+  id: number;
+  phone: string;
+}
+
 type Step = Outcome | { kind: 'retry'; delayMs?: number } | { kind: 'unknown' };
 
 interface Item {
@@ -83,26 +89,46 @@ export class Outbox {
     return rows.length;
   }
 
-  /** Hands a stored message to its lane; resolves when the technician can be told something. */
-  submit(message: { id: number; phone: string }): Promise<Outcome> {
+  /** Hands a message stored earlier to its lane; resolves when the technician can be told something. */
+  submit(message: OutgoingMessage): Promise<Outcome> {
     const { outcome } = this.#enqueue(message, false);
-    this.kick(message.phone);
+    this.#kick(message.phone);
     return outcome;
   }
 
   /**
-   * For the reply's own store transaction, called inside it (synchronously, so nothing can run
-   * between this and the commit): takes the message's place in its chat's lane in the order
-   * stored. `sendAtOnce` says the lane is idle and WhatsApp ready: the caller then marks the row
-   * `sending` in that same transaction, saving the commit (and fsync) the outbox would make.
-   * Start the lane with `kick()` once the transaction committed.
+   * Stores an outgoing message and hands it over, in one call. `store` runs the write
+   * transaction and calls `claim` inside it, before the commit (synchronously, so nothing runs
+   * between the two): the message takes its place in its chat's lane in the order stored. `claim`
+   * answers true when the lane is idle and WhatsApp ready: the store then marks the row `sending`
+   * in that same transaction, saving the commit (and fsync) the outbox would make. If the store
+   * fails or stores nothing, the place is given back (its id may be reused). After the commit,
+   * `announce` runs before the lane starts, so consoles hear of the message before its delivery.
    */
-  claim(message: { id: number; phone: string }): { sendAtOnce: boolean; outcome: Promise<Outcome> } {
-    return this.#enqueue(message, true);
+  async handOff<T>(
+    store: (claim: (message: OutgoingMessage) => boolean) => Promise<T | null>,
+    announce: (stored: T) => void = () => undefined,
+  ): Promise<{ stored: T; outcome: Promise<Outcome> } | null> {
+    const claims: { message: OutgoingMessage; outcome: Promise<Outcome> }[] = [];
+    const claim = (message: OutgoingMessage) => {
+      const { sendAtOnce, outcome } = this.#enqueue(message, true);
+      claims.push({ message, outcome });
+      return sendAtOnce;
+    };
+    const stored = await store(claim).catch((err: unknown) => {
+      for (const { message } of claims) this.#unclaim(message);
+      throw err;
+    });
+    if (stored === null) {
+      for (const { message } of claims) this.#unclaim(message);
+      return null;
+    }
+    announce(stored);
+    for (const { message } of claims) this.#kick(message.phone);
+    return { stored, outcome: claims[0]?.outcome ?? Promise.resolve<Outcome>({ kind: 'queued' }) };
   }
 
-  /** Undoes a claim whose store transaction did not commit: its id may be reused by SQLite. */
-  unclaim(message: { id: number; phone: string }): void {
+  #unclaim(message: OutgoingMessage): void {
     const lane = this.#lanes.get(lineKey(message.phone));
     const index = lane?.items.findIndex((item) => item.id === message.id) ?? -1;
     if (!lane || index < 0) return;
@@ -111,12 +137,12 @@ export class Outbox {
     if (lane.items.length === 0 && !lane.running) this.#lanes.delete(lane.key);
   }
 
-  kick(phone: string): void {
+  #kick(phone: string): void {
     const lane = this.#lanes.get(lineKey(phone));
     if (lane) void this.#run(lane);
   }
 
-  #enqueue(message: { id: number; phone: string }, markable: boolean) {
+  #enqueue(message: OutgoingMessage, markable: boolean) {
     const lane = this.#lane(message.phone);
     const ready = this.o.transport.isReady() && !this.#stopped;
     const item = newItem(message.id, !ready);
