@@ -7,6 +7,8 @@ export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
     include: ['server/**/*.test.ts', 'console/**/*.test.{ts,tsx}', 'test/*.test.ts'],
+    // *.pg.test.ts need the PostgreSQL cluster of vitest.postgres.config.ts (npm run test:postgres).
+    exclude: ['**/node_modules/**', '**/*.pg.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
