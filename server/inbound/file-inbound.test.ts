@@ -310,6 +310,20 @@ describe('fileInbound', () => {
     expect(await prisma().ticket.count()).toBe(1);
   });
 
+  it('files a writer WhatsApp knows only by @lid under that id, marked sin número, and answers it there', async () => {
+    t = await buildTestApp();
+    const lid = '208734567890123@lid';
+    expect(await fileInbound(deps(), message({ from: '', lid, body: 'hola', name: 'Ana' }))).toBe('filed');
+    expect(await fileInbound(deps(), message({ from: '', lid, body: 'sigo aquí' }))).toBe('filed');
+    const all = await tickets();
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ phone: lid, phoneKey: lid, name: 'Ana (sin número)', unread: 2 });
+    const rows = await historyRows(t, all[0].id);
+    expect(rows.find((row) => row.role === 'assistant')).toMatchObject({ phone: lid });
+    // A bare or malformed lid is not a line.
+    expect(await fileInbound(deps(), message({ from: '', lid: 'abc@lid', body: 'x' }))).toBe('ignored');
+  });
+
   it('files with WhatsApp’s own time and kind, and announces the ticket and the entries', async () => {
     t = await buildTestApp();
     const announced: PuenteEvent[] = [];

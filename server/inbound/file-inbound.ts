@@ -18,6 +18,8 @@ export interface IncomingMessage {
   isGroup?: boolean;
   isStatus?: boolean;
   fromMe?: boolean;
+  /** WhatsApp's privacy id when it shows no phone: the line is then the lid itself. */
+  lid?: string;
 }
 
 export type FilingOutcome = 'filed' | 'duplicate' | 'ignored';
@@ -33,12 +35,21 @@ export interface InboundDeps {
 export const ackText = (ticketId: number, name?: string) =>
   `Hola${name ? ` ${name}` : ''}, recibimos tu mensaje y abrimos el ticket #${ticketId}. Un técnico te responderá por aquí.`;
 
+/**
+ * The line to file under: the E.164 phone, or, for a writer WhatsApp shows only by privacy id
+ * (`208734567890123@lid`), that id. Dropping such a message would lose a real request; its
+ * ticket keeps the lid as phone, is marked "sin número", and replies go back to the lid.
+ */
+function lineOf(message: IncomingMessage): string | null {
+  return normalizePhone(message.from) ?? (message.lid && /^\d{6,20}@lid$/.test(message.lid) ? message.lid : null);
+}
+
 /** Why a message is not an end user writing to support, or null when it is. */
 function reasonToIgnore(message: IncomingMessage): string | null {
   if (message.isGroup) return 'group'; // support is one-to-one; groups would mix users in a ticket
   if (message.isStatus) return 'status broadcast'; // stories are not addressed to us
   if (message.fromMe) return 'own message'; // our replies are already in the history
-  if (!normalizePhone(message.from)) return 'no phone number';
+  if (!lineOf(message)) return 'no phone number';
   // WhatsApp's own notices (security code changed, templates, polls, placeholders) come through
   // the same event; filing them would open tickets and acknowledge messages nobody wrote.
   if (message.kind === 'other') return 'not a message a person wrote';
@@ -58,7 +69,7 @@ export async function fileInbound(deps: InboundDeps, message: IncomingMessage): 
   // A cheap early answer from committed rows only (the hot-path connection); the check inside the
   // transaction below is the one that decides.
   if (await messagesOf(deps.db).isKnownWaId(message.waId)) return 'duplicate';
-  const phone = normalizePhone(message.from)!;
+  const phone = lineOf(message)!;
   if (message.kind === 'call') return fileCall(deps, phone, message);
   const filed = await deps.db.write(async (tx) => {
     // Writes are serialised, so this second look is authoritative against a concurrent copy.
@@ -104,7 +115,7 @@ export async function fileInbound(deps: InboundDeps, message: IncomingMessage): 
  */
 async function fileCall(deps: InboundDeps, phone: string, message: IncomingMessage): Promise<FilingOutcome> {
   const filed = await deps.db.write(async (tx) => {
-    if (await tx.message.findUnique({ where: { waId: message.waId }, select: { id: true } })) return 'duplicate' as const;
+    if (await isFiled(tx, message.waId)) return 'duplicate' as const;
     const ticket = await tx.ticket.findFirst({
       where: { phoneKey: lineKey(phone), status: { notIn: ['resolved', 'closed'] } },
       orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
@@ -137,8 +148,9 @@ async function ticketFor(tx: Tx, phone: string, message: IncomingMessage) {
   if (current) return { ticket: current, opened: false };
   // Cut by code points: half an emoji (a lone surrogate) makes Prisma reject the whole message.
   const subject = [...message.body.trim()].slice(0, 80).join('') || 'Mensaje de WhatsApp';
+  const name = phone.endsWith('@lid') ? `${message.name ?? 'Contacto'} (sin número)` : message.name;
   const ticket = await tx.ticket.create({
-    data: { phone, phoneKey: lineKey(phone), name: message.name, subject, lastMessageAt: new Date() },
+    data: { phone, phoneKey: lineKey(phone), name, subject, lastMessageAt: new Date() },
   });
   return { ticket, opened: true };
 }

@@ -4,7 +4,7 @@
  * - `connect()` starts linking in the background and resolves once the attempt is under way or
  *   has failed; it never throws for a network or browser problem: such problems are states
  *   (`disconnected` with a reason), reported through `onState`.
- * - `send()` delivers one text to an E.164 phone. It resolves with WhatsApp's serialized id once
+ * - `send()` delivers one text to an E.164 phone (or to the `…@lid` a message came from without one). It resolves with WhatsApp's serialized id once
  *   WhatsApp accepted the message. It rejects with `DriverError`: `not_ready` when nothing was
  *   handed to WhatsApp (safe to queue and retry), `no_whatsapp` when the number has no account
  *   (permanent), `send_failed` when the outcome is uncertain. A send may also never settle (a hung
@@ -51,8 +51,10 @@ export type InboundKind =
 export interface InboundMessage {
   /** WhatsApp's serialized message id; the dedupe key. */
   waId: string;
-  /** E.164 phone of the end user (`+5214771234567`). */
+  /** E.164 phone of the end user (`+5214771234567`); empty when WhatsApp shows only a privacy id. */
   from: string;
+  /** The writer's privacy id (`208734567890123@lid`) when no phone is known behind it: the line to file and answer under. */
+  lid?: string;
   body: string;
   kind: InboundKind;
   /** When WhatsApp says the message was written. */

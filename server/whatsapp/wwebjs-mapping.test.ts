@@ -83,9 +83,22 @@ describe('toInboundMessage', () => {
     expect(message.from).toBe('+5214771234567');
   });
 
-  it('leaves the phone empty when an @lid cannot be resolved, so the core ignores it visibly', async () => {
+  it('keeps the @lid as the sender when no phone is known behind it, so the core can still file and answer it', async () => {
     const message = await toInboundMessage(raw({ from: '208734567890123@lid' }), { resolveLid: () => null });
-    expect(message.from).toBe('');
+    expect(message).toMatchObject({ from: '', lid: '208734567890123@lid' });
+    const resolved = await toInboundMessage(raw({ from: '208734567890123@lid' }), { resolveLid: () => USER });
+    expect(resolved.lid).toBeUndefined();
+  });
+
+  it('does not look up the phone of a group, status or channel writer (the core files none of them)', async () => {
+    const asked: string[] = [];
+    const resolveLid = (id: string) => (asked.push(id), USER);
+    const lid = '208734567890123@lid';
+    const group = await toInboundMessage(raw({ from: '120363025555555555@g.us', author: lid }), { resolveLid });
+    const status = await toInboundMessage(raw({ from: 'status@broadcast', author: lid, isStatusV3: true }), { resolveLid });
+    const channel = await toInboundMessage(raw({ from: '120363111111111111@newsletter', author: lid }), { resolveLid });
+    expect(asked).toEqual([]);
+    expect([group.isGroup, status.isStatus, channel.isStatus]).toEqual([true, true, true]);
   });
 
   it('flags messages fetched after a reconnect', async () => {

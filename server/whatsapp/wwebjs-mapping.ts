@@ -72,14 +72,21 @@ export async function toInboundMessage(msg: WwebjsMessageLike, opts: MappingOpti
   const fromMe = Boolean(msg.fromMe ?? msg.id.fromMe);
   const chatId = fromMe ? (msg.to ?? msg.from) : msg.from;
   const isGroup = chatId.endsWith('@g.us');
-  const isStatus = Boolean(msg.isStatus) || chatId === 'status@broadcast' || msg.id.remote === 'status@broadcast';
+  // A channel (newsletter) is a broadcast like a status: nobody there writes to us.
+  const isStatus =
+    Boolean(msg.isStatus) || chatId === 'status@broadcast' || msg.id.remote === 'status@broadcast' || chatId.endsWith('@newsletter');
   // In a group or a status the chat is not a person: the writer is the author.
   const senderId = (isGroup || isStatus) && msg.author ? msg.author : chatId;
   const kind = KINDS[msg.type] ?? 'other';
   const name = msg._data?.notifyName || undefined;
+  // The core files no group, status or channel message: a lookup there is a round trip to
+  // WhatsApp Web (and a retry loop) for nothing.
+  const from = isGroup || isStatus ? chatIdToPhone(senderId) : await phoneOf(senderId, opts.resolveLid);
+  const lid = !from && !isGroup && !isStatus && senderId.endsWith('@lid') ? senderId : undefined;
   return {
     waId: msg.id._serialized,
-    from: (await phoneOf(senderId, opts.resolveLid)) ?? '',
+    from: from ?? '',
+    ...(lid ? { lid } : {}),
     body: describe(msg, kind),
     kind,
     at: new Date(msg.timestamp * 1000),

@@ -64,7 +64,12 @@ const fake = await vi.hoisted(async () => {
     async getChatById(id: string) {
       return this.chats.find((chat) => (chat as { id: { _serialized: string } }).id._serialized === id);
     }
+    /** Answers without a phone this many times first (WhatsApp Web has not synced the mapping yet). */
+    lidMisses = 0;
+    lidLookups = 0;
     async getContactLidAndPhone(ids: string[]) {
+      this.lidLookups += 1;
+      if (this.lidMisses-- > 0) return ids.map((lid) => ({ lid, pn: undefined }));
       return ids.map((lid) => ({ lid, pn: '5214771234567@c.us' }));
     }
   }
@@ -90,7 +95,9 @@ let dirs: string[] = [];
 function setup(options: { lastInboundAt?: (phone: string) => Promise<Date | null> } = {}) {
   const sessionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-wwebjs-unit-'));
   dirs.push(sessionDir);
-  const driver = createWwebjsDriver({ sessionDir, dataDir: sessionDir, chromePath: '/bin/sh', logger: pino({ level: 'silent' }), ...options });
+  const driver = createWwebjsDriver({
+    sessionDir, dataDir: sessionDir, chromePath: '/bin/sh', logger: pino({ level: 'silent' }), lidRetryMs: 1, ...options,
+  });
   const states: StateChange[] = [];
   const inbound: InboundMessage[] = [];
   driver.onState((change) => states.push(change));
@@ -161,6 +168,29 @@ describe('wwebjs driver wiring', () => {
     client().emit('message', incoming('hola', '208734567890123@lid'));
     await vi.waitFor(() => expect(inbound).toHaveLength(1));
     expect(inbound[0]).toMatchObject({ from: '+5214771234567', body: 'hola', kind: 'text' });
+  });
+
+  it('asks again for the phone behind an @lid WhatsApp Web does not know yet', async () => {
+    const { driver, client, inbound } = setup();
+    await driver.connect();
+    client().lidMisses = 2;
+    client().emit('message', incoming('hola', '208734567890123@lid'));
+    await vi.waitFor(() => expect(inbound).toHaveLength(1));
+    expect(inbound[0]).toMatchObject({ from: '+5214771234567' });
+    expect(client().lidLookups).toBe(3);
+  });
+
+  it('hands over a message whose @lid never resolves, under the lid, and replies go to that lid', async () => {
+    const { driver, client, inbound } = setup();
+    await driver.connect();
+    client().lidMisses = 99;
+    client().emit('message', incoming('hola', '208734567890123@lid'));
+    await vi.waitFor(() => expect(inbound).toHaveLength(1));
+    expect(inbound[0]).toMatchObject({ from: '', lid: '208734567890123@lid', body: 'hola' });
+    client().emit('ready');
+    await driver.send('208734567890123@lid', 'le atendemos', 'r1');
+    expect(client().sent).toEqual([['208734567890123@lid', 'le atendemos']]);
+    expect(client().lookups).toEqual([]);
   });
 
   it('reports acks of our own messages only', async () => {

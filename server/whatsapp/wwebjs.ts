@@ -48,7 +48,12 @@ export interface WwebjsDriverOptions {
   catchUpWindowMs?: number;
   /** How long closing Chromium may take before its processes are killed (default 10 s). */
   closeTimeoutMs?: number;
+  /** Pause before asking again for the phone behind an @lid, times the attempt (default 1 s). */
+  lidRetryMs?: number;
 }
+
+/** WhatsApp Web learns a lid's phone from the phone's sync, often a moment after the message. */
+const LID_ATTEMPTS = 3;
 
 const NOT_READY = 'WhatsApp no está conectado.';
 
@@ -160,7 +165,7 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
   async recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]> {
     const client = this.#readyClient();
     try {
-      const number = await client.getNumberId(toChatId(to));
+      const number = isLid(to) ? { _serialized: to } : await client.getNumberId(toChatId(to));
       if (!number) return []; // no account: nothing can have reached it
       const chat = await client.getChatById(number._serialized);
       if (!chat) return [];
@@ -286,7 +291,7 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
   async #receive(client: WClient, raw: WwebjsMessageLike) {
     try {
       const message = await toInboundMessage(raw, { resolveLid: (lid) => this.#resolveLid(client, lid) });
-      if (!message.from) this.#log.warn({ waId: message.waId, chatId: raw.from }, 'inbound sender has no phone number');
+      if (!message.from && !message.lid) this.#log.warn({ waId: message.waId, chatId: raw.from }, 'inbound sender has no phone number');
       await this.emitInbound(message);
     } catch (err) {
       this.#log.error({ err, waId: raw.id?._serialized }, 'inbound message not handed over');
@@ -301,13 +306,17 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
   }
 
   async #resolveLid(client: WClient, lid: string): Promise<string | null> {
-    try {
-      const [found] = await client.getContactLidAndPhone([lid]);
-      return found?.pn ?? null;
-    } catch (err) {
-      this.#log.warn({ err, lid }, 'could not resolve @lid to a phone');
-      return null;
+    for (let attempt = 1; attempt <= LID_ATTEMPTS; attempt++) {
+      try {
+        const [found] = await client.getContactLidAndPhone([lid]);
+        if (found?.pn) return found.pn;
+      } catch (err) {
+        this.#log.warn({ err, lid, attempt }, 'could not resolve @lid to a phone');
+      }
+      if (attempt < LID_ATTEMPTS) await new Promise((r) => setTimeout(r, (this.#options.lidRetryMs ?? 1000) * attempt));
     }
+    this.#log.info({ lid }, 'no phone behind @lid; filed under the lid');
+    return null;
   }
 
   #readyClient(): WClient {
@@ -317,6 +326,7 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
 
   /** WhatsApp's own id for a phone: it knows whether +521… / +52… or +549… / +54… is the live one. */
   async #whatsappId(client: WClient, phone: string): Promise<string> {
+    if (isLid(phone)) return phone; // a writer known only by lid: WhatsApp addresses it as is
     const asked = toChatId(phone);
     const known = this.#numberIds.get(asked);
     if (known) return known;
@@ -400,6 +410,8 @@ class PidRecordingAuth extends LocalAuth {
     };
   }
 }
+
+const isLid = (to: string) => /^\d+@lid$/.test(to);
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout;
