@@ -22,9 +22,24 @@ const fake = await vi.hoisted(async () => {
     async logout() {}
   }
   const clients: FakeClient[] = [];
+  const state: { onNewClient?: (client: FakeClient) => void } = {};
   class FakeClient extends EventEmitter {
     pupBrowser: { connected: boolean; process: () => { pid: number }; once: () => void } | null = null;
-    pupPage = { evaluate: async () => 2 };
+    /** WhatsApp Web's socket, as the page reports it: synced before whatsapp-web.js listened (a late ready). */
+    socketSynced = false;
+    pupPage = {
+      evaluate: async (expression: unknown) => {
+        const source = String(expression);
+        if (source.includes('hasSynced')) return this.socketSynced;
+        if (source.includes('onAppStateHasSyncedEvent()')) {
+          // What the library's own handler does (whatsapp-web.js Client.js:305, 375).
+          this.emit('authenticated');
+          this.emit('ready');
+          return undefined;
+        }
+        return 2;
+      },
+    };
     destroyed = false;
     numbers = new Map<string, string | null>();
     chats: unknown[] = [];
@@ -44,6 +59,7 @@ const fake = await vi.hoisted(async () => {
       super();
       options.authStrategy.setup(this);
       clients.push(this);
+      state.onNewClient?.(this);
     }
     async destroy() {
       this.destroyed = true;
@@ -73,7 +89,16 @@ const fake = await vi.hoisted(async () => {
       return ids.map((lid) => ({ lid, pn: '5214771234567@c.us' }));
     }
   }
-  return { clients, module: { default: { Client: FakeClient, LocalAuth: FakeLocalAuth } } };
+  return {
+    clients,
+    module: { default: { Client: FakeClient, LocalAuth: FakeLocalAuth } },
+    get onNewClient() {
+      return state.onNewClient;
+    },
+    set onNewClient(hook: ((client: FakeClient) => void) | undefined) {
+      state.onNewClient = hook;
+    },
+  };
 });
 vi.mock('whatsapp-web.js', () => fake.module);
 
@@ -96,7 +121,7 @@ function setup(options: { lastInboundAt?: (phone: string) => Promise<Date | null
   const sessionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-wwebjs-unit-'));
   dirs.push(sessionDir);
   const driver = createWwebjsDriver({
-    sessionDir, dataDir: sessionDir, chromePath: '/bin/sh', logger: pino({ level: 'silent' }), lidRetryMs: 1, ...options,
+    sessionDir, dataDir: sessionDir, chromePath: '/bin/sh', logger: pino({ level: 'silent' }), lidRetryMs: 1, lateReadyCheckMs: 1, ...options,
   });
   const states: StateChange[] = [];
   const inbound: InboundMessage[] = [];
@@ -107,6 +132,7 @@ function setup(options: { lastInboundAt?: (phone: string) => Promise<Date | null
 
 beforeEach(() => {
   fake.clients.length = 0;
+  fake.onNewClient = undefined;
 });
 afterEach(() => {
   dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
@@ -122,6 +148,25 @@ describe('wwebjs driver wiring', () => {
     client().emit('ready');
     expect(states.map((s) => s.state)).toEqual(['starting', 'qr', 'authenticating', 'ready']);
     expect(states[1]).toEqual({ state: 'qr', qr: '2@qr-payload' });
+  });
+
+  it('takes the library’s ready path when WhatsApp Web synced before whatsapp-web.js listened (no watchdog restart)', async () => {
+    const { driver, client, states } = setup();
+    fake.onNewClient = (c) => (c.socketSynced = true);
+    await driver.connect();
+    await vi.waitFor(() => expect(driver.state().state).toBe('ready'));
+    expect(states.map((s) => s.state)).toEqual(['starting', 'authenticating', 'ready']);
+    expect(client().listenerCount('ready')).toBeGreaterThan(0);
+  });
+
+  it('leaves a normal start alone: no second ready when the sync event fires by itself', async () => {
+    const { driver, client, states } = setup();
+    await driver.connect();
+    client().emit('authenticated');
+    client().socketSynced = true;
+    client().emit('ready');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(states.map((s) => s.state)).toEqual(['starting', 'authenticating', 'ready']);
   });
 
   it('records the browser pid while it runs and forgets it after closing', async () => {

@@ -50,6 +50,8 @@ export interface WwebjsDriverOptions {
   closeTimeoutMs?: number;
   /** Pause before asking again for the phone behind an @lid, times the attempt (default 1 s). */
   lidRetryMs?: number;
+  /** How long after whatsapp-web.js injected to look for a socket that synced unseen (default 2 s). */
+  lateReadyCheckMs?: number;
 }
 
 /** WhatsApp Web learns a lid's phone from the phone's sync, often a moment after the message. */
@@ -75,6 +77,8 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
   #pid: number | null = null;
   #closing: Promise<void> | null = null;
   #catchingUp = false;
+  /** Clients whose sync event reached us (whatsapp-web.js emits `authenticated` from it). */
+  readonly #synced = new WeakSet<WClient>();
   /** WhatsApp's id for each line already looked up (`521…@c.us` → `52…@c.us`): one lookup per line. */
   readonly #numberIds = new Map<string, string>();
   /** Our own reference for each recent send; WhatsApp cannot carry it. */
@@ -212,7 +216,10 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
     const current = () => this.#client === client;
     this.#containInjectFailures(client, chromePath);
     client.on('qr', (qr: string) => current() && this.#setState({ state: 'qr', qr }));
-    client.on('authenticated', () => current() && this.#setState({ state: 'authenticating' }));
+    client.on('authenticated', () => {
+      this.#synced.add(client);
+      if (current()) this.#setState({ state: 'authenticating' });
+    });
     client.on('ready', () => current() && this.#ready(client));
     client.on('auth_failure', (message: string) =>
       this.#fail(client, { state: 'logged_out', reason: 'WhatsApp rechazó la sesión guardada; vincule de nuevo con el código QR.' }, message),
@@ -237,8 +244,35 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
         await inject();
       } catch (err) {
         this.#fail(client, { state: 'disconnected', reason: startFailureReason(err, chromePath) }, err);
+        return;
       }
+      this.#watchForLateReady(client);
     };
+  }
+
+  /**
+   * whatsapp-web.js emits `authenticated` and `ready` only from a `change:hasSynced` listener on
+   * WhatsApp Web's socket (Client.js:409, attached at the end of inject()). After a restart on a
+   * saved session the socket may finish syncing before that listener exists: the event never
+   * comes, and the supervisor's watchdog would restart Chromium every 3 minutes, forever. A
+   * socket that says it synced while this client saw no `authenticated` is sent down the
+   * library's own ready path (the exposed `onAppStateHasSyncedEvent`, Client.js:295).
+   */
+  #watchForLateReady(client: WClient) {
+    const timer = setTimeout(async () => {
+      if (this.#client !== client || this.#synced.has(client) || !client.pupPage) return;
+      try {
+        const synced = await client.pupPage.evaluate(
+          "window.require('WAWebSocketModel').Socket.hasSynced === true && typeof window.onAppStateHasSyncedEvent === 'function'",
+        );
+        if (!synced || this.#client !== client || this.#synced.has(client)) return;
+        this.#log.warn('whatsapp web synced before its ready listener; taking the ready path');
+        await client.pupPage.evaluate('window.onAppStateHasSyncedEvent()');
+      } catch (err) {
+        this.#log.warn({ err }, 'could not check for a late ready');
+      }
+    }, this.#options.lateReadyCheckMs ?? 2_000);
+    timer.unref();
   }
 
   #browserStarted(client: WClient, pid: number | undefined, userDataDir: string) {
