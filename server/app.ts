@@ -20,6 +20,7 @@ import { openDatabase, type Db } from './db/database.ts';
 import { Outbox } from './delivery/outbox.ts';
 import { EventBus } from './events.ts';
 import { handleError, handleNotFound } from './http/errors.ts';
+import { tlsOnlyHeaders, type TransportOptions } from './http/transport.ts';
 import { rejectIllFormedText } from './http/unicode.ts';
 import { fileInbound } from './inbound/file-inbound.ts';
 import { askForRating } from './insight/csat.ts';
@@ -64,7 +65,13 @@ export interface AppOptions {
 
 /** Builds the whole service as a Fastify instance; `main.ts` listens, tests `inject`. */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 256 * 1024, forceCloseConnections: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 256 * 1024,
+    forceCloseConnections: true,
+    // Behind a TLS reverse proxy: client address and X-Forwarded-Proto come from the proxy.
+    trustProxy: config.TRUST_PROXY,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
@@ -72,17 +79,23 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Bodies are JSON only: a cross-site form cannot send that, one more guard besides SameSite.
   app.removeContentTypeParser('text/plain');
 
+  const transport = { forceSecure: config.COOKIE_SECURE };
   const services = await createServices(app, config, options);
   app.decorate('puente', services);
   wireDriver(services, app.log);
 
+  // HSTS and upgrade-insecure-requests are added per request by tlsOnlyHeaders, over TLS only.
   await app.register(helmet, {
-    contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:'], 'connect-src': ["'self'"] } },
+    hsts: false,
+    contentSecurityPolicy: {
+      directives: { 'img-src': ["'self'", 'data:'], 'connect-src': ["'self'"], 'upgrade-insecure-requests': null },
+    },
   });
+  tlsOnlyHeaders(app, transport);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await app.register(websocket);
-  registerRoutes(app, services, options);
+  registerRoutes(app, services, options, transport);
   serveConsole(app);
 
   app.addHook('onReady', async () => {
@@ -144,10 +157,10 @@ function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
   });
 }
 
-function registerRoutes(app: FastifyInstance, services: Services, options: AppOptions) {
+function registerRoutes(app: FastifyInstance, services: Services, options: AppOptions, transport: TransportOptions) {
   const { db, events, driver, replies, tracker, config } = services;
   app.get('/healthz', async () => ({ status: 'ok', whatsapp: tracker.current().state }));
-  app.register(loginRoutes, { db, ttlHours: config.SESSION_TTL_HOURS, secureCookie: config.COOKIE_SECURE });
+  app.register(loginRoutes, { db, ttlHours: config.SESSION_TTL_HOURS, transport });
   app.register(async (scope) => {
     scope.addHook('onRequest', authenticate(db));
     await scope.register(sessionRoutes, { db });

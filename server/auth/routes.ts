@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { unauthenticated } from '../http/errors.ts';
+import { isSecureRequest, type TransportOptions } from '../http/transport.ts';
 import { login, logout } from './accounts.ts';
 import { currentUser, SESSION_COOKIE } from './guard.ts';
 
@@ -11,9 +12,9 @@ const credentials = z.object({
 });
 
 /** Login is public (rate limited); the rest of the session routes sit behind the guard. */
-export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; ttlHours: number; secureCookie: boolean }> = async (
+export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; ttlHours: number; transport: TransportOptions }> = async (
   app,
-  { db, ttlHours, secureCookie },
+  { db, ttlHours, transport },
 ) => {
   app.post(
     '/api/auth/login',
@@ -26,7 +27,7 @@ export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; ttlHours: number; secu
         path: '/',
         httpOnly: true,
         sameSite: 'strict',
-        secure: secureCookie,
+        secure: isSecureRequest(request, transport),
         expires: session.expiresAt,
       });
       return { user: session.user };
