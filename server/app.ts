@@ -26,6 +26,9 @@ import { fileInbound } from './inbound/file-inbound.ts';
 import { askForRating } from './insight/csat.ts';
 import { insightRoutes } from './insight/routes.ts';
 import { liveRoutes } from './live/routes.ts';
+import { referencedFiles } from './media/attachments.ts';
+import { mediaRoutes } from './media/routes.ts';
+import { MediaStore } from './media/store.ts';
 import { lastInboundAt } from './messages/index.ts';
 import { lineKey, normalizePhone } from './tickets/phone.ts';
 import { ticketsRoutes } from './tickets/routes.ts';
@@ -46,6 +49,7 @@ export interface Services {
   outbox: Outbox;
   replies: Replies;
   tracker: StatusTracker;
+  media: MediaStore;
   firstAdmin: { username: string; password: string; generated: boolean } | null;
 }
 
@@ -114,6 +118,10 @@ async function createServices(app: FastifyInstance, config: Config, options: App
   const db = await openDatabase(config.databaseUrl);
   const firstAdmin = await ensureFirstAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
   const log = app.log as Logger;
+  const media = new MediaStore(config.mediaDir);
+  // A crash between writing a file and committing its entry leaves a file nothing refers to.
+  const swept = await media.sweep(referencedFiles(db));
+  if (swept.orphans || swept.temporary) log.info(swept, 'media sweep removed leftovers');
   const driver =
     options.driver ??
     (await selectDriver(config, log, { lastInboundAt: (phone) => lastInboundAt(db, lineKey(normalizePhone(phone) ?? phone)) }));
@@ -132,7 +140,7 @@ async function createServices(app: FastifyInstance, config: Config, options: App
     ratePerMinute: config.SEND_RATE_PER_MINUTE,
   });
   const replies = new Replies({ db, outbox, events, log });
-  return { config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), firstAdmin };
+  return { config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), media, firstAdmin };
 }
 
 function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
@@ -170,6 +178,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(insightRoutes, { db });
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(whatsappRoutes, { db, driver, tracker });
+    await scope.register(mediaRoutes, { db, store: services.media });
     await scope.register(liveRoutes, {
       events,
       recheck: (request) => resolvePrincipal(db, request),

@@ -14,6 +14,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('data'),
   DATABASE_URL: z.string().startsWith('file:', 'debe empezar por file:').optional(),
   SESSION_DIR: z.string().min(1).optional(),
+  MEDIA_DIR: z.string().min(1).optional(),
   WHATSAPP_DRIVER: z.enum(['wwebjs', 'simulator'], { error: 'debe ser wwebjs o simulator' }).default('wwebjs'),
   CHROME_PATH: z.string().min(1).optional(),
   SEND_TIMEOUT_MS: positiveInt(15_000),
@@ -40,6 +41,8 @@ export interface Config extends Env {
   dataDir: string;
   databaseUrl: string;
   sessionDir: string;
+  /** Where attachments are stored by content (default DATA_DIR/media); never served as a folder. */
+  mediaDir: string;
 }
 
 export class ConfigError extends Error {
@@ -67,5 +70,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     databaseUrl: values.DATABASE_URL ?? `file:${path.join(dataDir, 'puente.db')}`,
     sessionDir: path.resolve(values.SESSION_DIR ?? 'sessions'),
+    mediaDir: path.resolve(values.MEDIA_DIR ?? path.join(dataDir, 'media')),
   };
 }

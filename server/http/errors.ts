@@ -10,6 +10,8 @@ export type ErrorWord =
   | 'no_encontrado'
   | 'estado_invalido'
   | 'cuerpo_demasiado_grande'
+  | 'archivo_demasiado_grande'
+  | 'tipo_no_permitido'
   | 'envio_rechazado'
   | 'demasiadas_solicitudes'
   | 'whatsapp_desconectado'

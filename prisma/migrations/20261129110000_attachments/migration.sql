@@ -1,0 +1,18 @@
+-- CreateTable
+CREATE TABLE "Attachment" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "sha256" TEXT NOT NULL,
+    "mimetype" TEXT NOT NULL,
+    "filename" TEXT NOT NULL,
+    "bytes" INTEGER NOT NULL,
+    "messageId" INTEGER NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "Attachment_messageId_fkey" FOREIGN KEY ("messageId") REFERENCES "Message" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Attachment_messageId_key" ON "Attachment"("messageId");
+
+-- CreateIndex
+CREATE INDEX "Attachment_sha256_idx" ON "Attachment"("sha256");
+

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Db } from '../db/database.ts';
+import { idParam } from '../http/common.ts';
+import { notFound } from '../http/errors.ts';
+import { findAttachment } from './attachments.ts';
+import type { MediaStore } from './store.ts';
+import { isImage } from './types.ts';
+
+export interface MediaRouteDeps {
+  db: Db;
+  store: MediaStore;
+}
+
+/** `attachment; filename="…"; filename*=UTF-8''…` with an ASCII fallback for old clients. */
+export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
+  const ascii = filename.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\]/g, '_') || 'archivo';
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+}
+
+export const mediaRoutes: FastifyPluginAsyncZod<MediaRouteDeps> = async (app, { db, store }) => {
+  app.get('/api/adjuntos/:id', { schema: { params: idParam } }, async (request, reply) => {
+    const row = findAttachment(db, request.params.id);
+    if (!row || !store.has(row.sha256)) throw notFound(`No existe el adjunto ${request.params.id}.`);
+    // Served as data, never as a page: the declared type is one of the allowed ones (never
+    // text/html), the browser may not guess another, and a sandbox stops anything that runs.
+    reply
+      .header('Content-Type', row.mimetype)
+      .header('Content-Length', row.bytes)
+      .header('X-Content-Type-Options', 'nosniff')
+      .header('Content-Security-Policy', "default-src 'none'; sandbox")
+      .header('Content-Disposition', contentDisposition(isImage(row.mimetype) ? 'inline' : 'attachment', row.filename))
+      .header('Cache-Control', 'private, max-age=31536000, immutable')
+      .header('ETag', `"${row.sha256}"`);
+    return reply.send(fs.createReadStream(store.pathOf(row.sha256)));
+  });
+};
