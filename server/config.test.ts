@@ -23,9 +23,20 @@ describe('loadConfig', () => {
     ['AUTO_ACK', 'quizá'],
     ['PORT', '99999'],
     ['DATABASE_URL', 'postgres://x'],
+    ['SLA_PRIMERA_RESPUESTA_MIN', 'critica=5'],
+    ['SLA_RESOLUCION_H', 'alta=0'],
+    ['SLA_HORARIO', 'lun-vie 18:00-08:00'],
+    ['SLA_ZONA_HORARIA', 'Mexico/Leon'],
   ])('stops the start naming %s when it is %j', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrowError(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrowError(new RegExp(`^Configuración inválida: ${variable} `));
+  });
+
+  it('merges the SLA targets given with the defaults, in minutes', () => {
+    const { sla } = loadConfig({ SLA_PRIMERA_RESPUESTA_MIN: 'alta=20', SLA_RESOLUCION_H: 'baja=1.5' });
+    expect(sla.primeraRespuestaMin).toEqual({ urgente: 15, alta: 20, media: 120, baja: 480 });
+    expect(sla.resolucionMin).toEqual({ urgente: 240, alta: 480, media: 1440, baja: 90 });
+    expect(sla.schedule).toBeNull();
   });
 
   it('asks for a password when only the admin name is given', () => {

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { buildPolicy, DEFAULT_FIRST_RESPONSE_MIN, DEFAULT_RESOLUTION_H, parseTargets, type SlaPolicy } from './sla/policy.ts';
+import { isValidZone, parseSchedule } from './sla/schedule.ts';
 
 const flag = z
   .enum(['on', 'off', 'true', 'false', '1', '0'], { error: 'debe ser on u off' })
@@ -7,6 +9,16 @@ const flag = z
 
 const positiveInt = (fallback: number) =>
   z.coerce.number({ error: 'debe ser un número' }).int('debe ser entero').positive('debe ser mayor que 0').default(fallback);
+
+/** A text the given parser accepts; its Spanish error becomes the variable's message. */
+const parsedBy = (parse: (text: string) => unknown) =>
+  z.string().superRefine((text, ctx) => {
+    try {
+      parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
 
 const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -33,6 +45,10 @@ const envSchema = z.object({
     .trim()
     .min(1, 'no puede estar vacío')
     .default('¿Cómo calificarías la atención que recibiste? Responde con un número del 1 (mala) al 5 (excelente).'),
+  SLA_PRIMERA_RESPUESTA_MIN: parsedBy((text) => parseTargets(text, DEFAULT_FIRST_RESPONSE_MIN)).optional(),
+  SLA_RESOLUCION_H: parsedBy((text) => parseTargets(text, DEFAULT_RESOLUTION_H)).optional(),
+  SLA_HORARIO: parsedBy((text) => parseSchedule(text, 'UTC')).optional(),
+  SLA_ZONA_HORARIA: z.string().refine(isValidZone, 'no es una zona horaria IANA (p. ej. America/Mexico_City)').default('America/Mexico_City'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -43,6 +59,7 @@ export interface Config extends Env {
   sessionDir: string;
   /** Where attachments are stored by content (default DATA_DIR/media); never served as a folder. */
   mediaDir: string;
+  sla: SlaPolicy;
 }
 
 export class ConfigError extends Error {
@@ -71,5 +88,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: values.DATABASE_URL ?? `file:${path.join(dataDir, 'puente.db')}`,
     sessionDir: path.resolve(values.SESSION_DIR ?? 'sessions'),
     mediaDir: path.resolve(values.MEDIA_DIR ?? path.join(dataDir, 'media')),
+    sla: buildPolicy({
+      firstResponseMin: values.SLA_PRIMERA_RESPUESTA_MIN,
+      resolutionH: values.SLA_RESOLUCION_H,
+      hours: values.SLA_HORARIO,
+      zone: values.SLA_ZONA_HORARIA,
+    }),
   };
 }
