@@ -27,8 +27,8 @@ function seed() {
   db.pragma('journal_mode = WAL');
   const users = [2, 3, 4, 5, 6];
   const user = db.prepare(`INSERT INTO User (id, username, displayName, passwordHash, role) VALUES (?, ?, ?, 'x', 'tecnico')`);
-  const ticket = db.prepare(`INSERT INTO Ticket (id, phone, phoneKey, name, subject, status, priority, assigneeId, unread, lastMessageAt, resolvedAt, createdAt, updatedAt)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const ticket = db.prepare(`INSERT INTO Ticket (id, numero, phone, phoneKey, name, subject, status, priority, assigneeId, unread, lastMessageAt, resolvedAt, createdAt, updatedAt)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const message = db.prepare(`INSERT INTO Message (ticketId, role, content, timestamp, authorId, createdAt) VALUES (?, ?, ?, ?, ?, ?)`);
   const statuses = ['open', 'in_progress', 'on_hold', 'resolved', 'closed'];
   const priorities = ['baja', 'media', 'alta', 'urgente'];
@@ -40,7 +40,7 @@ function seed() {
       const assignee = users[i % users.length]!;
       const resolved = status === 'resolved' || status === 'closed' ? iso(created + (i % 72) * 3_600_000) : null;
       const phone = `+52147700${String(i).padStart(5, '0')}`;
-      ticket.run(i, phone, phone.replace('+521', '+52'), `Usuario ${i}`, `Problema número ${i} con acentos ñ`, status, priorities[i % 4], assignee, i % 7 === 0 ? 2 : 0, iso(created), resolved, iso(created), iso(created));
+      ticket.run(i, `TKT-${String(i).padStart(8, '2')}`, phone, phone.replace('+521', '+52'), `Usuario ${i}`, `Problema número ${i} con acentos ñ`, status, priorities[i % 4], assignee, i % 7 === 0 ? 2 : 0, iso(created), resolved, iso(created), iso(created));
       for (let m = 0; m < MESSAGES_PER_TICKET; m++) {
         const at = created + (m + 1) * 60_000 * (1 + (i % 13));
         const fromTech = m % 2 === 1;

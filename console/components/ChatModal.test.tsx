@@ -40,7 +40,7 @@ describe('<ChatModal>', () => {
     const { dialog, textarea } = await openChat('chat');
     expect(dialog.getAttribute('aria-modal')).toBe('true');
     const title = document.getElementById(dialog.getAttribute('aria-labelledby')!)!;
-    expect(title.textContent).toBe('Chat en Vivo · Ticket #7');
+    expect(title.textContent).toBe('Chat en Vivo · Ticket TKT-7AB3CD4E');
     expect(dialog.textContent).toContain('Juan Pérez · +5214771234567');
     expect(document.activeElement).toBe(textarea);
   });

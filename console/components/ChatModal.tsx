@@ -1,3 +1,4 @@
+import { ticketLabel } from '../lib/format.ts';
 import { useId, useRef } from 'preact/hooks';
 import { STATUS_LABEL, statusLabel } from '../lib/labels.ts';
 import { STATUSES, type TicketStatus } from '../lib/types.ts';
@@ -37,7 +38,7 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
 
   return (
     <Modal
-      title={`${live ? 'Chat en Vivo' : 'Historial'} · Ticket #${ticket.id}`}
+      title={`${live ? 'Chat en Vivo' : 'Historial'} · Ticket ${ticketLabel(ticket)}`}
       subtitle={`${ticket.name ?? 'Sin nombre'} · ${ticket.phone}`}
       onClose={chat.close}
       returnFocus={returnFocus}

@@ -1,3 +1,4 @@
+import { ticketLabel } from '../lib/format.ts';
 import { useEffect, useState } from 'preact/hooks';
 import type { Plantilla, Ticket } from '../lib/types.ts';
 import { useStores } from '../stores/context.ts';
@@ -30,7 +31,7 @@ export function NotifyDialog({ ticket, returnFocus, onChoose, onCancel }: Notify
   );
   return (
     <Modal
-      title={`Notificar · Ticket #${ticket.id}`}
+      title={`Notificar · Ticket ${ticketLabel(ticket)}`}
       subtitle={`Elige el mensaje que ${ticket.name ?? 'el usuario'} recibirá por WhatsApp en ${ticket.phone}.`}
       onClose={onCancel}
       returnFocus={returnFocus}

@@ -1,4 +1,4 @@
-import { shortTime } from '../lib/format.ts';
+import { shortTime, ticketLabel } from '../lib/format.ts';
 import { priorityLabel, statusLabel } from '../lib/labels.ts';
 import type { Ticket } from '../lib/types.ts';
 
@@ -17,7 +17,7 @@ export function TicketRow({ ticket, onChat, onHistory, onNotify }: RowProps) {
   const named = (action: string) => `${action} · ticket #${ticket.id}`;
   return (
     <tr data-testid={`ticket-row-${ticket.id}`} class={ticket.unread > 0 ? 'row--unread' : undefined}>
-      <td class="cell--number">#{ticket.id}</td>
+      <td class="cell--number">{ticketLabel(ticket)}</td>
       <td>
         <div class="cell__main">{who}</div>
         <div class="cell__sub">{ticket.phone}</div>

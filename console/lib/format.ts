@@ -16,8 +16,9 @@ export function longTime(iso: string | null | undefined): string {
   return Number.isNaN(date.getTime()) ? '—' : fullDate.format(date);
 }
 
-export function ticketLabel(ticket: { id: number }): string {
-  return `#${ticket.id}`;
+/** What people read and say: the TKT- number (the id stays in URLs and the API). */
+export function ticketLabel(ticket: { numero: string }): string {
+  return ticket.numero;
 }
 
 /**

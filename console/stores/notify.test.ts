@@ -12,7 +12,7 @@ describe('Notificar', () => {
     const outcome = await createNotifyStore(createApi({ fetch: server.fetch })).send(ticket(), plantilla, 'clave-1');
     expect(server.calls[0].body).toEqual({ mensaje: 'Tu equipo ya está listo.' });
     expect(server.calls[0].headers['Idempotency-Key']).toBe('clave-1');
-    expect(outcome).toEqual({ stored: true, tone: 'success', text: 'Notificación «Equipo listo» enviada al ticket #7.' });
+    expect(outcome).toEqual({ stored: true, tone: 'success', text: 'Notificación «Equipo listo» enviada al ticket TKT-7AB3CD4E.' });
   });
 
   it('says the notification is saved when WhatsApp is down', async () => {

@@ -1,3 +1,4 @@
+import { ticketLabel } from '../lib/format.ts';
 import { signal } from '@preact/signals';
 import type { Api } from '../lib/api.ts';
 import { describeSendOutcome, type SendOutcome } from '../lib/send-outcome.ts';
@@ -36,7 +37,7 @@ export function createNotifyStore(api: Api) {
       sending.value = false;
     }
     const outcome = describeSendOutcome(failure);
-    return failure ? outcome : { ...outcome, text: `Notificación «${plantilla.titulo}» enviada al ticket #${ticket.id}.` };
+    return failure ? outcome : { ...outcome, text: `Notificación «${plantilla.titulo}» enviada al ticket ${ticketLabel(ticket)}.` };
   }
 
   return { plantillas, error, sending, load, send };

@@ -3,6 +3,7 @@ import type { Entry, Ticket } from '../lib/types.ts';
 export function ticket(overrides: Partial<Ticket> = {}): Ticket {
   return {
     id: 7,
+    numero: 'TKT-7AB3CD4E',
     phone: '+5214771234567',
     name: 'Juan Pérez',
     subject: 'La laptop no enciende',

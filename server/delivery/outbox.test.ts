@@ -70,7 +70,7 @@ beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-outbox-'));
   db = await openDatabase(`file:${path.join(dir, 'test.db')}`);
   transport = new ScriptedTransport();
-  ticketId = (await db.prisma.ticket.create({ data: { phone: '+5214771234567', phoneKey: '+524771234567', subject: 's' } })).id;
+  ticketId = (await db.prisma.ticket.create({ data: { numero: 'TKT-22222222', phone: '+5214771234567', phoneKey: '+524771234567', subject: 's' } })).id;
 });
 
 afterEach(async () => {

@@ -4,7 +4,7 @@ import type { Outbox } from '../delivery/outbox.ts';
 import type { EventBus } from '../events.ts';
 import { appendEntry, isFiled, messagesOf, toEntry } from '../messages/index.ts';
 import { lineKey, normalizePhone } from '../tickets/phone.ts';
-import { toTicketView } from '../tickets/tickets.ts';
+import { toTicketView, unusedNumero } from '../tickets/tickets.ts';
 import { fileRating } from '../insight/csat.ts';
 
 /** An end user's message as a driver hands it over (the driver contract's InboundMessage). */
@@ -32,8 +32,8 @@ export interface InboundDeps {
   autoAck: boolean;
 }
 
-export const ackText = (ticketId: number, name?: string) =>
-  `Hola${name ? ` ${name}` : ''}, recibimos tu mensaje y abrimos el ticket #${ticketId}. Un técnico te responderá por aquí.`;
+export const ackText = (numero: string, name?: string) =>
+  `Hola${name ? ` ${name}` : ''}, recibimos tu mensaje y abrimos el ticket ${numero}. Un técnico te responderá por aquí.`;
 
 /**
  * The line to file under: the E.164 phone, or, for a writer WhatsApp shows only by privacy id
@@ -91,7 +91,7 @@ export async function fileInbound(deps: InboundDeps, message: IncomingMessage): 
       waId: message.waId,
     });
     const ack = opened && deps.autoAck
-      ? await appendEntry(tx, ticket.id, { role: 'assistant', content: ackText(ticket.id, message.name), deliverTo: phone })
+      ? await appendEntry(tx, ticket.id, { role: 'assistant', content: ackText(ticket.numero, message.name), deliverTo: phone })
       : null;
     const updated = await tx.ticket.update({
       where: { id: ticket.id },
@@ -150,7 +150,7 @@ async function ticketFor(tx: Tx, phone: string, message: IncomingMessage) {
   const subject = [...message.body.trim()].slice(0, 80).join('') || 'Mensaje de WhatsApp';
   const name = phone.endsWith('@lid') ? `${message.name ?? 'Contacto'} (sin número)` : message.name;
   const ticket = await tx.ticket.create({
-    data: { phone, phoneKey: lineKey(phone), name, subject, lastMessageAt: new Date() },
+    data: { numero: await unusedNumero(tx), phone, phoneKey: lineKey(phone), name, subject, lastMessageAt: new Date() },
   });
   return { ticket, opened: true };
 }

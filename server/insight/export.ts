@@ -1,13 +1,10 @@
 import type { Db } from '../db/database.ts';
-import { fromTicketRow, ticketFilterParams, type Status, type TicketRow } from '../tickets/tickets.ts';
+import { fromTicketRow, ticketFilterParams, type Status, type TicketFilter, type TicketRow } from '../tickets/tickets.ts';
 import { EXPORT_PAGE } from './queries.ts';
 
 const PAGE = 500;
 
-export interface ExportFilter {
-  status?: Status;
-  q?: string;
-}
+export type ExportFilter = TicketFilter;
 
 export const STATUS_LABEL: Record<Status, string> = {
   open: 'Abierto',
@@ -19,6 +16,7 @@ export const STATUS_LABEL: Record<Status, string> = {
 
 export const CSV_COLUMNS = [
   'id',
+  'numero',
   'telefono',
   'nombre',
   'asunto',
@@ -34,6 +32,7 @@ export const CSV_COLUMNS = [
 
 export interface ExportRow {
   id: number;
+  numero: string;
   telefono: string;
   nombre: string | null;
   asunto: string;
@@ -60,6 +59,7 @@ export async function* exportRows(db: Db, filter: ExportFilter): AsyncGenerator<
       const ticket = fromTicketRow(row);
       yield {
         id: ticket.id,
+        numero: ticket.numero,
         telefono: ticket.phone,
         nombre: ticket.name,
         asunto: ticket.subject,

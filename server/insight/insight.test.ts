@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sqlTime } from '../db/database.ts';
 import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
+import { newNumero } from '../tickets/numero.ts';
 import { CSV_COLUMNS, csvField } from './export.ts';
 
 let t: TestApp;
@@ -31,6 +32,7 @@ async function ticket(fields: {
 }) {
   const row = await prisma().ticket.create({
     data: {
+      numero: newNumero(),
       phone: '+5214771234567',
       phoneKey: '+524771234567',
       subject: 'Seed',
@@ -153,7 +155,7 @@ describe('GET /api/exportes/tickets.csv', () => {
 
     expect(rows).toEqual([
       {
-        id: String(second.id), telefono: '+5215512345678', nombre: 'Ana', asunto: `'=HYPERLINK("http://x")`, estado: 'Abierto',
+        id: String(second.id), numero: expect.stringMatching(/^TKT-[2-9A-HJ-NP-Z]{8}$/), telefono: '+5215512345678', nombre: 'Ana', asunto: `'=HYPERLINK("http://x")`, estado: 'Abierto',
         prioridad: 'media', categoria: 'red', tecnico: '', sin_leer: '0', creado: expect.any(String),
         ultimo_mensaje: expect.any(String), resuelto: '',
       },
@@ -164,11 +166,11 @@ describe('GET /api/exportes/tickets.csv', () => {
 
   it('every matching ticket exactly once across many pages, with the table filters', async () => {
     const { db } = t.app.puente;
-    const insert = db.sql(`INSERT INTO Ticket (phone, phoneKey, subject, status, createdAt, updatedAt, lastMessageAt)
-      VALUES ('+5214771234567', '+524771234567', ?, ?, ?, ?, ?)`);
+    const insert = db.sql(`INSERT INTO Ticket (numero, phone, phoneKey, subject, status, createdAt, updatedAt, lastMessageAt)
+      VALUES ('TKT-' || ?, '+5214771234567', '+524771234567', ?, ?, ?, ?, ?)`);
     const now = sqlTime(new Date());
     await db.writeNow(() => {
-      for (let i = 0; i < 1203; i++) insert.run(`Ticket ${i}`, i % 3 === 0 ? 'closed' : 'open', now, now, now);
+      for (let i = 0; i < 1203; i++) insert.run(String(i).padStart(8, 'A'), `Ticket ${i}`, i % 3 === 0 ? 'closed' : 'open', now, now, now);
     });
 
     const all = await csv();
@@ -242,10 +244,10 @@ describe('PDF exports', () => {
     await createTicket(t, { name: 'José Ñúñez', subject: 'Impresora de contabilidad' });
     await createTicket(t, { subject: 'Otra cosa' });
     const { db } = t.app.puente;
-    const insert = db.sql(`INSERT INTO Ticket (phone, phoneKey, subject, createdAt, updatedAt) VALUES ('+5214771234567', '+524771234567', ?, ?, ?)`);
+    const insert = db.sql(`INSERT INTO Ticket (numero, phone, phoneKey, subject, createdAt, updatedAt) VALUES ('TKT-' || ?, '+5214771234567', '+524771234567', ?, ?, ?)`);
     const now = sqlTime(new Date());
     await db.writeNow(() => {
-      for (let i = 0; i < 60; i++) insert.run(`Impresora ${i}`, now, now);
+      for (let i = 0; i < 60; i++) insert.run(String(i).padStart(8, 'A'), `Impresora ${i}`, now, now);
     });
 
     const response = await get('/api/exportes/tickets.pdf?q=impresora');
@@ -281,7 +283,7 @@ describe('PDF exports', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-disposition']).toBe(`attachment; filename="ticket-${created.id}.pdf"`);
     const text = (await pdfText(response.rawPayload)).join(' ');
-    expect(text).toContain(`Ticket ${created.id}: Laptop no enciende`);
+    expect(text).toContain(`Ticket ${(await t.app.puente.db.prisma.ticket.findUniqueOrThrow({ where: { id: created.id } })).numero}: Laptop no enciende`);
     const order = ['No prende la laptop, señor', '¿Ya probó con otro cargador?', 'foto del equipo', 'Adjuntos'].map((part) => text.indexOf(part));
     expect(order.every((at) => at >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);

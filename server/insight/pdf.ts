@@ -35,10 +35,10 @@ function pump(doc: PDFKit.PDFDocument, work: () => Promise<void>, log: Logger): 
 }
 
 const LIST_COLUMNS: { key: keyof ExportRow; title: string; width: number }[] = [
-  { key: 'id', title: 'Ticket', width: 45 },
+  { key: 'numero', title: 'Ticket', width: 70 },
   { key: 'telefono', title: 'Teléfono', width: 95 },
-  { key: 'nombre', title: 'Nombre', width: 110 },
-  { key: 'asunto', title: 'Asunto', width: 200 },
+  { key: 'nombre', title: 'Nombre', width: 100 },
+  { key: 'asunto', title: 'Asunto', width: 175 },
   { key: 'estado', title: 'Estado', width: 65 },
   { key: 'prioridad', title: 'Prioridad', width: 55 },
   { key: 'tecnico', title: 'Técnico', width: 90 },
@@ -104,13 +104,13 @@ function attachmentOf(row: TranscriptRow): string | null {
 
 /** A ticket's conversation, oldest first, read 500 entries at a time. */
 export function transcriptPdf(db: Db, ticket: TicketView, options: { notas: boolean }, log: Logger): Readable {
-  const doc = newDocument('portrait', `Ticket ${ticket.id}`);
+  const doc = newDocument('portrait', `Ticket ${ticket.numero}`);
   return pump(
     doc,
     async () => {
-      doc.font('negrita').fontSize(14).text(`Ticket ${ticket.id}: ${ticket.subject}`);
+      doc.font('negrita').fontSize(14).text(`Ticket ${ticket.numero}: ${ticket.subject}`);
       doc.font('texto').fontSize(9);
-      doc.text(`${ticket.name ?? 'Sin nombre'} · ${ticket.phone} · ${STATUS_LABEL[ticket.status] ?? ticket.status} · prioridad ${ticket.priority}`);
+      doc.text(`${ticket.name ?? 'Sin nombre'} · ${ticket.phone} · ${STATUS_LABEL[ticket.status] ?? ticket.status} · prioridad ${ticket.priority}${ticket.category ? ` · ${ticket.category}` : ''}`);
       doc.text(`Creado ${when(ticket.createdAt)} UTC${ticket.resolvedAt ? ` · resuelto ${when(ticket.resolvedAt)} UTC` : ''}`);
       doc.moveDown();
       const attachments: string[] = [];

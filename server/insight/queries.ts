@@ -58,10 +58,12 @@ export const EXPORT_PAGE = `SELECT t.*, coalesce(u.displayName, u.username) AS t
   LEFT JOIN User u ON u.id = t.assigneeId
   WHERE t.id < :after
     AND (:status IS NULL OR t.status = :status)
+    AND (:category IS NULL OR t.category = :category)
+    AND (:assignee IS NULL OR t.assigneeId = :assignee OR (:assignee = 0 AND t.assigneeId IS NULL))
     AND (:text IS NULL
       OR instr(lower(t.subject), :text) OR instr(lower(coalesce(t.name, '')), :text)
       OR instr(lower(coalesce(t.description, '')), :text)
-      OR instr(t.phone, :digits) OR t.phoneKey = :line OR t.id = :id)
+      OR instr(t.phone, :digits) OR t.phoneKey = :line OR t.id = :id OR t.numero = :numero)
   ORDER BY t.id DESC LIMIT :limit`;
 
 /** One page of a ticket's transcript, oldest first; notes only when asked for. */

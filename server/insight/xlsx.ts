@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { CSV_COLUMNS, type ExportRow } from './export.ts';
 
 const DATE_COLUMNS = new Set<string>(['creado', 'ultimo_mensaje', 'resuelto']);
-const WIDTH: Partial<Record<(typeof CSV_COLUMNS)[number], number>> = { telefono: 16, nombre: 24, asunto: 40, tecnico: 20 };
+const WIDTH: Partial<Record<(typeof CSV_COLUMNS)[number], number>> = { numero: 14, telefono: 16, nombre: 24, asunto: 40, tecnico: 20 };
 
 /**
  * A real workbook, written row by row as the pages arrive (exceljs' streaming writer commits

@@ -2,8 +2,10 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
 import { idParam } from '../http/common.ts';
-import { invalidRequest, ticketNotFound } from '../http/errors.ts';
-import { newTicketBody, ticketListQuery, ticketPatchBody } from './schemas.ts';
+import { requireAdmin } from '../auth/guard.ts';
+import { invalidRequest, invalidState, ticketNotFound } from '../http/errors.ts';
+import { addCategory, categoryExists, listCategories } from './categories.ts';
+import { newCategoryBody, newTicketBody, ticketListQuery, ticketPatchBody } from './schemas.ts';
 import { TEMPLATES } from './templates.ts';
 import { createTicket, findTicket, listTickets, markRead, updateTicket } from './tickets.ts';
 
@@ -13,6 +15,7 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus }> 
   }));
 
   app.post('/api/tickets', { schema: { body: newTicketBody }, bodyLimit: 1_048_576 }, async (request, reply) => {
+    if (request.body.category && !(await categoryExists(db, request.body.category))) throw unknownCategory(request.body.category);
     const ticket = await createTicket(db, request.body);
     request.log.info({ ticketId: ticket.id, phone: ticket.phone }, 'ticket created');
     events.emit({ type: 'ticket', ticket });
@@ -29,6 +32,7 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus }> 
     const ticket = await updateTicket(db, request.params.id, request.body);
     if (!ticket) throw ticketNotFound(request.params.id);
     if (ticket === 'no_assignee') throw invalidRequest(`No existe una cuenta activa ${request.body.assigneeId} para asignar.`);
+    if (ticket === 'no_category') throw unknownCategory(request.body.category);
     request.log.info({ ticketId: ticket.id, ...request.body }, 'ticket updated');
     events.emit({ type: 'ticket', ticket });
     return ticket;
@@ -41,5 +45,16 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus }> 
     return reply.code(204).send();
   });
 
+  app.get('/api/categorias', async () => ({ categorias: await listCategories(db) }));
+
+  app.post('/api/categorias', { schema: { body: newCategoryBody }, preHandler: requireAdmin }, async (request, reply) => {
+    if (!(await addCategory(db, request.body.nombre))) throw invalidState(`La categoría ${request.body.nombre} ya existe.`);
+    request.log.info({ category: request.body.nombre }, 'category added');
+    return reply.code(201).send({ categorias: await listCategories(db) });
+  });
+
   app.get('/api/plantillas', async () => ({ plantillas: TEMPLATES }));
 };
+
+const unknownCategory = (name: string | null | undefined) =>
+  invalidRequest(`La categoría ${name} no está en la lista; un administrador puede agregarla.`);

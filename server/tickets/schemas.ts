@@ -5,6 +5,14 @@ import { PRIORITIES, STATUSES } from './tickets.ts';
 const statusField = z.enum(STATUSES, { error: `el estado debe ser uno de: ${STATUSES.join(', ')}` });
 const priorityField = z.enum(PRIORITIES, { error: `la prioridad debe ser una de: ${PRIORITIES.join(', ')}` });
 
+const categoryField = z
+  .string({ error: 'la categoría debe ser texto' })
+  .trim()
+  .min(1, 'la categoría no puede estar vacía')
+  .max(40, 'la categoría admite hasta 40 caracteres');
+
+export const newCategoryBody = z.object({ nombre: categoryField.toLowerCase() });
+
 export const phoneField = z
   .string({ error: 'falta el teléfono' })
   .transform((value, ctx) => {
@@ -31,7 +39,7 @@ export const newTicketBody = z.object({
   subject: z.string({ error: 'falta el asunto' }).trim().min(1, 'falta el asunto').max(200, 'el asunto es demasiado largo'),
   description: z.string().max(10_000).optional(),
   priority: priorityField.optional(),
-  category: z.string().trim().max(80).optional(),
+  category: categoryField.optional(),
   historial: z.array(historyEntry).max(1000, 'el historial inicial admite hasta 1000 entradas').optional(),
 });
 
@@ -39,12 +47,19 @@ export const ticketPatchBody = z
   .object({
     status: statusField.optional(),
     priority: priorityField.optional(),
-    assigneeId: z.number().int().positive().nullable().optional(),
+    assigneeId: z.number({ error: 'assigneeId debe ser el número de una cuenta o null' }).int().positive().nullable().optional(),
+    category: categoryField.nullable().optional(),
   })
-  .refine((patch) => Object.keys(patch).length > 0, 'indica status, priority o assigneeId');
+  .refine((patch) => Object.keys(patch).length > 0, 'indica status, priority, assigneeId o category');
 
 export const ticketListQuery = z.object({
   status: statusField.optional(),
   q: z.string().max(200).optional(),
+  category: categoryField.optional(),
+  asignado: z
+    .union([z.literal('ninguno').transform(() => 0), z.coerce.number().int().positive()], {
+      error: 'asignado debe ser el número de una cuenta o "ninguno"',
+    })
+    .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });

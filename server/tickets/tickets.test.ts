@@ -45,6 +45,7 @@ describe('POST /api/tickets', () => {
     const body = response.json();
     expect(body).toEqual({
       id: expect.any(Number),
+      numero: expect.stringMatching(/^TKT-[2-9A-HJ-NP-Z]{8}$/),
       phone: '+5214772758198',
       name: 'Juan Pérez',
       subject: 'Laptop no enciende',
@@ -283,7 +284,7 @@ describe('PATCH /api/tickets/:id', () => {
   });
 
   it.each([
-    ['an empty patch', {}, /indica status, priority o assigneeId/],
+    ['an empty patch', {}, /indica status, priority, assigneeId o category/],
     ['an unknown status', { status: 'terminado' }, /^status: el estado debe ser uno de/],
     ['an unknown priority', { priority: 'máxima' }, /^priority: la prioridad debe ser una de/],
   ])('400 solicitud_invalida for %s, and the row is unchanged', async (_, payload, message) => {

@@ -1,7 +1,8 @@
-import type { Db } from '../db/database.ts';
+import type { Db, Tx } from '../db/database.ts';
 import type { Ticket } from '../db/generated/client.ts';
 import type { TicketRow } from '../db/rows.ts';
 import { appendEntry, type NewEntry } from '../messages/index.ts';
+import { newNumero, numeroIn } from './numero.ts';
 import { lineKey, normalizePhone } from './phone.ts';
 
 export const STATUSES = ['open', 'in_progress', 'on_hold', 'resolved', 'closed'] as const;
@@ -11,6 +12,7 @@ export type Priority = (typeof PRIORITIES)[number];
 
 export interface TicketView {
   id: number;
+  numero: string;
   phone: string;
   name: string | null;
   subject: string;
@@ -28,6 +30,7 @@ export interface TicketView {
 
 export const toTicketView = (row: Ticket): TicketView => ({
   id: row.id,
+  numero: row.numero,
   phone: row.phone,
   name: row.name,
   subject: row.subject,
@@ -58,7 +61,7 @@ export async function createTicket(db: Db, input: NewTicket): Promise<TicketView
   const { historial = [], ...fields } = input;
   const row = await db.write(async (tx) => {
     const ticket = await tx.ticket.create({
-      data: { ...fields, phoneKey: lineKey(fields.phone), lastMessageAt: new Date() },
+      data: { ...fields, numero: await unusedNumero(tx), phoneKey: lineKey(fields.phone), lastMessageAt: new Date() },
     });
     for (const entry of historial) await appendEntry(tx, ticket.id, entry);
     return ticket;
@@ -67,6 +70,18 @@ export async function createTicket(db: Db, input: NewTicket): Promise<TicketView
 }
 
 export type { TicketRow };
+
+/**
+ * A number no ticket has. Writes are serialised (db.write), so nothing can take it between this
+ * look and the insert; a clash is a one-in-10^7 event at 100,000 tickets, so it just draws again.
+ */
+export async function unusedNumero(tx: Tx, draw: () => string = newNumero): Promise<string> {
+  for (;;) {
+    const numero = draw();
+    if (!(await tx.ticket.findUnique({ where: { numero }, select: { id: true } }))) return numero;
+  }
+}
+
 
 const dateOrNull = (text: string | null) => (text ? new Date(text) : null);
 
@@ -91,33 +106,47 @@ export async function findTicket(db: Db, id: number): Promise<TicketView | null>
 // instr(), not LIKE: a search for "%" or "_" means those characters, not "anything".
 const LIST = `SELECT * FROM Ticket
   WHERE (:status IS NULL OR status = :status)
+    AND (:category IS NULL OR category = :category)
+    AND (:assignee IS NULL OR assigneeId = :assignee OR (:assignee = 0 AND assigneeId IS NULL))
     AND (:text IS NULL
       OR instr(lower(subject), :text) OR instr(lower(coalesce(name, '')), :text)
       OR instr(lower(coalesce(description, '')), :text)
-      OR instr(phone, :digits) OR phoneKey = :line OR id = :id)
+      OR instr(phone, :digits) OR phoneKey = :line OR id = :id OR numero = :numero)
   ORDER BY lastMessageAt DESC, id DESC LIMIT :limit`;
 
 /**
  * The ticket table, polled every 5 s by every console: one prepared statement. Text matches
  * subject, name and description (case-insensitive for ASCII, as SQLite's lower() is), part of
- * the phone, the whole line in either Mexican form, or the ticket number (`#12`).
+ * the phone, the whole line in either Mexican form, the ticket's id (`#12`) or its number
+ * (`TKT-AB23CD45`, with or without the prefix).
  */
-export async function listTickets(db: Db, filter: { status?: Status; q?: string; limit: number }): Promise<TicketView[]> {
+export async function listTickets(db: Db, filter: TicketFilter & { limit: number }): Promise<TicketView[]> {
   const rows = db.sql(LIST).all({ ...ticketFilterParams(filter), limit: filter.limit }) as TicketRow[];
   return rows.map(fromTicketRow);
 }
 
+export interface TicketFilter {
+  status?: Status;
+  q?: string;
+  category?: string;
+  /** An account's id, or 0 for tickets nobody is assigned to. */
+  asignado?: number;
+}
+
 /** The table's filters as the named parameters of LIST (the exports apply the same ones). */
-export function ticketFilterParams(filter: { status?: Status; q?: string }) {
+export function ticketFilterParams(filter: TicketFilter) {
   const text = filter.q?.trim() || null;
   const digits = text?.replace(/[\s().-]/g, '') || null;
   const phone = digits ? normalizePhone(digits) : null;
   return {
     status: filter.status ?? null,
+    category: filter.category ?? null,
+    assignee: filter.asignado ?? null,
     text: text?.toLowerCase() ?? null,
     digits,
     line: phone ? lineKey(phone) : null,
     id: text && /^#?\d+$/.test(text) ? Number(text.replace('#', '')) : null,
+    numero: text ? numeroIn(text) : null,
   };
 }
 
@@ -125,18 +154,31 @@ export interface TicketPatch {
   status?: Status;
   priority?: Priority;
   assigneeId?: number | null;
+  category?: string | null;
 }
 
-export async function updateTicket(db: Db, id: number, patch: TicketPatch): Promise<TicketView | 'no_assignee' | null> {
+export type PatchRefusal = 'no_assignee' | 'no_category';
+
+/**
+ * resolvedAt marks when the work was done: set on resolve (or on a close that skipped resolve),
+ * kept through the close that follows, cleared when the ticket goes back to work.
+ */
+function resolvedAtFor(status: Status | undefined, current: Date | null): Date | null | undefined {
+  if (status === undefined) return undefined;
+  if (status === 'resolved' || status === 'closed') return current ?? new Date();
+  return null;
+}
+
+export async function updateTicket(db: Db, id: number, patch: TicketPatch): Promise<TicketView | PatchRefusal | null> {
   const row = await db.write(async (tx) => {
     const current = await tx.ticket.findUnique({ where: { id } });
     if (!current) return null;
     if (patch.assigneeId && !(await tx.user.findFirst({ where: { id: patch.assigneeId, active: true } }))) return 'no_assignee';
-    const resolvedAt =
-      patch.status === undefined ? undefined : patch.status === 'resolved' ? (current.resolvedAt ?? new Date()) : null;
+    if (patch.category && !(await tx.category.findUnique({ where: { name: patch.category } }))) return 'no_category';
+    const resolvedAt = resolvedAtFor(patch.status, current.resolvedAt);
     return tx.ticket.update({ where: { id }, data: { ...patch, resolvedAt } });
   });
-  return row && row !== 'no_assignee' ? toTicketView(row) : row;
+  return row && typeof row !== 'string' ? toTicketView(row) : row;
 }
 
 export async function markRead(db: Db, id: number): Promise<TicketView | null> {

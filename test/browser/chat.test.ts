@@ -8,6 +8,7 @@ let service: RunningService;
 let browser: Browser;
 let api: Client;
 let ticketId: number;
+let numero: string;
 let context: BrowserContext;
 let page: Page;
 let pageErrors: string[];
@@ -25,6 +26,7 @@ beforeAll(async () => {
     ],
   });
   ticketId = ticket.id;
+  numero = ticket.numero;
 });
 
 afterAll(async () => {
@@ -61,7 +63,7 @@ describe('the ticket console', () => {
     await page.routeWebSocket(/\/api\/live$/, (socket) => socket.close());
     await login(page, service);
     await row(page, ticketId).getByRole('button', { name: 'Chat en Vivo' }).click();
-    const dialog = page.getByRole('dialog', { name: `Chat en Vivo · Ticket #${ticketId}` });
+    const dialog = page.getByRole('dialog', { name: `Chat en Vivo · Ticket ${numero}` });
     await dialog.getByText('Mi laptop no enciende').waitFor();
     expect(await dialog.getAttribute('aria-modal')).toBe('true');
     expect(await dialog.innerText()).toContain('Juan Pérez');
@@ -151,7 +153,7 @@ describe('the ticket console', () => {
   it('Historial shows the conversation read-only', async () => {
     await login(page, service);
     await row(page, ticketId).getByRole('button', { name: 'Historial' }).click();
-    const dialog = page.getByRole('dialog', { name: `Historial · Ticket #${ticketId}` });
+    const dialog = page.getByRole('dialog', { name: `Historial · Ticket ${numero}` });
     await dialog.getByText('Mi laptop no enciende').waitFor();
     expect(await dialog.getByRole('textbox').count()).toBe(0);
     expect(await dialog.getByRole('button', { name: 'Enviar' }).count()).toBe(0);
@@ -164,7 +166,7 @@ describe('the ticket console', () => {
     const chosen = plantillas[0];
     await login(page, service);
     await row(page, ticketId).getByRole('button', { name: 'Notificar' }).click();
-    const picker = page.getByRole('dialog', { name: `Notificar · Ticket #${ticketId}` });
+    const picker = page.getByRole('dialog', { name: `Notificar · Ticket ${numero}` });
     await picker.getByRole('radio', { name: chosen.titulo }).check();
     await picker.getByRole('button', { name: 'Continuar' }).click();
     const confirm = page.getByRole('alertdialog', { name: `¿Enviar «${chosen.titulo}»?` });

@@ -53,7 +53,7 @@ export async function sentTo(api: Client, phone: string): Promise<SimSent[]> {
   return records.filter((record) => record.to === phone);
 }
 
-export async function createTicket(api: Client, body: Record<string, unknown>): Promise<{ id: number; phone: string }> {
+export async function createTicket(api: Client, body: Record<string, unknown>): Promise<{ id: number; numero: string; phone: string }> {
   const response = await api('/api/tickets', { body });
   if (response.status !== 201) throw new Error(`ticket not created: ${response.status} ${await response.text()}`);
   return response.json();

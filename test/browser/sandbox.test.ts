@@ -28,7 +28,7 @@ describe('the phone sandbox', () => {
     await phone.getByRole('button', { name: 'Enviar' }).click();
     await phone.getByTestId('phone-out').filter({ hasText: 'La impresora no imprime' }).waitFor();
     // The automatic acknowledgement names the new ticket: it reached this phone.
-    await phone.getByTestId('phone-in').filter({ hasText: /abrimos el ticket #\d+/ }).waitFor({ timeout: ONE_POLL_MS });
+    await phone.getByTestId('phone-in').filter({ hasText: /abrimos el ticket TKT-[2-9A-HJ-NP-Z]{8}/ }).waitFor({ timeout: ONE_POLL_MS });
 
     await page.getByRole('link', { name: 'Tickets' }).click();
     const ticketRow = page.getByRole('row').filter({ hasText: 'Marta' });
