@@ -72,7 +72,7 @@ describe('POST /api/simulator/inbound', () => {
     const [received, ack] = await historyRows(t, ticket.id);
     expect(received).toMatchObject({ role: 'user', content: 'Mi impresora no imprime', waId: 'wa-1', delivery: null });
     expect(ack).toMatchObject({ role: 'assistant', phone: USER });
-    expect(ack.content).toContain(`#${ticket.id}`);
+    expect(ack.content).toContain(`ticket ${ticket.numero}`);
     expect(ack.content).toContain('Ana Gómez');
 
     // The acknowledgement goes out through the delivery loop and reaches the user's phone.
@@ -185,7 +185,7 @@ describe('POST /api/simulator/inbound', () => {
     expect((await historyRows(t, closed.id)).map((row) => row.content)).toEqual(['primer problema', expect.any(String)]);
     const rows = await historyRows(t, fresh.id);
     expect(rows.map((row) => row.role)).toEqual(['user', 'assistant']);
-    expect(rows[1].content).toContain(`#${fresh.id}`);
+    expect(rows[1].content).toContain(`ticket ${fresh.numero}`);
     await eventually(() => t.simulator.sent().length === 2);
     expect(t.simulator.sent()[1].body).toBe(rows[1].content);
   });
