@@ -29,7 +29,7 @@ import { liveRoutes } from './live/routes.ts';
 import { referencedFiles } from './media/attachments.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { MediaStore } from './media/store.ts';
-import { lastInboundAt } from './messages/index.ts';
+import { lastInboundAnyAt, lastInboundAt } from './messages/index.ts';
 import { lineKey, normalizePhone } from './tickets/phone.ts';
 import { ticketsRoutes } from './tickets/routes.ts';
 import type { WhatsAppDriver } from './whatsapp/driver.ts';
@@ -124,7 +124,10 @@ async function createServices(app: FastifyInstance, config: Config, options: App
   if (swept.orphans || swept.temporary) log.info(swept, 'media sweep removed leftovers');
   const driver =
     options.driver ??
-    (await selectDriver(config, log, { lastInboundAt: (phone) => lastInboundAt(db, lineKey(normalizePhone(phone) ?? phone)) }));
+    (await selectDriver(config, log, {
+      lastInboundAt: (phone) => lastInboundAt(db, lineKey(normalizePhone(phone) ?? phone)),
+      lastInboundAnyAt: () => lastInboundAnyAt(db),
+    }));
   const events = new EventBus();
   const transport = {
     isReady: () => driver.state().state === 'ready',

@@ -38,6 +38,16 @@ export function requeue(db: Db, messageId: number): Promise<Message | 'not_resen
   });
 }
 
+/** WhatsApp's own time of the newest message filed from anyone: from then on a new contact's chat may hold missed messages. */
+export async function lastInboundAnyAt(db: Db): Promise<Date | null> {
+  const last = await db.prisma.message.findFirst({
+    where: { role: 'user', waId: { not: null } },
+    orderBy: { id: 'desc' },
+    select: { timestamp: true },
+  });
+  return last ? new Date(last.timestamp) : null;
+}
+
 /** WhatsApp's own time of the newest message stored from this line (catching up after a reconnect). */
 export async function lastInboundAt(db: Db, phoneKey: string): Promise<Date | null> {
   const last = await db.prisma.message.findFirst({

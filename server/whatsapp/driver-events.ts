@@ -1,10 +1,11 @@
-import type { Ack, DriverEvents, InboundMessage, InboundOutcome, StateChange } from './driver.ts';
+import type { Ack, CatchUpReport, DriverEvents, InboundMessage, InboundOutcome, StateChange } from './driver.ts';
 
 /** The listener bookkeeping every driver shares: drivers extend it and emit, the core listens. */
 export class DriverEventHub implements DriverEvents {
   readonly #state: ((change: StateChange) => void)[] = [];
   readonly #inbound: ((message: InboundMessage) => Promise<InboundOutcome>)[] = [];
   readonly #ack: ((ack: Ack) => void)[] = [];
+  readonly #catchUp: ((report: CatchUpReport) => void)[] = [];
 
   onState(listener: (change: StateChange) => void) {
     this.#state.push(listener);
@@ -14,6 +15,14 @@ export class DriverEventHub implements DriverEvents {
   }
   onAck(listener: (ack: Ack) => void) {
     this.#ack.push(listener);
+  }
+
+  onCatchUp(listener: (report: CatchUpReport) => void) {
+    this.#catchUp.push(listener);
+  }
+
+  protected emitCatchUp(report: CatchUpReport) {
+    for (const listener of this.#catchUp) listener(report);
   }
 
   protected emitState(change: StateChange) {

@@ -87,6 +87,12 @@ export interface Ack {
   state: AckState;
 }
 
+/** What a catch-up after a (re)connect filed: shown to the operator on the WhatsApp page. */
+export interface CatchUpReport {
+  recovered: number;
+  at: Date;
+}
+
 export type DriverErrorCode = 'not_ready' | 'no_whatsapp' | 'send_failed';
 
 export class DriverError extends Error {
@@ -103,6 +109,8 @@ export interface DriverEvents {
   onState(listener: (change: StateChange) => void): void;
   onInbound(listener: (message: InboundMessage) => Promise<InboundOutcome>): void;
   onAck(listener: (ack: Ack) => void): void;
+  /** After each catch-up (wwebjs only; the simulator never misses anything). */
+  onCatchUp?(listener: (report: CatchUpReport) => void): void;
 }
 
 export interface WhatsAppDriver extends DriverEvents {

@@ -6,6 +6,8 @@ import { SimulatorDriver } from './simulator.ts';
 export interface DriverHooks {
   /** When the last message from this phone was stored, so a reconnect fetches only what is newer. */
   lastInboundAt(phone: string): Promise<Date | null>;
+  /** When the last message from anyone was stored: a new contact's newer messages were missed. */
+  lastInboundAnyAt?(): Promise<Date | null>;
 }
 
 /**
@@ -26,6 +28,7 @@ export async function selectDriver(config: Config, log: Logger, hooks: DriverHoo
         dataDir: config.dataDir,
         logger: log,
         lastInboundAt: hooks.lastInboundAt,
+        newContactsSince: hooks.lastInboundAnyAt,
       }),
   });
 }

@@ -166,6 +166,7 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
     // A message that arrived is real even if its driver is being replaced: always hand it over.
     driver.onInbound((message) => this.emitInbound(message));
     driver.onAck((ack) => this.emitAck(ack));
+    driver.onCatchUp?.((report) => this.emitCatchUp(report));
     this.#publish({ state: 'starting' });
     this.#armWatchdog();
     try {

@@ -91,6 +91,44 @@ describe('catchUp after a reconnect', () => {
     expect(emitted.map((m) => m.body)).toEqual(['ok']);
   });
 
+  it('skips undecrypted placeholders, whose id would later block the real text', async () => {
+    const placeholder = { ...message(user, 'cifrado', 3), type: 'ciphertext', body: '' };
+    const { emitted, filed } = run([chat(user, [placeholder, message(user, 'claro', 2)])], { lastInboundAt: async () => new Date(at(30) * 1000) });
+    expect(await filed).toBe(1);
+    expect(emitted.map((m) => m.body)).toEqual(['claro']);
+  });
+
+  it('pages back until the last stored message, not just the newest 50', async () => {
+    const history = Array.from({ length: 130 }, (_, i) => message(user, `m${i}`, 200 - i)); // m0 oldest
+    const paged = chat(user, history);
+    // WhatsApp Web returns the newest `limit` messages (Chat.fetchMessages, whatsapp-web.js Chat.js:225-237).
+    paged.fetchMessages.mockImplementation(async ({ limit }: { limit: number }) => history.slice(-limit));
+    const { emitted, filed } = run([paged], { lastInboundAt: async () => new Date(at(190) * 1000) }); // m10 is stored
+    expect(await filed).toBe(120);
+    expect(emitted[0].body).toBe('m10');
+    expect(emitted.at(-1)!.body).toBe('m129');
+    expect(paged.fetchMessages.mock.calls.map(([options]) => options.limit)).toEqual([50, 100, 200]);
+  });
+
+  it('stops paging at the start of the history', async () => {
+    const history = [message(user, 'solo', 5)];
+    const short = chat(user, history);
+    short.fetchMessages.mockImplementation(async ({ limit }: { limit: number }) => history.slice(-limit));
+    const { filed } = run([short], { lastInboundAt: async () => new Date(at(600) * 1000) });
+    expect(await filed).toBe(1);
+    expect(short.fetchMessages).toHaveBeenCalledTimes(1);
+  });
+
+  it('files a new contact whose chat was already read on the phone, from when the link was last filing', async () => {
+    const messages = [message('5214779999999@c.us', 'antes', 120), message('5214779999999@c.us', 'leído en el teléfono', 10)];
+    const { emitted, filed } = run([chat('5214779999999@c.us', messages, { unreadCount: 0 })], {
+      lastInboundAt: async () => null,
+      newContactsSince: async () => new Date(at(60) * 1000),
+    });
+    expect(await filed).toBe(1);
+    expect(emitted.map((m) => m.body)).toEqual(['leído en el teléfono']);
+  });
+
   it('finds the phone behind an @lid chat', async () => {
     const lidChat = '208734567890123@lid';
     const { emitted, filed } = run([chat(lidChat, [message(lidChat, 'privado', 1)], { unreadCount: 1 })], {

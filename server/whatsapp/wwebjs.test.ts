@@ -258,6 +258,21 @@ describe('wwebjs driver wiring', () => {
     client().emit('ready');
     await vi.waitFor(() => expect(inbound.map((m) => [m.body, m.recovered])).toEqual([['mientras-tanto', true]]));
   });
+
+  it('catches up again when WhatsApp Web says the connection is back (no new ready comes)', async () => {
+    const since = new Date(Date.now() - 3_600_000);
+    const { driver, client, inbound } = setup({ lastInboundAt: async () => since });
+    await driver.connect();
+    const messages = [incoming('primero')];
+    const fetch = vi.fn(async () => messages);
+    client().chats = [{ id: { _serialized: USER }, isGroup: false, unreadCount: 0, timestamp: messages[0].timestamp, fetchMessages: fetch }];
+    client().emit('ready');
+    await vi.waitFor(() => expect(inbound.map((m) => m.body)).toEqual(['primero']));
+    messages.push(incoming('mientras-se-caía'));
+    client().emit('change_state', 'TIMEOUT');
+    client().emit('change_state', 'CONNECTED');
+    await vi.waitFor(() => expect(inbound.map((m) => m.body)).toContain('mientras-se-caía'));
+  });
 });
 
 describe('wwebjs driver sending', () => {

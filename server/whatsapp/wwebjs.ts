@@ -42,6 +42,8 @@ export interface WwebjsDriverOptions {
   logger: Logger;
   /** When the newest stored message from a phone was written, so a reconnect fetches only newer ones. */
   lastInboundAt?: (phone: string) => Promise<Date | null>;
+  /** For a phone never seen: when the service last filed anything, so a chat read on the phone meanwhile is not missed. */
+  newContactsSince?: () => Promise<Date | null>;
   /** E.164 phones worth catching up after a reconnect; without it, every one-to-one chat is looked at. */
   activeChats?: () => Promise<string[]>;
   /** How far back a reconnect looks for missed messages (default 7 days). */
@@ -77,6 +79,7 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
   #pid: number | null = null;
   #closing: Promise<void> | null = null;
   #catchingUp = false;
+  #catchUpAgain = false;
   /** Clients whose sync event reached us (whatsapp-web.js emits `authenticated` from it). */
   readonly #synced = new WeakSet<WClient>();
   /** WhatsApp's id for each line already looked up (`521…@c.us` → `52…@c.us`): one lookup per line. */
@@ -225,6 +228,9 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
       this.#fail(client, { state: 'logged_out', reason: 'WhatsApp rechazó la sesión guardada; vincule de nuevo con el código QR.' }, message),
     );
     client.on('disconnected', (reason: string) => this.#fail(client, disconnectChange(reason), reason));
+    client.on('change_state', (state: string) => {
+      if (current() && state === 'CONNECTED' && this.#state.state === 'ready') this.#catchUp(client, 'reconnected');
+    });
     client.on('message', (message: WwebjsMessageLike) => current() && void this.#receive(client, message));
     client.on('message_ack', (message: WwebjsMessageLike, ack: number) => current() && this.#ack(message, ack));
     return client;
@@ -293,19 +299,41 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
 
   #ready(client: WClient) {
     this.#setState({ state: 'ready' });
-    if (this.#catchingUp) return;
+    this.#catchUp(client, 'ready');
+  }
+
+  /**
+   * Files what arrived while the link was down. Runs on `ready` and again whenever WhatsApp Web's
+   * socket comes back to CONNECTED (a network blip gives no new `ready`); a run asked for while
+   * one is under way follows it.
+   */
+  #catchUp(client: WClient, trigger: 'ready' | 'reconnected') {
+    if (this.#catchingUp) {
+      this.#catchUpAgain = true;
+      return;
+    }
     this.#catchingUp = true;
     catchUp({
       chats: () => this.#chatsToCatchUp(client),
       lastInboundAt: this.#options.lastInboundAt,
+      newContactsSince: this.#options.newContactsSince,
       resolveLid: (lid) => this.#resolveLid(client, lid),
       emit: (message) => this.emitInbound(message),
       windowMs: this.#options.catchUpWindowMs ?? 7 * 24 * 3600_000,
       log: this.#log,
     })
-      .then((recovered) => this.#log.info({ recovered }, 'caught up on messages received while away'))
-      .catch((err) => this.#log.warn({ err }, 'catch-up failed'))
-      .finally(() => (this.#catchingUp = false));
+      .then((recovered) => {
+        this.#log.info({ recovered, trigger }, 'caught up on messages received while away');
+        this.emitCatchUp({ recovered, at: new Date() });
+      })
+      .catch((err) => this.#log.warn({ err, trigger }, 'catch-up failed'))
+      .finally(() => {
+        this.#catchingUp = false;
+        if (this.#catchUpAgain && this.#client === client && this.#state.state === 'ready') {
+          this.#catchUpAgain = false;
+          this.#catchUp(client, 'reconnected');
+        }
+      });
   }
 
   async #chatsToCatchUp(client: WClient): Promise<ChatLike[]> {
