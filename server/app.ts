@@ -30,7 +30,7 @@ import { referencedFiles } from './media/attachments.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { MediaStore } from './media/store.ts';
 import { lastInboundAnyAt, lastInboundAt } from './messages/index.ts';
-import { lineKey, normalizePhone } from './tickets/phone.ts';
+import { lineKey, normalizePhone } from './contract/phone.ts';
 import { ticketsRoutes } from './tickets/routes.ts';
 import type { WhatsAppDriver } from './whatsapp/driver.ts';
 import { queuedReplies, whatsappRoutes } from './whatsapp/routes.ts';
@@ -153,7 +153,7 @@ function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
   if (config.CSAT) {
     const csat = { db, outbox, events, log: log as Logger, text: config.CSAT_TEXTO };
     events.subscribe((event) => {
-      const ticket = event.type === 'ticket' ? (event.ticket as { id: number; status: string }) : null;
+      const ticket = event.type === 'ticket' ? event.ticket : null;
       if (ticket?.status === 'resolved') void askForRating(csat, ticket.id).catch((err) => log.error({ err }, 'csat failed'));
     });
   }

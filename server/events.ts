@@ -1,24 +1,12 @@
+import type { Entry, LiveEvent } from './contract/index.ts';
+
 /**
  * The in-process bus the domain announces changes on. The live hub forwards them to consoles;
- * the domain never knows who listens (or that WebSockets exist).
+ * the domain never knows who listens (or that WebSockets exist). Its events are the contract's
+ * live events, exactly as consoles receive them.
  */
-export interface EntryView {
-  id: number;
-  role: 'user' | 'assistant' | 'tecnico';
-  content: string;
-  timestamp: string;
-  kind: string;
-  author?: string;
-  delivery?: string;
-  deliveryInfo?: string;
-  [extra: string]: unknown;
-}
-
-export type PuenteEvent =
-  | { type: 'message'; ticketId: number; entry: EntryView }
-  | { type: 'delivery'; ticketId: number; messageId: number; delivery: string; deliveryInfo?: string }
-  | { type: 'ticket'; ticket: unknown }
-  | { type: 'whatsapp'; status: Record<string, unknown> };
+export type EntryView = Entry;
+export type PuenteEvent = LiveEvent;
 
 export type Listener = (event: PuenteEvent) => void;
 

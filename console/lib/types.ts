@@ -1,41 +1,21 @@
 /**
- * The shapes docs/api.md promises; the console shares only these with the server. Where the
- * server declares a shape, it is imported as a type (erased from the bundle), so the two cannot
- * drift apart.
+ * The shapes docs/api.md promises come from the contract module the server answers with
+ * (server/contract: types and two value lists, no server code), so the two cannot drift apart.
+ * Below them, the few shapes only the console's own pages read.
  */
-import type { Status, TicketView as Ticket } from '../../server/tickets/tickets.ts';
-
-export type { Role, UserView as User } from '../../server/auth/accounts.ts';
-export type { Priority, Status as TicketStatus, TicketView as Ticket } from '../../server/tickets/tickets.ts';
-
-// A value, so it is repeated here rather than imported (server modules must stay out of the bundle).
-export const STATUSES: readonly Status[] = ['open', 'in_progress', 'on_hold', 'resolved', 'closed'];
-
-export type Delivery = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'unknown';
-
-export interface Entry {
-  id: number;
-  role: 'user' | 'assistant' | 'tecnico';
-  content: string;
-  timestamp: string;
-  kind?: string;
-  author?: string;
-  delivery?: Delivery;
-  deliveryInfo?: string;
-}
-
-export type LinkState = 'starting' | 'qr' | 'authenticating' | 'ready' | 'disconnected' | 'logged_out';
-
-export interface LinkStatus {
-  driver: string;
-  state: LinkState;
-  reason?: string;
-  since: string;
-  lastReadyAt: string | null;
-  queued: number;
-  qr?: string;
-  qrImage?: string;
-}
+export type {
+  AccountRole as Role,
+  Delivery,
+  Entry,
+  LinkState,
+  LinkStatus,
+  LiveEvent,
+  Priority,
+  Status as TicketStatus,
+  Ticket,
+  User,
+} from '../../server/contract/index.ts';
+export { STATUSES } from '../../server/contract/index.ts';
 
 export interface Plantilla {
   id: string;
@@ -49,13 +29,6 @@ export interface SimulatorSent {
   id: string;
   at: string;
 }
-
-/** What GET /api/live pushes. */
-export type LiveEvent =
-  | { type: 'message'; ticketId: number; entry: Entry }
-  | { type: 'delivery'; ticketId: number; messageId: number; delivery: Delivery; deliveryInfo?: string }
-  | { type: 'ticket'; ticket: Ticket }
-  | { type: 'whatsapp'; status: Omit<LinkStatus, 'queued'> & { queued?: number } };
 
 /** An integration token as GET /api/tokens lists it (never the secret). */
 export interface ApiToken {

@@ -1,14 +1,9 @@
 import { sqlTime, type Db } from '../db/database.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
 
-export type Role = 'admin' | 'tecnico';
+import type { AccountRole as Role, User as UserView } from '../contract/index.ts';
 
-export interface UserView {
-  id: number;
-  username: string;
-  displayName: string | null;
-  role: Role;
-}
+export type { Role, UserView };
 
 /** Who is calling: a person at the console, or an integration holding a token. */
 export type Principal =

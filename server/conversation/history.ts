@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import type { EntryView } from '../events.ts';
+import type { Entry as EntryView } from '../contract/index.ts';
 import { messagesOf, toEntry, type HistoryWindow } from '../messages/index.ts';
 
 /** Polled every 5 s by every open chat: the store's prepared statements, not Prisma queries. */

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
-import { isPending, messagesOf, outcomeOf, type AckState, type MessageStore, type Outcome, type OutgoingRow } from '../messages/index.ts';
-import { lineKey } from '../tickets/phone.ts';
+import { isPending, messagesOf, outcomeOf, type AckState, type Delivery, type MessageStore, type Outcome, type OutgoingRow } from '../messages/index.ts';
+import { lineKey } from '../contract/phone.ts';
 import { createThrottle, realClock, type Clock } from './throttle.ts';
 import { errorCode, TimeoutError, withTimeout, type Transport } from './transport.ts';
 
@@ -367,12 +367,12 @@ export class Outbox {
   }
 
   /** Sets a delivery state (and its reason, or none) and tells the consoles. */
-  async #record(row: OutgoingRow, data: { delivery: string; deliveryInfo?: string | null }): Promise<void> {
+  async #record(row: OutgoingRow, data: { delivery: Delivery; deliveryInfo?: string | null }): Promise<void> {
     await this.#messages.setDelivery(row.id, data.delivery, data.deliveryInfo ?? null);
     this.#announce(row, data.delivery, data.deliveryInfo);
   }
 
-  #announce(row: OutgoingRow, delivery: string, deliveryInfo?: string | null) {
+  #announce(row: OutgoingRow, delivery: Delivery, deliveryInfo?: string | null) {
     this.o.events.emit({
       type: 'delivery',
       ticketId: row.ticketId,

@@ -1,22 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
-/** The machine words of DESIGN.md's error bodies, and the few this service adds. */
-export type ErrorWord =
-  | 'solicitud_invalida'
-  | 'no_autenticado'
-  | 'sin_permiso'
-  | 'ticket_no_encontrado'
-  | 'no_encontrado'
-  | 'estado_invalido'
-  | 'cuerpo_demasiado_grande'
-  | 'archivo_demasiado_grande'
-  | 'tipo_no_permitido'
-  | 'envio_rechazado'
-  | 'demasiadas_solicitudes'
-  | 'whatsapp_desconectado'
-  | 'whatsapp_sin_respuesta'
-  | 'error_interno';
+import type { ErrorWord } from '../contract/index.ts';
+
+export type { ErrorWord };
 
 export class AppError extends Error {
   constructor(

@@ -3,7 +3,7 @@ import type { Db, Tx } from '../db/database.ts';
 import type { Outbox } from '../delivery/outbox.ts';
 import type { EventBus } from '../events.ts';
 import { appendEntry, isFiled, messagesOf, toEntry } from '../messages/index.ts';
-import { lineKey, normalizePhone } from '../tickets/phone.ts';
+import { lineKey, normalizePhone } from '../contract/phone.ts';
 import { toTicketView, unusedNumero } from '../tickets/tickets.ts';
 import { fileRating } from '../insight/csat.ts';
 

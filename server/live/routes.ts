@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/accounts.ts';
 import type { EventBus, PuenteEvent } from '../events.ts';
-import { withoutQr, type LinkStatus } from '../whatsapp/status.ts';
+import { withoutQr } from '../whatsapp/status.ts';
 
 /** What one console may see of an event: the QR only reaches admins. */
 function visibleTo(isAdmin: boolean, event: PuenteEvent): PuenteEvent {
   if (event.type !== 'whatsapp' || isAdmin) return event;
-  return { type: 'whatsapp', status: withoutQr(event.status as unknown as LinkStatus) };
+  return { type: 'whatsapp', status: withoutQr(event.status) };
 }
 
 export interface LiveOptions {

@@ -2,8 +2,9 @@
  * What a stored delivery state means. Every outgoing message carries one in `Message.delivery`
  * (null = an entry that never goes to WhatsApp); this file is the only place that reads it.
  */
-export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'unknown'] as const;
-export type Delivery = (typeof DELIVERY_STATES)[number];
+import type { Delivery } from '../contract/index.ts';
+
+export type { Delivery };
 
 /** WhatsApp's acknowledgements, as the driver reports them. */
 export type AckState = 'sent' | 'delivered' | 'read' | 'failed';

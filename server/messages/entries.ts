@@ -1,7 +1,8 @@
 import type { Message } from '../db/generated/client.ts';
-import type { EntryView } from '../events.ts';
+import type { Delivery, Entry as EntryView, Speaker } from '../contract/index.ts';
 
-export type Role = 'user' | 'assistant' | 'tecnico';
+/** Who wrote an entry (the contract's speaker). */
+export type Role = Speaker;
 
 export interface NewEntry {
   role: Role;
@@ -33,7 +34,7 @@ export function toEntry(row: EntryRow): EntryView {
     kind: row.kind,
   };
   if (row.authorName) entry.author = row.authorName;
-  if (row.delivery) entry.delivery = row.delivery;
+  if (row.delivery) entry.delivery = row.delivery as Delivery;
   if (row.deliveryInfo) entry.deliveryInfo = row.deliveryInfo;
   return entry;
 }

@@ -1,5 +1,5 @@
 import type { TicketRow } from '../db/rows.ts';
-import type { AckState, Outcome } from './delivery.ts';
+import type { AckState, Delivery, Outcome } from './delivery.ts';
 import type { EntryRow, HistoryWindow } from './entries.ts';
 
 /** The columns the outbox works with. */
@@ -61,7 +61,7 @@ export interface MessageStore {
   markAttempt(id: number, at: Date): Promise<void>;
   /** WhatsApp took it; `waId` null when that id already belongs to another row. */
   markSent(id: number, waId: string | null, at: Date): Promise<void>;
-  setDelivery(id: number, delivery: string, deliveryInfo: string | null): Promise<void>;
+  setDelivery(id: number, delivery: Delivery, deliveryInfo: string | null): Promise<void>;
   /** Applies an ack if it moves the state forward, compared and written under one lock; the row moved, or null. */
   applyAck(waId: string, state: AckState, deliveryInfo: string | null): Promise<OutgoingRow | null>;
   waIdTakenByAnother(waId: string, messageId: number): Promise<boolean>;

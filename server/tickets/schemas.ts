@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizePhone } from './phone.ts';
+import { normalizePhone } from '../contract/phone.ts';
 import { PRIORITIES, STATUSES } from './tickets.ts';
 
 const statusField = z.enum(STATUSES, { error: `el estado debe ser uno de: ${STATUSES.join(', ')}` });

@@ -3,30 +3,12 @@ import type { Ticket } from '../db/generated/client.ts';
 import type { TicketRow } from '../db/rows.ts';
 import { appendEntry, type NewEntry } from '../messages/index.ts';
 import { newNumero, numeroIn } from './numero.ts';
-import { lineKey, normalizePhone } from './phone.ts';
+import { lineKey, normalizePhone } from '../contract/phone.ts';
 
-export const STATUSES = ['open', 'in_progress', 'on_hold', 'resolved', 'closed'] as const;
-export const PRIORITIES = ['baja', 'media', 'alta', 'urgente'] as const;
-export type Status = (typeof STATUSES)[number];
-export type Priority = (typeof PRIORITIES)[number];
+import type { Priority, Status, Ticket as TicketView } from '../contract/index.ts';
 
-export interface TicketView {
-  id: number;
-  numero: string;
-  phone: string;
-  name: string | null;
-  subject: string;
-  description: string | null;
-  status: Status;
-  priority: Priority;
-  category: string | null;
-  assigneeId: number | null;
-  unread: number;
-  lastMessageAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-  resolvedAt: string | null;
-}
+export { PRIORITIES, STATUSES } from '../contract/index.ts';
+export type { Priority, Status, TicketView };
 
 export const toTicketView = (row: Ticket): TicketView => ({
   id: row.id,

@@ -1,3 +1,5 @@
+import type { LinkState } from '../contract/index.ts';
+
 /**
  * The contract every WhatsApp driver keeps (the simulator and whatsapp-web.js).
  *
@@ -17,13 +19,8 @@
  * - Drivers import nothing from the domain; the domain imports nothing from a driver.
  */
 
-export type ConnectionState =
-  | 'starting'
-  | 'qr'
-  | 'authenticating'
-  | 'ready'
-  | 'disconnected'
-  | 'logged_out';
+/** The contract's link states (starting, qr, authenticating, ready, disconnected, logged_out). */
+export type ConnectionState = LinkState;
 
 export interface StateChange {
   state: ConnectionState;

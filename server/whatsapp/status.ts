@@ -1,15 +1,9 @@
 import QRCode from 'qrcode';
+import type { LinkStatus as ContractLinkStatus } from '../contract/index.ts';
 import type { StateChange, WhatsAppDriver } from './driver.ts';
 
-export interface LinkStatus {
-  driver: string;
-  state: StateChange['state'];
-  reason?: string;
-  since: string;
-  lastReadyAt: string | null;
-  qr?: string;
-  qrImage?: string;
-}
+/** The link's status as tracked here; the route and the live event add the queued count. */
+export type LinkStatus = Omit<ContractLinkStatus, 'queued'>;
 
 /**
  * Follows the driver's state changes and keeps what an operator needs to act: since when,
@@ -58,6 +52,6 @@ export class StatusTracker {
 }
 
 /** The QR is a credential: whoever holds it can link the number. Only admins get it. */
-export function withoutQr({ qr: _qr, qrImage: _image, ...rest }: LinkStatus) {
+export function withoutQr<T extends LinkStatus>({ qr: _qr, qrImage: _image, ...rest }: T) {
   return rest;
 }

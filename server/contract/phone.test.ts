@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineKey, normalizePhone } from './phone.ts';
+import { lineKey, normalizePhone, sameLine } from './phone.ts';
 
 describe('normalizePhone', () => {
   it.each([
@@ -27,5 +27,13 @@ describe('lineKey', () => {
   it('leaves other countries and short Mexican landlines alone', () => {
     expect(lineKey('+14155550100')).toBe('+14155550100');
     expect(lineKey('+52155512345')).toBe('+52155512345');
+  });
+});
+
+describe('sameLine', () => {
+  it('matches a line however it is written, digits only included', () => {
+    expect(sameLine('+52 1 477 123 4567', '524771234567')).toBe(true);
+    expect(sameLine('+5491123456789', '+541123456789')).toBe(true);
+    expect(sameLine('+524771234567', '+524771234568')).toBe(false);
   });
 });

@@ -1,0 +1,104 @@
+/**
+ * The wire contract (docs/api.md) as types: what the server answers and pushes, and what the
+ * console reads. Shared by both; it imports nothing, so the console's bundle takes only these
+ * names (and the two value lists) from the server. Change a shape here and both sides follow.
+ */
+
+export const STATUSES = ['open', 'in_progress', 'on_hold', 'resolved', 'closed'] as const;
+export const PRIORITIES = ['baja', 'media', 'alta', 'urgente'] as const;
+export type Status = (typeof STATUSES)[number];
+export type Priority = (typeof PRIORITIES)[number];
+
+export interface Ticket {
+  id: number;
+  /** "TKT-" + 8 characters, unique, shown wherever the ticket is. */
+  numero: string;
+  phone: string;
+  name: string | null;
+  subject: string;
+  description: string | null;
+  status: Status;
+  priority: Priority;
+  category: string | null;
+  assigneeId: number | null;
+  unread: number;
+  lastMessageAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+}
+
+/** Where an outgoing entry is on its way to WhatsApp; absent on entries that never go there. */
+export type Delivery = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'unknown';
+
+/** Who wrote a history entry: the end user, the service itself, a technician. */
+export type Speaker = 'user' | 'assistant' | 'tecnico';
+
+/** One history entry: role, content, timestamp first (the integrations' shape), then ours. */
+export interface Entry {
+  id: number;
+  role: Speaker;
+  content: string;
+  timestamp: string;
+  kind: string;
+  author?: string;
+  delivery?: Delivery;
+  deliveryInfo?: string;
+  /** Fields an integration sent with its history come back as they were given. */
+  [extra: string]: unknown;
+}
+
+export type LinkState = 'starting' | 'qr' | 'authenticating' | 'ready' | 'disconnected' | 'logged_out';
+
+/** GET /api/whatsapp/status; the QR fields only reach admins. */
+export interface LinkStatus {
+  driver: string;
+  state: LinkState;
+  reason?: string;
+  since: string;
+  lastReadyAt: string | null;
+  /** Replies stored but not yet confirmed by WhatsApp. */
+  queued: number;
+  qr?: string;
+  qrImage?: string;
+}
+
+/** What GET /api/live pushes. */
+export type LiveEvent =
+  | { type: 'message'; ticketId: number; entry: Entry }
+  | { type: 'delivery'; ticketId: number; messageId: number; delivery: Delivery; deliveryInfo?: string }
+  | { type: 'ticket'; ticket: Ticket }
+  | { type: 'whatsapp'; status: Omit<LinkStatus, 'queued'> & { queued?: number } };
+
+/** An account's role (what it may do), not a history entry's speaker. */
+export type AccountRole = 'admin' | 'tecnico';
+
+export interface User {
+  id: number;
+  username: string;
+  displayName: string | null;
+  role: AccountRole;
+}
+
+/** The machine words of the error bodies (`{ "error", "mensaje", … }`). */
+export type ErrorWord =
+  | 'solicitud_invalida'
+  | 'no_autenticado'
+  | 'sin_permiso'
+  | 'ticket_no_encontrado'
+  | 'no_encontrado'
+  | 'estado_invalido'
+  | 'cuerpo_demasiado_grande'
+  | 'archivo_demasiado_grande'
+  | 'tipo_no_permitido'
+  | 'envio_rechazado'
+  | 'demasiadas_solicitudes'
+  | 'whatsapp_desconectado'
+  | 'whatsapp_sin_respuesta'
+  | 'error_interno';
+
+export interface ErrorBody {
+  error: ErrorWord;
+  mensaje: string;
+  [extra: string]: unknown;
+}
