@@ -14,6 +14,7 @@ import { loginRoutes, sessionRoutes } from './auth/routes.ts';
 import { tokensRoutes } from './auth/tokens-routes.ts';
 import { usersRoutes } from './auth/users-routes.ts';
 import type { Config } from './config.ts';
+import { fileRoutes } from './conversation/file-routes.ts';
 import { conversationRoutes } from './conversation/routes.ts';
 import { Replies } from './conversation/send.ts';
 import { openDatabase, type Db } from './db/database.ts';
@@ -26,13 +27,13 @@ import { fileInbound } from './inbound/file-inbound.ts';
 import { askForRating } from './insight/csat.ts';
 import { insightRoutes } from './insight/routes.ts';
 import { liveRoutes } from './live/routes.ts';
-import { referencedFiles } from './media/attachments.ts';
+import { outgoingMedia, referencedFiles } from './media/attachments.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { MediaStore } from './media/store.ts';
 import { lastInboundAnyAt, lastInboundAt } from './messages/index.ts';
 import { lineKey, normalizePhone } from './contract/phone.ts';
 import { ticketsRoutes } from './tickets/routes.ts';
-import type { WhatsAppDriver } from './whatsapp/driver.ts';
+import type { OutgoingMedia, WhatsAppDriver } from './whatsapp/driver.ts';
 import { queuedReplies, whatsappRoutes } from './whatsapp/routes.ts';
 import { selectDriver } from './whatsapp/select-driver.ts';
 import { SimulatorDriver } from './whatsapp/simulator.ts';
@@ -131,7 +132,7 @@ async function createServices(app: FastifyInstance, config: Config, options: App
   const events = new EventBus();
   const transport = {
     isReady: () => driver.state().state === 'ready',
-    send: (to: string, body: string, ref: string) => driver.send(to, body, ref),
+    send: (to: string, body: string, ref: string, media?: OutgoingMedia) => driver.send(to, body, ref, media),
     recentOutgoing: (to: string, since: Date) => driver.recentOutgoing(to, since),
   };
   const outbox = new Outbox({
@@ -141,8 +142,9 @@ async function createServices(app: FastifyInstance, config: Config, options: App
     log,
     sendTimeoutMs: config.SEND_TIMEOUT_MS,
     ratePerMinute: config.SEND_RATE_PER_MINUTE,
+    mediaOf: (messageId) => outgoingMedia(db, media, messageId),
   });
-  const replies = new Replies({ db, outbox, events, log });
+  const replies = new Replies({ db, outbox, events, log, media });
   return { config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), media, firstAdmin };
 }
 
@@ -180,6 +182,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(ticketsRoutes, { db, events });
     await scope.register(insightRoutes, { db });
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
+    await scope.register(fileRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(whatsappRoutes, { db, driver, tracker });
     await scope.register(mediaRoutes, { db, store: services.media });
     await scope.register(liveRoutes, {

@@ -23,7 +23,7 @@ const sendBody = (maxChars: number) =>
     { error: 'el cuerpo debe ser un objeto JSON con "mensaje"' },
   );
 
-const sendHeaders = z.object({
+export const sendHeaders = z.object({
   'idempotency-key': z
     .string()
     .regex(/^[\x21-\x7e]{1,200}$/, 'Idempotency-Key debe tener de 1 a 200 caracteres visibles')
@@ -37,7 +37,7 @@ const historyQuery = z.object({
   limite: z.coerce.number({ error: 'limite debe ser un número' }).int().min(1, 'limite va de 1 a 1000').max(1000, 'limite va de 1 a 1000').optional(),
 });
 
-function failureFor(outcome: Exclude<Outcome, { kind: 'sent' }>, ticketId: number): AppError {
+export function failureFor(outcome: Exclude<Outcome, { kind: 'sent' }>, ticketId: number): AppError {
   const extra = { ticket_id: ticketId };
   switch (outcome.kind) {
     case 'queued':

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { Outbox } from '../delivery/outbox.ts';
 import type { EventBus } from '../events.ts';
+import type { PreparedFile } from '../media/prepare.ts';
+import type { MediaStore } from '../media/store.ts';
 import { messagesOf, outcomeOf, requeue, toEntry, type Outcome } from '../messages/index.ts';
 import { findTicket, fromTicketRow, type TicketView } from '../tickets/tickets.ts';
 
@@ -10,6 +12,8 @@ export interface SendDeps {
   outbox: Outbox;
   events: EventBus;
   log: Logger;
+  /** Where a reply's file is written before its entry (needed only for files). */
+  media?: MediaStore;
 }
 
 export interface SendRequest {
@@ -17,6 +21,8 @@ export interface SendRequest {
   text: string;
   author: { authorId?: number; authorName?: string };
   idempotencyKey?: string;
+  /** A checked file (`prepareFile`); `text` is then its caption and may be empty. */
+  file?: PreparedFile;
 }
 
 export type SendResult =
@@ -72,7 +78,8 @@ export class Replies {
   async #storeAndSend(request: SendRequest): Promise<SendResult> {
     const { db, events, log, outbox } = this.deps;
     const messages = messagesOf(db);
-    const reply = { ticketId: request.ticketId, text: request.text, ...request.author, idempotencyKey: request.idempotencyKey };
+    const attachment = request.file ? await this.#storeFile(request.file) : undefined;
+    const reply = { ticketId: request.ticketId, text: request.text, ...request.author, idempotencyKey: request.idempotencyKey, attachment };
     const handed = await outbox.handOff(
       (claim) => messages.storeReply(reply, claim),
       ({ ticket, message }) => {
@@ -85,6 +92,13 @@ export class Replies {
     const outcome = await handed.outcome;
     if (request.idempotencyKey) await messages.recordOutcome(request.idempotencyKey, outcome);
     return { kind: 'done', ticket: fromTicketRow(handed.stored.ticket), messageId: handed.stored.message.id, outcome };
+  }
+
+  /** The file goes to disk first; a crash before its entry commits leaves an orphan the start sweeps. */
+  async #storeFile(file: PreparedFile) {
+    if (!this.deps.media) throw new Error('Replies built without a media store cannot send files');
+    const sha256 = await this.deps.media.put(file.bytes);
+    return { sha256, mimetype: file.mimetype, filename: file.filename, bytes: file.bytes.length };
   }
 }
 

@@ -4,7 +4,7 @@ import type { EventBus } from '../events.ts';
 import { isPending, messagesOf, outcomeOf, type AckState, type Delivery, type MessageStore, type Outcome, type OutgoingRow } from '../messages/index.ts';
 import { lineKey } from '../contract/phone.ts';
 import { createThrottle, realClock, type Clock } from './throttle.ts';
-import { errorCode, TimeoutError, withTimeout, type Transport } from './transport.ts';
+import { errorCode, TimeoutError, withTimeout, type OutgoingMedia, type Transport } from './transport.ts';
 
 export type { AckState, Outcome };
 
@@ -46,6 +46,8 @@ export interface OutboxOptions {
   recheckMs?: number;
   /** Looks for an uncertain send this many times before calling it `unknown`. */
   maxChecks?: number;
+  /** The file an outgoing message carries, read when it is sent; null for plain text. */
+  mediaOf?: (messageId: number) => Promise<OutgoingMedia | null>;
   /** Sends that throw (or a number lookup that fails while WhatsApp is ready) before `failed` (default 5). */
   maxAttempts?: number;
 }
@@ -257,7 +259,17 @@ export class Outbox {
       this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sending' });
     }
     const where = { ticketId: row.ticketId, phone: row.phone, messageId: row.id };
-    const send = this.o.transport.send(row.phone!, row.content, clientRef(row.id));
+    let media: OutgoingMedia | null = null;
+    try {
+      media = (await this.o.mediaOf?.(row.id)) ?? null;
+    } catch (err) {
+      // Nothing was handed to WhatsApp: a file that cannot be read never will be.
+      const reason = 'El archivo adjunto ya no está disponible.';
+      await this.#record(row, { delivery: 'failed', deliveryInfo: reason });
+      this.o.log.error({ ...where, err }, 'attachment unreadable');
+      return { kind: 'rejected', reason };
+    }
+    const send = this.o.transport.send(row.phone!, row.content, clientRef(row.id), media ?? undefined);
     try {
       const { waId } = await withTimeout(send, this.o.sendTimeoutMs);
       this.o.log.info({ ...where, waId }, 'sent');

@@ -1,3 +1,7 @@
+import type { OutgoingMedia } from '../whatsapp/driver.ts';
+
+export type { OutgoingMedia };
+
 /**
  * What the outbox needs from WhatsApp. Drivers satisfy it structurally; the outbox imports no
  * driver. Errors carry a `code`: `not_ready` (nothing left, safe to queue), `no_whatsapp`
@@ -13,7 +17,7 @@ export interface OutgoingRecord {
 
 export interface Transport {
   isReady(): boolean;
-  send(to: string, body: string, clientRef: string): Promise<{ waId: string }>;
+  send(to: string, body: string, clientRef: string, media?: OutgoingMedia): Promise<{ waId: string }>;
   recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]>;
 }
 

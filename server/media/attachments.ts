@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import type { Db } from '../db/database.ts';
+import type { MediaStore } from './store.ts';
 
 export interface AttachmentRow {
   id: number;
@@ -31,6 +33,21 @@ export function findAttachment(db: Db, id: number): AttachmentRow | null {
     .sql('SELECT id, sha256, mimetype, filename, bytes, messageId FROM Attachment WHERE id = ?')
     .get(id) as AttachmentRow | undefined;
   return row ?? null;
+}
+
+export function attachmentOfMessage(db: Db, messageId: number): AttachmentRow | null {
+  const row = db
+    .sql('SELECT id, sha256, mimetype, filename, bytes, messageId FROM Attachment WHERE messageId = ?')
+    .get(messageId) as AttachmentRow | undefined;
+  return row ?? null;
+}
+
+/** The file an outgoing message carries, read from the store when it is sent; null for text. */
+export async function outgoingMedia(db: Db, store: MediaStore, messageId: number) {
+  const row = attachmentOfMessage(db, messageId);
+  if (!row) return null;
+  const bytes = await fs.promises.readFile(store.pathOf(row.sha256));
+  return { bytes, mimetype: row.mimetype, filename: row.filename };
 }
 
 /** Inserts the row inside the caller's `writeNow` transaction, beside its entry. */

@@ -1,4 +1,5 @@
 import { sqlTime, type Db } from '../db/database.ts';
+import { adjuntoOf, insertAttachment } from '../media/attachments.ts';
 import type { TicketRow } from '../db/rows.ts';
 import { ackMovesForward } from './delivery.ts';
 import type { EntryRow } from './entries.ts';
@@ -13,7 +14,8 @@ const SQL = {
   known: 'SELECT 1 FROM Message WHERE waId = ?',
   ticket: 'SELECT * FROM Ticket WHERE id = ?',
   reply: `INSERT INTO Message (ticketId, role, content, timestamp, kind, authorId, authorName, delivery, phone, attempts, createdAt)
-    VALUES (?, 'tecnico', ?, ?, 'text', ?, ?, 'queued', ?, 0, ?)`,
+    VALUES (?, 'tecnico', ?, ?, ?, ?, ?, 'queued', ?, 0, ?)`,
+  extra: 'UPDATE Message SET extra = ? WHERE id = ?',
   key: 'INSERT INTO IdempotentRequest (key, ticketId, messageId, createdAt) VALUES (?, ?, ?, ?)',
   touch: 'UPDATE Ticket SET lastMessageAt = ?, updatedAt = ? WHERE id = ?',
   sendingNow: "UPDATE Message SET delivery = 'sending', attempts = 1, attemptAt = ? WHERE id = ?",
@@ -30,6 +32,12 @@ const SQL = {
   delivery: 'UPDATE Message SET delivery = ?, deliveryInfo = ? WHERE id = ?',
   taken: 'SELECT 1 FROM Message WHERE waId = ? AND id != ?',
 };
+
+/** An outgoing file is an image or a document (DESIGN.md's kinds); text otherwise. */
+function kindOf(mimetype: string | undefined): string {
+  if (!mimetype) return 'text';
+  return mimetype.startsWith('image/') ? 'image' : 'document';
+}
 
 /**
  * The message store on SQLite: prepared better-sqlite3 statements on the hot path's own
@@ -58,8 +66,15 @@ export function sqliteMessages(db: Db): MessageStore {
         const at = sqlTime(now);
         const { lastInsertRowid } = db
           .sql(SQL.reply)
-          .run(ticket.id, reply.text, now.toISOString(), reply.authorId ?? null, reply.authorName ?? null, ticket.phone, at);
+          .run(ticket.id, reply.text, now.toISOString(), kindOf(reply.attachment?.mimetype), reply.authorId ?? null, reply.authorName ?? null, ticket.phone, at);
         const id = Number(lastInsertRowid);
+        if (reply.attachment) {
+          // The entry carries its `adjunto` as served, so every reader (history, live events,
+          // transcripts) shows it without a join; the Attachment row is the file's bookkeeping.
+          const attachmentId = insertAttachment(db, { ...reply.attachment, messageId: id });
+          const adjunto = adjuntoOf({ id: attachmentId, ...reply.attachment });
+          db.sql(SQL.extra).run(JSON.stringify({ adjunto }), id);
+        }
         if (reply.idempotencyKey) db.sql(SQL.key).run(reply.idempotencyKey, ticket.id, id, at);
         db.sql(SQL.touch).run(at, at, ticket.id);
         const message = get<EntryRow>(SQL.entry, id)!;

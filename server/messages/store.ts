@@ -20,6 +20,15 @@ export interface NewReply {
   authorId?: number;
   authorName?: string;
   idempotencyKey?: string;
+  /** A file already in the media store: its row is written in the reply's own transaction. */
+  attachment?: NewAttachment;
+}
+
+export interface NewAttachment {
+  sha256: string;
+  mimetype: string;
+  filename: string;
+  bytes: number;
 }
 
 /** The first call made with an Idempotency-Key, as a repeat of it finds it. */

@@ -6,7 +6,7 @@ import type { LinkState } from '../contract/index.ts';
  * - `connect()` starts linking in the background and resolves once the attempt is under way or
  *   has failed; it never throws for a network or browser problem: such problems are states
  *   (`disconnected` with a reason), reported through `onState`.
- * - `send()` delivers one text to an E.164 phone (or to the `…@lid` a message came from without one). It resolves with WhatsApp's serialized id once
+ * - `send()` delivers one text (or one file with `body` as its caption) to an E.164 phone (or to the `…@lid` a message came from without one). It resolves with WhatsApp's serialized id once
  *   WhatsApp accepted the message. It rejects with `DriverError`: `not_ready` when nothing was
  *   handed to WhatsApp (safe to queue and retry), `no_whatsapp` when the number has no account
  *   (permanent), `send_failed` when the outcome is uncertain. A send may also never settle (a hung
@@ -77,6 +77,13 @@ export interface OutgoingRecord {
   clientRef?: string;
 }
 
+/** A file to send with a message; its caption is the message's body. */
+export interface OutgoingMedia {
+  bytes: Buffer;
+  mimetype: string;
+  filename: string;
+}
+
 export type AckState = 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface Ack {
@@ -118,6 +125,7 @@ export interface WhatsAppDriver extends DriverEvents {
   /** Unlinks the number: the next connect asks for a new QR. */
   logout(): Promise<void>;
   state(): StateChange;
-  send(to: string, body: string, clientRef: string): Promise<{ waId: string }>;
+  /** With `media`, the file is sent and `body` is its caption (possibly empty). */
+  send(to: string, body: string, clientRef: string, media?: OutgoingMedia): Promise<{ waId: string }>;
   recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]>;
 }

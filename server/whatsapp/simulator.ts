@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DriverEventHub } from './driver-events.ts';
@@ -6,6 +6,7 @@ import {
   DriverError,
   type InboundMessage,
   type InboundOutcome,
+  type OutgoingMedia,
   type OutgoingRecord,
   type StateChange,
   type WhatsAppDriver,
@@ -19,6 +20,15 @@ export interface SentRecord {
   id: string;
   at: string;
   clientRef: string;
+  /** What a phone received as a file: enough to check it byte for byte without keeping it. */
+  media?: SentMedia;
+}
+
+export interface SentMedia {
+  mimetype: string;
+  filename: string;
+  bytes: number;
+  sha256: string;
 }
 
 /**
@@ -80,10 +90,11 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
     return this.#mode;
   }
 
-  async send(to: string, body: string, clientRef: string): Promise<{ waId: string }> {
+  async send(to: string, body: string, clientRef: string, media?: OutgoingMedia): Promise<{ waId: string }> {
     if (this.state().state !== 'ready') throw new DriverError('not_ready', 'WhatsApp no está conectado.');
     if (this.#withoutWhatsApp.has(to)) throw new DriverError('no_whatsapp', 'el número no tiene WhatsApp');
     const record: SentRecord = { to, body, id: `sim-${randomUUID()}`, at: new Date().toISOString(), clientRef };
+    if (media) record.media = sentMedia(media);
     appendDurably(this.#file, record);
     this.#records.push(record);
     if (this.#mode === 'unresponsive') return new Promise(() => {}); // arrived, but never says so
@@ -111,14 +122,19 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
     return this.emitInbound(message);
   }
 
-  sent(): { to: string; body: string; id: string; at: string }[] {
-    return this.#records.map(({ to, body, id, at }) => ({ to, body, id, at }));
+  sent(): { to: string; body: string; id: string; at: string; media?: SentMedia }[] {
+    return this.#records.map(({ to, body, id, at, media }) => ({ to, body, id, at, ...(media ? { media } : {}) }));
   }
 
   #announce() {
     const change = this.state();
     this.emitState(change);
   }
+}
+
+function sentMedia(media: OutgoingMedia): SentMedia {
+  const sha256 = createHash('sha256').update(media.bytes).digest('hex');
+  return { mimetype: media.mimetype, filename: media.filename, bytes: media.bytes.length, sha256 };
 }
 
 function appendDurably(file: string, record: SentRecord) {

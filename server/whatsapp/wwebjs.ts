@@ -5,6 +5,7 @@ import wwebjs from 'whatsapp-web.js';
 import { DriverEventHub } from './driver-events.ts';
 import {
   DriverError,
+  type OutgoingMedia,
   type OutgoingRecord,
   type StateChange,
   type WhatsAppDriver,
@@ -32,7 +33,11 @@ import {
 
 export { killOrphanChromium } from './wwebjs-chromium.ts';
 
-const { Client, LocalAuth } = wwebjs;
+const { Client, LocalAuth, MessageMedia } = wwebjs;
+
+function toMessageMedia(media: OutgoingMedia) {
+  return new MessageMedia(media.mimetype, media.bytes.toString('base64'), media.filename, media.bytes.length);
+}
 type WClient = InstanceType<typeof Client>;
 
 export interface WwebjsDriverOptions {
@@ -151,14 +156,21 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
     }
   }
 
-  async send(to: string, body: string, clientRef: string): Promise<{ waId: string }> {
+  async send(to: string, body: string, clientRef: string, media?: OutgoingMedia): Promise<{ waId: string }> {
     const client = this.#readyClient();
     const chatId = await this.#whatsappId(client, to);
     let sent: { id: { _serialized: string } } | undefined;
     try {
       // Marking the chat seen and building a link preview are extra WhatsApp Web calls that can
       // throw after the message left, turning a delivered reply into an uncertain one.
-      sent = await client.sendMessage(chatId, body, { sendSeen: false, linkPreview: false });
+      sent = media
+        ? await client.sendMessage(chatId, toMessageMedia(media), {
+            sendSeen: false,
+            caption: body || undefined,
+            // Images go as photos; everything else as a document that keeps its name.
+            sendMediaAsDocument: !media.mimetype.startsWith('image/'),
+          })
+        : await client.sendMessage(chatId, body, { sendSeen: false, linkPreview: false });
     } catch (err) {
       this.#log.warn({ err, phone: to, clientRef }, 'send failed after handing over');
       throw new DriverError('send_failed', 'WhatsApp no confirmó el envío.');

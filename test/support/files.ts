@@ -117,3 +117,20 @@ export function zip(files: Record<string, string>): Buffer {
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, ...centrals, end]);
 }
+
+/** A multipart/form-data body as a browser's FormData sends it. */
+export function multipartBody(parts: ({ name: string; value: string } | { name: string; filename: string; type?: string; bytes: Buffer })[]) {
+  const boundary = `----puente${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const head =
+      'bytes' in part
+        ? `Content-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: ${part.type ?? 'application/octet-stream'}\r\n`
+        : `Content-Disposition: form-data; name="${part.name}"\r\n`;
+    chunks.push(Buffer.from(`--${boundary}\r\n${head}\r\n`, 'utf8'));
+    chunks.push('bytes' in part ? part.bytes : Buffer.from(part.value, 'utf8'));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}

@@ -1,0 +1,169 @@
+import fs from 'node:fs';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, createTicket, eventually, historyRows, type TestApp } from '../../test/support/app.ts';
+import { docx, exe, multipartBody, pdf, pdfOfSize, photoWithGps, pixelFloodPng } from '../../test/support/files.ts';
+import { MediaStore } from '../media/store.ts';
+
+let t: TestApp;
+let ticket: { id: number; phone: string };
+
+beforeEach(async () => {
+  t = await buildTestApp();
+  ticket = await createTicket(t);
+});
+afterEach(() => t.close());
+
+type Part = Parameters<typeof multipartBody>[0][number];
+
+const upload = (parts: Part[], options: { id?: number; headers?: Record<string, string> } = {}) => {
+  const body = multipartBody(parts);
+  return t.app.inject({
+    method: 'POST',
+    url: `/ticket/${options.id ?? ticket.id}/enviar-archivo`,
+    headers: { ...t.admin, ...body.headers, ...options.headers },
+    payload: body.payload,
+  });
+};
+const file = (bytes: Buffer, filename: string, type?: string): Part => ({ name: 'archivo', filename, bytes, type });
+const connection = (state: string) =>
+  t.app.inject({ method: 'POST', url: '/api/simulator/connection', headers: t.admin, payload: { state } });
+
+/** Nothing behind: no entry, no attachment row, no file in the store. */
+async function expectNothingStored() {
+  expect(await t.app.puente.db.prisma.message.count()).toBe(0);
+  expect(await t.app.puente.db.prisma.attachment.count()).toBe(0);
+  expect(fs.readdirSync(t.app.puente.media.dir).filter((name) => name !== 'tmp')).toEqual([]);
+  expect(fs.readdirSync(`${t.app.puente.media.dir}/tmp`)).toEqual([]);
+}
+
+describe('POST /ticket/:id/enviar-archivo', () => {
+  it('401 without a session or token, and stores nothing', async () => {
+    const body = multipartBody([file(await pdf(), 'guia.pdf')]);
+    const response = await t.app.inject({ method: 'POST', url: `/ticket/${ticket.id}/enviar-archivo`, headers: body.headers, payload: body.payload });
+    expect(response.statusCode).toBe(401);
+    await expectNothingStored();
+  });
+
+  it('200 with the adjunto: stored first, then the same bytes reach the phone with the caption', async () => {
+    const bytes = await pdf();
+    const response = await upload([{ name: 'mensaje', value: 'Aquí la guía 📄' }, file(bytes, 'Guía de instalación.pdf', 'application/pdf')]);
+    expect(response.statusCode).toBe(200);
+    const attachment = await t.app.puente.db.prisma.attachment.findFirstOrThrow();
+    expect(response.json()).toEqual({
+      status: 'enviado',
+      ticket_id: ticket.id,
+      telefono: ticket.phone,
+      mensaje: 'Mensaje enviado correctamente',
+      adjunto: { id: attachment.id, nombre: 'Guía de instalación.pdf', tipo: 'application/pdf', bytes: bytes.length, url: `/api/adjuntos/${attachment.id}` },
+    });
+    const [row] = await historyRows(t, ticket.id);
+    expect(row).toMatchObject({ role: 'tecnico', content: 'Aquí la guía 📄', kind: 'document', delivery: 'sent' });
+    expect(attachment).toMatchObject({ messageId: row.id, sha256: MediaStore.sha256(bytes) });
+    expect(t.simulator.sent()).toEqual([
+      expect.objectContaining({
+        to: ticket.phone,
+        body: 'Aquí la guía 📄',
+        media: { mimetype: 'application/pdf', filename: 'Guía de instalación.pdf', bytes: bytes.length, sha256: MediaStore.sha256(bytes) },
+      }),
+    ]);
+    const history = (await t.app.inject({ method: 'GET', url: `/ticket/${ticket.id}/conversacion`, headers: t.admin })).json();
+    expect(history.historial[0]).toMatchObject({ role: 'tecnico', content: 'Aquí la guía 📄', adjunto: response.json().adjunto });
+    const download = await t.app.inject({ method: 'GET', url: `/api/adjuntos/${attachment.id}`, headers: t.admin });
+    expect(download.rawPayload.equals(bytes)).toBe(true);
+  });
+
+  it('sends a large photo scaled and without its GPS: what is stored is what is sent', async () => {
+    const response = await upload([file(await photoWithGps(), 'IMG_0042.JPG', 'image/jpeg')]);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().adjunto).toMatchObject({ nombre: 'IMG_0042.jpg', tipo: 'image/jpeg' });
+    const attachment = await t.app.puente.db.prisma.attachment.findFirstOrThrow();
+    const stored = fs.readFileSync(t.app.puente.media.pathOf(attachment.sha256));
+    const meta = await sharp(stored).metadata();
+    expect([meta.width, meta.height, meta.exif]).toEqual([1920, 1440, undefined]);
+    expect(t.simulator.sent()[0]).toMatchObject({ body: '', media: { sha256: attachment.sha256, bytes: stored.length } });
+    expect((await historyRows(t, ticket.id))[0]).toMatchObject({ kind: 'image', content: '' });
+  });
+
+  it('accepts a Word document by its content', async () => {
+    const response = await upload([file(docx(), 'carta.docx')]);
+    expect(response.statusCode).toBe(200);
+    expect(response.json().adjunto.tipo).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+  });
+
+  it('415 tipo_no_permitido for an executable renamed to .pdf, with nothing stored', async () => {
+    const response = await upload([file(exe(), 'factura.pdf', 'application/pdf')]);
+    expect(response.statusCode).toBe(415);
+    expect(response.json()).toEqual({ error: 'tipo_no_permitido', mensaje: expect.stringMatching(/no permitido/) });
+    await expectNothingStored();
+    expect(t.simulator.sent()).toEqual([]);
+  });
+
+  it('415 when the name says one type and the content another', async () => {
+    const response = await upload([file(await pdf(), 'foto.jpg', 'image/jpeg')]);
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error).toBe('tipo_no_permitido');
+    await expectNothingStored();
+  });
+
+  it('413 archivo_demasiado_grande for 10 MB + 1 byte, with nothing stored', async () => {
+    const response = await upload([file(await pdfOfSize(10 * 1024 * 1024 + 1), 'grande.pdf')]);
+    expect(response.statusCode).toBe(413);
+    expect(response.json()).toEqual({ error: 'archivo_demasiado_grande', mensaje: expect.stringMatching(/10 MB/) });
+    await expectNothingStored();
+  });
+
+  it('413 for a pixel flood, refused before it is decoded', async () => {
+    const response = await upload([file(pixelFloodPng(), 'bomba.png')]);
+    expect(response.statusCode).toBe(413);
+    expect(response.json().error).toBe('archivo_demasiado_grande');
+    await expectNothingStored();
+  });
+
+  it.each([
+    ['no file at all', [{ name: 'mensaje', value: 'hola' }]],
+    ['the file under another field', [{ name: 'foto', filename: 'a.pdf', bytes: Buffer.from('%PDF-1.4') }]],
+    ['an empty file', [{ name: 'archivo', filename: 'vacio.pdf', bytes: Buffer.alloc(0) }]],
+  ] as [string, Part[]][])('400 for %s, with nothing stored', async (_, parts) => {
+    const response = await upload(parts);
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: 'solicitud_invalida', mensaje: expect.any(String) });
+    await expectNothingStored();
+  });
+
+  it('400 for a JSON body: files come as multipart', async () => {
+    const response = await t.app.inject({ method: 'POST', url: `/ticket/${ticket.id}/enviar-archivo`, headers: t.admin, payload: { archivo: 'x' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().mensaje).toMatch(/multipart/);
+  });
+
+  it('404 for a ticket that does not exist', async () => {
+    const response = await upload([file(await pdf(), 'guia.pdf')], { id: 999 });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({ error: 'ticket_no_encontrado' });
+    await expectNothingStored();
+  });
+
+  it('503 while WhatsApp is disconnected: file and entry kept, sent with the file when it is back', async () => {
+    await connection('disconnected');
+    const bytes = await pdf('en cola');
+    const response = await upload([file(bytes, 'cola.pdf')]);
+    expect(response.statusCode).toBe(503);
+    expect(response.json().error).toBe('whatsapp_desconectado');
+    expect(await t.app.puente.db.prisma.attachment.count()).toBe(1);
+    await connection('ready');
+    const sent = await eventually(() => t.simulator.sent()[0]);
+    expect(sent.media).toMatchObject({ filename: 'cola.pdf', sha256: MediaStore.sha256(bytes) });
+  });
+
+  it('Idempotency-Key: the same upload twice is one entry, one file and one send', async () => {
+    const headers = { 'idempotency-key': 'subida-1' };
+    const bytes = await pdf();
+    const first = await upload([file(bytes, 'guia.pdf')], { headers });
+    const second = await upload([file(bytes, 'guia.pdf')], { headers });
+    expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
+    expect(second.json()).toEqual(first.json());
+    expect(await t.app.puente.db.prisma.message.count()).toBe(1);
+    expect(t.simulator.sent()).toHaveLength(1);
+  });
+});
