@@ -20,6 +20,13 @@ describe('<WhatsAppPage>', () => {
     expect(page.querySelector('img')?.getAttribute('alt')).toBe('Código QR para vincular WhatsApp');
   });
 
+  it('shows what the last reconnect recovered', async () => {
+    const page = await showAs('tecnico');
+    shown!.app.whatsapp.status.value = { ...linking, state: 'ready', lastCatchUp: { recovered: 4, at: '2026-02-05T10:05:00Z' } } as never;
+    await settle();
+    expect(page.querySelector('[data-testid="whatsapp-recovered"]')?.textContent).toMatch(/^4 mensajes \(/);
+  });
+
   it('never draws a QR for a technician, even one that slipped into the store', async () => {
     const page = await showAs('tecnico');
     shown!.app.whatsapp.status.value = linking as never; // as if a bug let it through

@@ -45,6 +45,14 @@ export default function WhatsAppPage() {
               <dd>{longTime(status.since)}</dd>
               <dt>Última conexión</dt>
               <dd>{status.lastReadyAt ? longTime(status.lastReadyAt) : 'Nunca'}</dd>
+              {status.lastCatchUp && (
+                <>
+                  <dt>Recuperados al reconectar</dt>
+                  <dd data-testid="whatsapp-recovered">
+                    {recoveredLabel(status.lastCatchUp.recovered)} ({longTime(status.lastCatchUp.at)})
+                  </dd>
+                </>
+              )}
               <dt>Mensajes en cola</dt>
               <dd data-testid="whatsapp-queued">{status.queued}</dd>
               <dt>Modo</dt>
@@ -89,4 +97,10 @@ export default function WhatsAppPage() {
       )}
     </section>
   );
+}
+
+/** Messages written while the link was down, filed by the catch-up after it came back. */
+function recoveredLabel(count: number): string {
+  if (count === 0) return 'Ninguno: no faltaba nada';
+  return count === 1 ? '1 mensaje' : `${count} mensajes`;
 }

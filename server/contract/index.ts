@@ -57,6 +57,8 @@ export interface LinkStatus {
   reason?: string;
   since: string;
   lastReadyAt: string | null;
+  /** What the last catch-up after a (re)connect filed (wwebjs only), so an operator sees what came back. */
+  lastCatchUp?: { recovered: number; at: string };
   /** Replies stored but not yet confirmed by WhatsApp. */
   queued: number;
   qr?: string;

@@ -17,6 +17,10 @@ export class StatusTracker {
   constructor(driver: WhatsAppDriver) {
     this.#status = { driver: driver.name, ...driver.state(), since: new Date().toISOString(), lastReadyAt: null };
     driver.onState((change) => void this.#apply(change));
+    driver.onCatchUp?.(({ recovered, at }) => {
+      this.#status = { ...this.#status, lastCatchUp: { recovered, at: at.toISOString() } };
+      for (const listener of this.#listeners) listener(this.#status);
+    });
   }
 
   current(): LinkStatus {
@@ -46,6 +50,7 @@ export class StatusTracker {
       lastReadyAt: change.state === 'ready' ? now : previous.lastReadyAt,
       qr: change.qr,
       qrImage,
+      ...(previous.lastCatchUp ? { lastCatchUp: previous.lastCatchUp } : {}),
     };
     for (const listener of this.#listeners) listener(this.#status);
   }
