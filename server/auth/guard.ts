@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.ts';
-import { forbidden, unauthenticated } from '../http/errors.ts';
+import { crossSiteRequest, forbidden, unauthenticated } from '../http/errors.ts';
+import { isSameOrigin, needsSameOrigin } from '../http/same-origin.ts';
 import { principalFromSession, principalFromToken, type Principal } from './accounts.ts';
 
 export const SESSION_COOKIE = 'puente_sesion';
@@ -29,6 +30,8 @@ export function authenticate(db: Db) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const bearer = bearerToken(request);
     const cookie = request.cookies[SESSION_COOKIE];
+    // The browser attaches the cookie to requests other sites' pages make; tokens it never sends.
+    if (!bearer && cookie && needsSameOrigin(request) && !isSameOrigin(request)) throw crossSiteRequest();
     request.principal = await resolvePrincipal(db, request);
     if (!request.principal) {
       if (cookie) reply.clearCookie(SESSION_COOKIE, { path: '/' }); // a dead session should not linger

@@ -25,6 +25,9 @@ export const invalidRequest = (mensaje: string) => new AppError(400, 'solicitud_
 export const unauthenticated = (mensaje = 'Inicia sesión o envía un token de integración válido.') =>
   new AppError(401, 'no_autenticado', mensaje);
 export const forbidden = () => new AppError(403, 'sin_permiso', 'Tu cuenta no tiene permiso para esta acción.');
+/** A cookie-authenticated write or WebSocket that another site's page tried to make. */
+export const crossSiteRequest = () =>
+  new AppError(403, 'sin_permiso', 'La solicitud no viene de la consola de Puente: ábrela desde su propia dirección.');
 export const ticketNotFound = (ticketId: number) =>
   new AppError(404, 'ticket_no_encontrado', `No existe el ticket ${ticketId}.`, { ticket_id: ticketId });
 export const notFound = (mensaje: string) => new AppError(404, 'no_encontrado', mensaje);
