@@ -179,7 +179,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(sessionRoutes, { db });
     await scope.register(usersRoutes, { db });
     await scope.register(tokensRoutes, { db });
-    await scope.register(ticketsRoutes, { db, events });
+    await scope.register(ticketsRoutes, { db, events, sla: config.sla });
     await scope.register(insightRoutes, { db });
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(fileRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });

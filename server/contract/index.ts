@@ -26,6 +26,27 @@ export interface Ticket {
   createdAt: string;
   updatedAt: string;
   resolvedAt: string | null;
+  /** Both SLA clocks; on GET /api/tickets (not on pushed ticket events). */
+  sla?: TicketSla;
+}
+
+/** ok, then aviso (under 25 % of the target left), then vencido; cumplido = met in time. */
+export type SlaState = 'ok' | 'aviso' | 'vencido' | 'cumplido';
+
+/** One SLA clock, in business minutes. */
+export interface SlaClock {
+  /** When the target falls (or fell) due; null while paused, or when met in time. */
+  vence: string | null;
+  /** Business minutes left, rounded down; negative once due. */
+  restante_min: number;
+  estado: SlaState;
+  /** Stands still: the ticket waits on the end user ("En espera") or is done. */
+  pausado: boolean;
+}
+
+export interface TicketSla {
+  primera_respuesta: SlaClock;
+  resolucion: SlaClock;
 }
 
 /** Where an outgoing entry is on its way to WhatsApp; absent on entries that never go there. */

@@ -4,6 +4,7 @@ import type { Outbox } from '../delivery/outbox.ts';
 import type { EventBus } from '../events.ts';
 import { appendEntry, isFiled, messagesOf, toEntry } from '../messages/index.ts';
 import { lineKey, normalizePhone } from '../contract/phone.ts';
+import { recordStatus } from '../sla/history.ts';
 import { toTicketView, unusedNumero } from '../tickets/tickets.ts';
 import { fileRating } from '../insight/csat.ts';
 
@@ -142,6 +143,7 @@ async function ticketFor(tx: Tx, phone: string, message: IncomingMessage) {
     orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
   });
   if (current?.status === 'resolved') {
+    await recordStatus(tx, current.id, current.status, 'open');
     const reopened = await tx.ticket.update({ where: { id: current.id }, data: { status: 'open', resolvedAt: null } });
     return { ticket: reopened, opened: false };
   }

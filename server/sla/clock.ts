@@ -1,3 +1,4 @@
+import type { SlaClock, SlaState } from '../contract/index.ts';
 import { walkBusinessTime, type Schedule } from './schedule.ts';
 
 /**
@@ -13,17 +14,6 @@ export interface ClockInput {
   pauses: { from: Date; to: Date | null }[];
   now: Date;
   schedule: Schedule | null;
-}
-
-export type ClockState = 'ok' | 'aviso' | 'vencido' | 'cumplido';
-
-export interface ClockView {
-  /** When the target falls (or fell) due; null while paused, or when met in time. */
-  vence: string | null;
-  /** Business minutes left (negative once due), rounded down. */
-  restante_min: number;
-  estado: ClockState;
-  pausado: boolean;
 }
 
 /** Less than this share of the target left turns the clock amber. */
@@ -44,7 +34,7 @@ function runningSpans(start: number, end: number, pauses: ClockInput['pauses']):
   return spans;
 }
 
-export function evaluateClock(input: ClockInput): ClockView {
+export function evaluateClock(input: ClockInput): SlaClock {
   const end = (input.stop ?? input.now).getTime();
   const target = input.targetMin * 60_000;
   let left = target;
@@ -57,7 +47,7 @@ export function evaluateClock(input: ClockInput): ClockView {
   const pausado = !input.stop && input.pauses.some((pause) => pause.to === null);
   if (due === null && !input.stop && !pausado) due = walkBusinessTime(end, Infinity, left, input.schedule).reached;
   const restante_min = Math.floor(left / 60_000);
-  const estado: ClockState = input.stop
+  const estado: SlaState = input.stop
     ? left >= 0 ? 'cumplido' : 'vencido'
     : left <= 0 ? 'vencido' : left < target * WARNING_SHARE ? 'aviso' : 'ok';
   return { vence: due === null || estado === 'cumplido' ? null : new Date(due).toISOString(), restante_min, estado, pausado };

@@ -1,4 +1,4 @@
-import { PRIORITIES, type Priority } from '../tickets/tickets.ts';
+import { PRIORITIES, type Priority } from '../contract/index.ts';
 import { parseSchedule, type Schedule } from './schedule.ts';
 
 /** The SLA targets in minutes per priority, and the business hours the clocks run in (null = always). */

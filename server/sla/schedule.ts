@@ -77,8 +77,21 @@ function wallClock(instant: number, zone: string): number {
   return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
 }
 
+// Window edges repeat across the tickets of a page and across polls: remembered, as Intl is the cost.
+const edges = new Map<string, number>();
+
 /** The instant at which the zone's wall clock shows `wall` (a UTC-written local time). */
 function instantOf(wall: number, zone: string): number {
+  const key = `${zone} ${wall}`;
+  let instant = edges.get(key);
+  if (instant === undefined) {
+    if (edges.size >= 100_000) edges.clear();
+    edges.set(key, (instant = computeInstant(wall, zone)));
+  }
+  return instant;
+}
+
+function computeInstant(wall: number, zone: string): number {
   // Guess with the offset at the wall time read as UTC, then correct once with the offset at the
   // guess: exact except inside a DST gap, where it lands on the shifted side, as clocks do.
   const guess = wall - (wallClock(wall, zone) - wall);

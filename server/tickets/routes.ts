@@ -1,6 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
+import type { SlaPolicy } from '../sla/policy.ts';
+import { clocksFor } from '../sla/ticket-clocks.ts';
 import { idParam } from '../http/common.ts';
 import { requireAdmin } from '../auth/guard.ts';
 import { invalidRequest, invalidState, ticketNotFound } from '../http/errors.ts';
@@ -9,10 +11,12 @@ import { newCategoryBody, newTicketBody, ticketListQuery, ticketPatchBody } from
 import { TEMPLATES } from './templates.ts';
 import { createTicket, findTicket, listTickets, markRead, updateTicket } from './tickets.ts';
 
-export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus }> = async (app, { db, events }) => {
-  app.get('/api/tickets', { schema: { querystring: ticketListQuery } }, async (request) => ({
-    tickets: await listTickets(db, request.query),
-  }));
+export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sla: SlaPolicy }> = async (app, { db, events, sla }) => {
+  app.get('/api/tickets', { schema: { querystring: ticketListQuery } }, async (request) => {
+    const tickets = await listTickets(db, request.query);
+    const clocks = clocksFor(db, sla, tickets);
+    return { tickets: tickets.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) })) };
+  });
 
   app.post('/api/tickets', { schema: { body: newTicketBody }, bodyLimit: 1_048_576 }, async (request, reply) => {
     if (request.body.category && !(await categoryExists(db, request.body.category))) throw unknownCategory(request.body.category);

@@ -4,6 +4,7 @@ import type { TicketRow } from '../db/rows.ts';
 import { appendEntry, type NewEntry } from '../messages/index.ts';
 import { newNumero, numeroIn } from './numero.ts';
 import { lineKey, normalizePhone } from '../contract/phone.ts';
+import { recordStatus } from '../sla/history.ts';
 
 import type { Priority, Status, Ticket as TicketView } from '../contract/index.ts';
 
@@ -158,6 +159,7 @@ export async function updateTicket(db: Db, id: number, patch: TicketPatch): Prom
     if (patch.assigneeId && !(await tx.user.findFirst({ where: { id: patch.assigneeId, active: true } }))) return 'no_assignee';
     if (patch.category && !(await tx.category.findUnique({ where: { name: patch.category } }))) return 'no_category';
     const resolvedAt = resolvedAtFor(patch.status, current.resolvedAt);
+    await recordStatus(tx, id, current.status, patch.status);
     return tx.ticket.update({ where: { id }, data: { ...patch, resolvedAt } });
   });
   return row && typeof row !== 'string' ? toTicketView(row) : row;

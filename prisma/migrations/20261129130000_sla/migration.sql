@@ -1,0 +1,16 @@
+-- CreateTable
+CREATE TABLE "StatusChange" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "ticketId" INTEGER NOT NULL,
+    "status" TEXT NOT NULL,
+    "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "StatusChange_ticketId_fkey" FOREIGN KEY ("ticketId") REFERENCES "Ticket" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateIndex
+CREATE INDEX "StatusChange_ticketId_at_idx" ON "StatusChange"("ticketId", "at");
+
+
+-- Tickets already waiting or done when this runs: their status since their last change, as
+-- best known, so their clocks stand still instead of running on.
+INSERT INTO "StatusChange" ("ticketId", "status", "at") SELECT "id", "status", "updatedAt" FROM "Ticket" WHERE "status" <> 'open';

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+  vi.useRealTimers();
+});
+
+const T0 = Date.parse('2026-11-30T15:00:00.000Z');
+const MIN = 60_000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+describe('GET /api/tickets: SLA clocks', () => {
+  it('needs a session', async () => {
+    t = await buildTestApp();
+    expect((await t.app.inject({ method: 'GET', url: '/api/tickets' })).statusCode).toBe(401);
+  });
+
+  it('counts down, stands still while "En espera", resumes, breaches, and stops at the first reply', async () => {
+    // Only Date is faked: the service's own timers keep running.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0);
+    t = await buildTestApp({ SLA_PRIMERA_RESPUESTA_MIN: 'alta=60', SLA_RESOLUCION_H: 'alta=8', AUTO_ACK: 'off' });
+    const app = t;
+    const as = (method: 'GET' | 'PATCH' | 'POST', url: string, payload?: object) =>
+      app.app.inject({ method, url, headers: app.admin, ...(payload ? { payload } : {}) });
+    const clocks = async (id: number) => {
+      const response = await as('GET', '/api/tickets');
+      expect(response.statusCode).toBe(200);
+      return response.json().tickets.find((ticket: { id: number }) => ticket.id === id).sla;
+    };
+    const ticket = await createTicket(t, { priority: 'alta' });
+
+    vi.setSystemTime(T0 + 50 * MIN);
+    expect(await clocks(ticket.id)).toEqual({
+      primera_respuesta: { vence: iso(T0 + 60 * MIN), restante_min: 10, estado: 'aviso', pausado: false },
+      resolucion: { vence: iso(T0 + 480 * MIN), restante_min: 430, estado: 'ok', pausado: false },
+    });
+
+    expect((await as('PATCH', `/api/tickets/${ticket.id}`, { status: 'on_hold' })).statusCode).toBe(200);
+    vi.setSystemTime(T0 + 300 * MIN);
+    expect((await clocks(ticket.id)).primera_respuesta).toEqual({ vence: null, restante_min: 10, estado: 'aviso', pausado: true });
+
+    await as('PATCH', `/api/tickets/${ticket.id}`, { status: 'in_progress' });
+    vi.setSystemTime(T0 + 320 * MIN);
+    expect((await clocks(ticket.id)).primera_respuesta).toEqual({
+      vence: iso(T0 + 310 * MIN), restante_min: -10, estado: 'vencido', pausado: false,
+    });
+
+    const reply = await as('POST', `/ticket/${ticket.id}/enviar-mensaje`, { mensaje: 'Ya lo reviso.' });
+    expect(reply.statusCode).toBe(200);
+    vi.setSystemTime(T0 + 400 * MIN);
+    const after = await clocks(ticket.id);
+    // Breached and stopped: it no longer moves. The resolution clock ran 50 + 100 min.
+    expect(after.primera_respuesta).toEqual({ vence: iso(T0 + 310 * MIN), restante_min: -10, estado: 'vencido', pausado: false });
+    expect(after.resolucion).toMatchObject({ restante_min: 330, estado: 'ok' });
+
+    await as('PATCH', `/api/tickets/${ticket.id}`, { status: 'resolved' });
+    expect((await clocks(ticket.id)).resolucion).toEqual({ vence: null, restante_min: 330, estado: 'cumplido', pausado: false });
+    const changes = await t.app.puente.db.prisma.statusChange.findMany({ where: { ticketId: ticket.id }, orderBy: { id: 'asc' } });
+    expect(changes.map((change) => [change.status, change.at.getTime()])).toEqual([
+      ['on_hold', T0 + 50 * MIN],
+      ['in_progress', T0 + 300 * MIN],
+      ['resolved', T0 + 400 * MIN],
+    ]);
+  });
+
+  it('a reopening by the end user is recorded and restarts the resolution clock', async () => {
+    t = await buildTestApp({ AUTO_ACK: 'off' });
+    const app = t;
+    const inbound = () => app.app.inject({ method: 'POST', url: '/api/simulator/inbound', headers: app.admin, payload: { from: '+5214772758198', body: 'sigue fallando' } });
+    await inbound();
+    const [ticket] = await t.app.puente.db.prisma.ticket.findMany();
+    await app.app.inject({ method: 'PATCH', url: `/api/tickets/${ticket.id}`, headers: app.admin, payload: { status: 'resolved' } });
+    await inbound();
+    const changes = await t.app.puente.db.prisma.statusChange.findMany({ where: { ticketId: ticket.id }, orderBy: { id: 'asc' } });
+    expect(changes.map((change) => change.status)).toEqual(['resolved', 'open']);
+    const listed = (await app.app.inject({ method: 'GET', url: '/api/tickets', headers: app.admin })).json().tickets[0];
+    expect(listed.sla.resolucion).toMatchObject({ estado: 'ok', pausado: false });
+  });
+});
