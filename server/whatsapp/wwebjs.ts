@@ -59,6 +59,8 @@ export interface WwebjsDriverOptions {
   lidRetryMs?: number;
   /** How long after whatsapp-web.js injected to look for a socket that synced unseen (default 2 s). */
   lateReadyCheckMs?: number;
+  /** More Chromium flags (the WhatsApp Web stand-in of `npm run test:wa` maps the host with them). */
+  chromiumArgs?: string[];
 }
 
 /** WhatsApp Web learns a lid's phone from the phone's sync, often a moment after the message. */
@@ -222,7 +224,7 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
       puppeteer: {
         executablePath: chromePath,
         headless: true,
-        args: PUPPETEER_ARGS,
+        args: [...PUPPETEER_ARGS, ...(this.#options.chromiumArgs ?? [])],
         handleSIGINT: false,
         handleSIGTERM: false,
         handleSIGHUP: false,

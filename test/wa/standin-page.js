@@ -1,0 +1,103 @@
+// The WhatsApp Web stand-in's page: only the modules whatsapp-web.js 1.34.7 reads, each with the
+// library line that reads it (node_modules/whatsapp-web.js/src/...). Anything else the library
+// asks `window.require` for throws and is listed in `window.__standin.unmodelled`, which the test
+// fails on: an upgrade of whatsapp-web.js shows at once what it now reads.
+// Driven by the test through server-sent events from /standin/events (pair, unpair, …).
+(() => {
+  const unmodelled = [];
+  const log = [];
+
+  /** Backbone-like models: whatsapp-web.js listens with on/off (Client.js:152-170, 397-410). */
+  class Model {
+    constructor(fields) {
+      Object.assign(this, fields);
+      this.listeners = new Map();
+    }
+    on(event, fn) {
+      this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+    }
+    off(event, fn) {
+      this.listeners.set(event, (this.listeners.get(event) ?? []).filter((f) => f !== fn));
+    }
+    set(field, value) {
+      this[field] = value;
+      for (const fn of this.listeners.get(`change:${field}`) ?? []) fn(this, value);
+    }
+    emit(event, ...args) {
+      for (const fn of this.listeners.get(event) ?? []) fn(...args);
+    }
+  }
+
+  const params = window.__standinScenario ?? {};
+  // Client.js:147-178 reads Socket.state (UNPAIRED → QR); :409 waits for change:hasSynced.
+  const Socket = new Model({ state: params.paired ? 'CONNECTED' : 'OPENING', hasSynced: false });
+  // Client.js:258 Conn.ref is the QR's first field; :262 change:ref refreshes it. :349 Conn.serialize().
+  const Conn = new Model({ ref: 'ref-1', pushname: 'Soporte Puente' });
+  Conn.serialize = () => ({ pushname: Conn.pushname, platform: 'smba' });
+  // Client.js:411 and :416-422: Cmd events the library subscribes to; Client.js:284 refreshQR.
+  const Cmd = new Model({});
+  Cmd.refreshQR = () => Conn.set('ref', `ref-${Number(Conn.ref.split('-')[1]) + 1}`);
+  const bytes = (n) => new Uint8Array(Array.from({ length: 32 }, (_, i) => (i * n) % 256));
+
+  const modules = {
+    // AuthStore.js:5 AppState; Client.js:147 Socket.state.
+    WAWebSocketModel: { Socket },
+    // AuthStore.js:6.
+    WAWebCmd: { Cmd },
+    // AuthStore.js:7; Client.js:349.
+    WAWebConnModel: { Conn },
+    // AuthStore.js:8-10; read by Client.js:414 only on an offline-progress event.
+    WAWebOfflineHandler: { OfflineMessageHandler: { getOfflineDeliveryProgress: () => 100 } },
+    // AuthStore.js:11-13: pairing by code, unused with a QR.
+    WAWebAltDeviceLinkingApi: {},
+    // AuthStore.js:14; Client.js:246-252 encodeB64 of the two public keys.
+    WABase64: { encodeB64: (data) => btoa(String.fromCharCode(...data)) },
+    // AuthStore.js:15-20 spreads four modules into RegistrationUtils; Client.js:242-253 reads
+    // waSignalStore.getRegistrationInfo, waNoiseInfo.get and DEVICE_PLATFORM from them.
+    WAWebCompanionRegClientUtils: { DEVICE_PLATFORM: 'Chrome', waNoiseInfo: { get: async () => ({ staticKeyPair: { pubKey: bytes(3) } }) } },
+    WAWebAdvSignatureApi: {},
+    WAWebUserPrefsInfoStore: {},
+    WAWebSignalStoreApi: { waSignalStore: { getRegistrationInfo: async () => ({ identityKeyPair: { pubKey: bytes(5) } }) } },
+    // Client.js:255-258: the QR's fourth field.
+    WAWebUserPrefsMultiDevice: { getADVSecretKey: () => 'adv-secret' },
+    // Client.js:351-357: ClientInfo's wid once ready.
+    WAWebUserPrefsMeUser: { getMaybeMePnUser: () => ({ _serialized: '5214770000000@c.us', user: '5214770000000', server: 'c.us' }), getMaybeMeLidUser: () => null },
+  };
+
+  window.require = (name) => {
+    if (name in modules) return modules[name];
+    unmodelled.push(name);
+    // Told to the test's server too: the library may swallow the throw.
+    fetch('/standin/unmodelled', { method: 'POST', body: name }).catch(() => {});
+    throw new Error(`stand-in: module ${name} is not modelled`);
+  };
+  // Client.js:126 waits for Debug.VERSION; Client.js:1311 reads it as the WhatsApp Web version.
+  window.Debug = { VERSION: '2.3000.1017054665' };
+  window.__standin = { unmodelled, log, Socket, Conn };
+
+  // The socket leaves OPENING a moment after load, as WhatsApp Web's does (Client.js:150-175 waits).
+  setTimeout(() => {
+    Socket.set('state', params.paired ? 'CONNECTED' : 'UNPAIRED');
+    // A late ready: the socket synced before whatsapp-web.js attached its listener (Client.js:409).
+    if (params.paired && params.syncedEarly) Socket.set('hasSynced', true);
+  }, 100);
+
+  const commands = {
+    // The phone scanned the QR: the socket connects and syncs (Client.js:409 → ready path).
+    pair: () => {
+      Socket.set('state', 'CONNECTED');
+      Socket.set('hasSynced', true);
+    },
+    // A new QR every 20 s in the real page (Client.js:262).
+    refreshQr: () => Cmd.refreshQR(),
+    // The phone removed the device: Client.js:815-852 takes UNPAIRED as a disconnect.
+    unpair: () => Socket.set('state', 'UNPAIRED'),
+  };
+  const events = new EventSource('/standin/events');
+  events.onmessage = (event) => {
+    const { command } = JSON.parse(event.data);
+    log.push(command);
+    if (!commands[command]) throw new Error(`stand-in: command ${command} is not modelled`);
+    commands[command]();
+  };
+})();
