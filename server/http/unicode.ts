@@ -1,14 +1,30 @@
 import type { FastifyRequest } from 'fastify';
 import { invalidRequest } from './errors.ts';
 
-/** True when some string in a parsed JSON value holds half a surrogate pair (`"\ud83d"`). */
-export function hasIllFormedText(value: unknown): boolean {
-  if (typeof value === 'string') return !value.isWellFormed();
-  if (Array.isArray(value)) return value.some(hasIllFormedText);
-  if (value && typeof value === 'object') {
-    return Object.entries(value).some(([key, inner]) => !key.isWellFormed() || hasIllFormedText(inner));
+/** Deeper than any body of the contract; deeper bodies would only feed recursion (zod, Prisma). */
+export const MAX_JSON_DEPTH = 64;
+
+type Verdict = 'ok' | 'ill-formed' | 'too-deep';
+
+/**
+ * Walks a parsed JSON body with its own stack (a body thousands of levels deep overflowed the
+ * call stack as a 500): too deep, or some string or key holding half a surrogate pair.
+ */
+export function inspectBody(body: unknown): Verdict {
+  const stack: [unknown, number][] = [[body, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (!value.isWellFormed()) return 'ill-formed';
+    } else if (value && typeof value === 'object') {
+      if (depth > MAX_JSON_DEPTH) return 'too-deep';
+      for (const [key, inner] of Object.entries(value)) {
+        if (!Array.isArray(value) && !key.isWellFormed()) return 'ill-formed';
+        stack.push([inner, depth + 1]);
+      }
+    }
   }
-  return false;
+  return 'ok';
 }
 
 /**
@@ -16,5 +32,7 @@ export function hasIllFormedText(value: unknown): boolean {
  * Refusing it at the edge makes it what it is: a bad request, with nothing written.
  */
 export async function rejectIllFormedText(request: FastifyRequest) {
-  if (hasIllFormedText(request.body)) throw invalidRequest('El texto contiene caracteres Unicode inválidos.');
+  const verdict = inspectBody(request.body);
+  if (verdict === 'too-deep') throw invalidRequest(`El cuerpo JSON está anidado más de ${MAX_JSON_DEPTH} niveles.`);
+  if (verdict === 'ill-formed') throw invalidRequest('El texto contiene caracteres Unicode inválidos.');
 }
