@@ -15,7 +15,7 @@ const WHATSAPP_SLOW =
   'WhatsApp no respondió a tiempo. Tu mensaje quedó guardado y saldrá cuando WhatsApp responda; no se enviará dos veces.';
 
 /**
- * What a reply's answer means for the technician (DESIGN.md's contract): 503 and 504 store the
+ * What a reply's answer means for the technician (docs/api.md's contract): 503 and 504 store the
  * message; 400 and 404 store nothing; 422 stores it as failed; anything else (network, 429, 500)
  * may or may not have stored it, so the text stays and a retry reuses the Idempotency-Key.
  */

@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The import graph of server/, read from the source: no file may reach itself again through its
+// imports (a circle makes load order matter and folders inseparable), and the domain folders
+// stay free of HTTP and of the WhatsApp drivers (they are tested, and could run, without either).
+
+const SERVER = import.meta.dirname;
+const DOMAIN = ['tickets', 'conversation', 'delivery', 'messages', 'inbound'];
+const FORBIDDEN_IN_DOMAIN = [/^fastify/, /^@fastify\//, /^whatsapp-web\.js$/, /^server\/whatsapp\//];
+/** Each folder's HTTP edge: a route file may import Fastify (it is where HTTP meets the domain). */
+const isRouteFile = (file: string) => /(^|[-/])routes\.ts$/.test(file);
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'generated' || entry.name === 'generated-pg' ? [] : sourceFiles(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [full] : [];
+  });
+}
+
+/** Every module a file names in an import, export-from or dynamic import(), type-only ones included. */
+export function specifiers(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const found = [
+    ...code.matchAll(/^\s*(?:import|export)\s[^'";]*?\sfrom\s+['"]([^'"]+)['"]/gm),
+    ...code.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm),
+    ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ];
+  return found.map((match) => match[1]);
+}
+
+/** Relative imports resolved to repository paths ("server/x/y.ts"); packages as named. */
+function graph(): Map<string, string[]> {
+  const root = path.dirname(SERVER);
+  const edges = new Map<string, string[]>();
+  for (const file of sourceFiles(SERVER)) {
+    const from = path.relative(root, file);
+    const targets = specifiers(fs.readFileSync(file, 'utf8')).map((spec) =>
+      spec.startsWith('.') ? path.relative(root, path.resolve(path.dirname(file), spec)) : spec,
+    );
+    edges.set(from, targets);
+  }
+  return edges;
+}
+
+/** The circles of the graph (Tarjan's strongly connected components of more than one file, or a self-import). */
+function cycles(edges: Map<string, string[]>): string[][] {
+  let counter = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (node: string) => {
+    index.set(node, counter);
+    low.set(node, counter++);
+    stack.push(node);
+    onStack.add(node);
+    for (const next of edges.get(node) ?? []) {
+      if (!edges.has(next)) continue;
+      if (!index.has(next)) {
+        visit(next);
+        low.set(node, Math.min(low.get(node)!, low.get(next)!));
+      } else if (onStack.has(next)) low.set(node, Math.min(low.get(node)!, index.get(next)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    if (component.length > 1 || (edges.get(node) ?? []).includes(node)) found.push(component.sort());
+  };
+  for (const node of edges.keys()) if (!index.has(node)) visit(node);
+  return found;
+}
+
+/** The same graph between folders of server/ (a top-level file is its own node). */
+function folderGraph(edges: Map<string, string[]>): Map<string, string[]> {
+  const folder = (file: string) => file.split('/').slice(0, 2).join('/');
+  const folders = new Map<string, string[]>();
+  for (const [file, targets] of edges) {
+    const from = folder(file);
+    const to = targets.filter((t) => edges.has(t)).map(folder).filter((f) => f !== from);
+    folders.set(from, [...new Set([...(folders.get(from) ?? []), ...to])]);
+  }
+  return folders;
+}
+
+describe('the import graph of server/', () => {
+  const edges = graph();
+
+  it('reads the imports it is about (the parser finds every kind)', () => {
+    expect(specifiers(`import a from './a.ts';\nimport type { B } from "../b.ts";\nexport { c } from './c.ts';\nimport './d.ts';\nconst e = await import('./e.ts');\n// import x from './comment.ts';`)).toEqual([
+      './a.ts', '../b.ts', './c.ts', './d.ts', './e.ts',
+    ]);
+    expect(edges.get('server/app.ts')).toContain('server/messages/index.ts');
+  });
+
+  it('has no circle', () => {
+    expect(cycles(edges)).toEqual([]);
+  });
+
+  it('has no circle between folders either (tickets/ → messages/ → tickets/ would be one)', () => {
+    expect(cycles(folderGraph(edges))).toEqual([]);
+  });
+
+  it('finds a circle when there is one (the check can fail)', () => {
+    const circle = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]);
+    expect(cycles(circle)).toEqual([['a', 'b', 'c']]);
+  });
+
+  it.each(DOMAIN)('keeps %s/ free of Fastify and of the WhatsApp drivers (route files aside)', (folder) => {
+    const offending = [...edges]
+      .filter(([file]) => file.startsWith(`server/${folder}/`) && !isRouteFile(file))
+      .flatMap(([file, targets]) => targets.filter((t) => FORBIDDEN_IN_DOMAIN.some((rule) => rule.test(t))).map((t) => `${file} → ${t}`));
+    expect(offending).toEqual([]);
+  });
+});
