@@ -1,6 +1,10 @@
-import type { OutgoingMedia } from '../whatsapp/driver.ts';
 
-export type { OutgoingMedia };
+/** A file to send with the message (the driver contract's OutgoingMedia, met structurally). */
+export interface OutgoingMedia {
+  bytes: Buffer;
+  mimetype: string;
+  filename: string;
+}
 
 /**
  * What the outbox needs from WhatsApp. Drivers satisfy it structurally; the outbox imports no
