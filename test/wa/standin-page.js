@@ -37,6 +37,11 @@
   // Client.js:411 and :416-422: Cmd events the library subscribes to; Client.js:284 refreshQR.
   const Cmd = new Model({});
   Cmd.refreshQR = () => Conn.set('ref', `ref-${Number(Conn.ref.split('-')[1]) + 1}`);
+  // WAWebCollections: Client.js:1024 subscribes to Msg and Chat events once authenticated;
+  // Utils.js:921 lists Chat.getModelsArray() for getChats (the driver's catch-up).
+  const collection = () => Object.assign(new Model({ models: [] }), { getModelsArray() { return this.models; } });
+  const Msg = collection();
+  const Chat = collection();
   const bytes = (n) => new Uint8Array(Array.from({ length: 32 }, (_, i) => (i * n) % 256));
 
   const modules = {
@@ -60,6 +65,17 @@
     WAWebSignalStoreApi: { waSignalStore: { getRegistrationInfo: async () => ({ identityKeyPair: { pubKey: bytes(5) } }) } },
     // Client.js:255-258: the QR's fourth field.
     WAWebUserPrefsMultiDevice: { getADVSecretKey: () => 'adv-secret' },
+    WAWebCollections: { Msg, Chat },
+    // Utils.js:95-110 (LoadUtils) patches how locations and invites are typed from the protobuf.
+    WAWebBackendJobsCommon: { mediaTypeFromProtobuf: () => null },
+    WAWebE2EProtoUtils: { typeAttributeFromProtobuf: () => 'text' },
+    // Client.js:1028-1029 switches placeholder resends on through it.
+    WAWebSyncGatingUtils: {},
+    // Client.js:1073-1077 hooks incoming calls only when the collection has `on`.
+    WAWebCallCollection: {},
+    // Client.js:1155, 1196: reactions and poll votes are hooked through these (Utils.js:67 injectToFunction).
+    WAWebAddonReactionTableMode: { reactionTableMode: { bulkUpsert: () => undefined } },
+    WAWebAddonPollVoteTableMode: { pollVoteTableMode: { bulkUpsert: () => undefined } },
     // Client.js:351-357: ClientInfo's wid once ready.
     WAWebUserPrefsMeUser: { getMaybeMePnUser: () => ({ _serialized: '5214770000000@c.us', user: '5214770000000', server: 'c.us' }), getMaybeMeLidUser: () => null },
   };

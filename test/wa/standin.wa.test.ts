@@ -10,10 +10,10 @@ import { createWwebjsDriver, type WwebjsDriver } from '../../server/whatsapp/wwe
 import { startStandIn, type StandIn } from './standin.ts';
 
 // The unmodified whatsapp-web.js Client, driven by Puente's real driver, in Debian's Chromium,
-// against the stand-in for WhatsApp Web. Covered so far: load, QR (and its refresh), pairing up
-// to `authenticated`, and the late-ready path. Not yet modelled: what whatsapp-web.js injects
-// after authenticating (LoadUtils: window.WWebJS and its stores), so ready, inbound, send, acks,
-// disconnect, logout and catch-up are not exercised here yet (the fake-client unit tests cover them).
+// against the stand-in for WhatsApp Web. Covered so far: load, QR (and its refresh), pairing to
+// ready, and the late-ready path (with an empty chat list for the catch-up). Not yet modelled:
+// messages (Msg models and getMessageModel), so inbound, send, acks, disconnect, logout and a
+// catch-up with news are not exercised here yet (the fake-client unit tests cover them).
 const CHROMIUM = '/usr/bin/chromium';
 const require = createRequire(import.meta.url);
 
@@ -78,7 +78,7 @@ describe('whatsapp-web.js against the WhatsApp Web stand-in', () => {
     expect(new Set(standIn.requests)).toEqual(new Set(['/', '/standin.js', '/standin/events', ...faviconIfAsked()]));
   });
 
-  it('pairing: once the phone scans, the socket syncs and the library authenticates', async () => {
+  it('pairing: once the phone scans, the socket syncs, the library authenticates, injects its utilities and says ready', async () => {
     standIn.scenario = {};
     standIn.unmodelled.length = 0;
     const { states } = start();
@@ -86,14 +86,19 @@ describe('whatsapp-web.js against the WhatsApp Web stand-in', () => {
     expect(standIn.unmodelled).toEqual([]);
     standIn.send('pair');
     await until('authenticated', () => states.some((s) => s.state === 'authenticating'));
+    // The library injects its utilities (Utils.js LoadUtils), attaches its listeners and says ready.
+    await until('ready', () => states.some((s) => s.state === 'ready'));
+    expect(states.map((s) => s.state)).toEqual(['starting', 'qr', 'authenticating', 'ready']);
+    expect(standIn.unmodelled).toEqual([]);
   });
 
-  it('late ready: a saved session whose socket synced before the library listened still authenticates, without a restart', async () => {
+  it('late ready: a saved session whose socket synced before the library listened still gets to ready, without a restart', async () => {
     standIn.scenario = { paired: true, syncedEarly: true };
     standIn.unmodelled.length = 0;
     const { states } = start({ lateReadyCheckMs: 500 });
-    await until('authenticated', () => states.some((s) => s.state === 'authenticating'), 30_000);
-    expect(states.some((s) => s.state === 'qr')).toBe(false);
+    await until('ready', () => states.some((s) => s.state === 'ready'), 30_000);
+    expect(states.map((s) => s.state)).toEqual(['starting', 'authenticating', 'ready']);
+    expect(standIn.unmodelled).toEqual([]);
   });
 });
 
