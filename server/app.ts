@@ -15,6 +15,7 @@ import { tokensRoutes } from './auth/tokens-routes.ts';
 import { usersRoutes } from './auth/users-routes.ts';
 import type { Config } from './config.ts';
 import { fileRoutes } from './conversation/file-routes.ts';
+import { notesRoutes } from './conversation/notes-routes.ts';
 import { conversationRoutes } from './conversation/routes.ts';
 import { Replies } from './conversation/send.ts';
 import { openDatabase, type Db } from './db/database.ts';
@@ -183,6 +184,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(insightRoutes, { db });
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(fileRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
+    await scope.register(notesRoutes, { db, events, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(whatsappRoutes, { db, driver, tracker });
     await scope.register(mediaRoutes, { db, store: services.media });
     await scope.register(liveRoutes, {

@@ -51,6 +51,7 @@ export const SENDER: Record<Entry['role'], { icon: string; label: string }> = {
   user: { icon: '👤', label: 'Usuario' },
   assistant: { icon: '🤖', label: 'Sistema' },
   tecnico: { icon: '👨‍💻', label: 'Técnico' },
+  nota: { icon: '📝', label: 'Nota interna' },
 };
 
 /** Media arrive with little or no text; say what it was. */

@@ -52,8 +52,11 @@ export interface TicketSla {
 /** Where an outgoing entry is on its way to WhatsApp; absent on entries that never go there. */
 export type Delivery = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'unknown';
 
-/** Who wrote a history entry: the end user, the service itself, a technician. */
-export type Speaker = 'user' | 'assistant' | 'tecnico';
+/**
+ * Who wrote a history entry: the end user, the service itself, a technician, or an internal
+ * note (never sent to WhatsApp; `/conversacion` shows notes only with `?notas=1`).
+ */
+export type Speaker = 'user' | 'assistant' | 'tecnico' | 'nota';
 
 /** One history entry: role, content, timestamp first (the integrations' shape), then ours. */
 export interface Entry {
@@ -63,6 +66,8 @@ export interface Entry {
   timestamp: string;
   kind: string;
   author?: string;
+  /** A note's author (DESIGN.md's name for it); assignment changes are notes of kind `sistema`. */
+  autor?: string;
   delivery?: Delivery;
   deliveryInfo?: string;
   /** Fields an integration sent with its history come back as they were given. */

@@ -34,6 +34,7 @@ const entryId = z.coerce.number({ error: 'debe ser un id de entrada' }).int().mi
 const historyQuery = z.object({
   desde: entryId.optional(),
   antes: entryId.optional(),
+  notas: z.enum(['0', '1'], { error: 'notas debe ser 0 o 1' }).optional(),
   limite: z.coerce.number({ error: 'limite debe ser un número' }).int().min(1, 'limite va de 1 a 1000').max(1000, 'limite va de 1 a 1000').optional(),
 });
 
@@ -55,8 +56,9 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replie
     { schema: { params: idParam, querystring: historyQuery } },
     async (request) => {
       if (!ticketExists(deps.db, request.params.id)) throw ticketNotFound(request.params.id);
-      const { desde, antes, limite } = request.query;
-      return { historial: await listHistory(deps.db, request.params.id, { after: desde, before: antes, limit: limite }) };
+      const { desde, antes, limite, notas } = request.query;
+      const window = { after: desde, before: antes, limit: limite, notes: notas === '1' };
+      return { historial: await listHistory(deps.db, request.params.id, window) };
     },
   );
 

@@ -34,6 +34,7 @@ export function toEntry(row: EntryRow): EntryView {
     kind: row.kind,
   };
   if (row.authorName) entry.author = row.authorName;
+  if (row.role === 'nota') entry.autor = row.authorName ?? 'Sistema'; // the name DESIGN.md gives a note's author
   if (row.delivery) entry.delivery = row.delivery as Delivery;
   if (row.deliveryInfo) entry.deliveryInfo = row.deliveryInfo;
   return entry;
@@ -46,4 +47,6 @@ export interface HistoryWindow {
   before?: number;
   /** Only the newest this many of the rest, still served oldest first. */
   limit?: number;
+  /** Include internal notes (role `nota`): the console asks for them, integrations by default do not. */
+  notes?: boolean;
 }

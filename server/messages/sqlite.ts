@@ -9,8 +9,8 @@ const ENTRY = 'id, role, content, timestamp, kind, extra, authorName, delivery, 
 const OUTGOING = 'id, ticketId, phone, content, delivery, waId, attemptAt, createdAt';
 
 const SQL = {
-  history: `SELECT ${ENTRY} FROM Message WHERE ticketId = ? AND id > ? AND id < ? ORDER BY id`,
-  newest: `SELECT ${ENTRY} FROM Message WHERE ticketId = ? AND id > ? AND id < ? ORDER BY id DESC LIMIT ?`,
+  history: `SELECT ${ENTRY} FROM Message WHERE ticketId = ? AND id > ? AND id < ? AND (role <> 'nota' OR ?) ORDER BY id`,
+  newest: `SELECT ${ENTRY} FROM Message WHERE ticketId = ? AND id > ? AND id < ? AND (role <> 'nota' OR ?) ORDER BY id DESC LIMIT ?`,
   known: 'SELECT 1 FROM Message WHERE waId = ?',
   ticket: 'SELECT * FROM Ticket WHERE id = ?',
   reply: `INSERT INTO Message (ticketId, role, content, timestamp, kind, authorId, authorName, delivery, phone, attempts, createdAt)
@@ -49,7 +49,7 @@ export function sqliteMessages(db: Db): MessageStore {
   const write = (text: string, ...params: unknown[]) => db.writeNow(() => void db.sql(text).run(...params));
   return {
     async history(ticketId, window = {}) {
-      const bounds = [ticketId, window.after ?? 0, window.before ?? Number.MAX_SAFE_INTEGER];
+      const bounds = [ticketId, window.after ?? 0, window.before ?? Number.MAX_SAFE_INTEGER, window.notes ? 1 : 0];
       return window.limit
         ? (db.sql(SQL.newest).all(...bounds, window.limit) as EntryRow[]).reverse()
         : (db.sql(SQL.history).all(...bounds) as EntryRow[]);

@@ -4,7 +4,7 @@ import type { EventBus } from '../events.ts';
 import type { SlaPolicy } from '../sla/policy.ts';
 import { clocksFor } from '../sla/ticket-clocks.ts';
 import { idParam } from '../http/common.ts';
-import { requireAdmin } from '../auth/guard.ts';
+import { authorOf, requireAdmin } from '../auth/guard.ts';
 import { invalidRequest, invalidState, ticketNotFound } from '../http/errors.ts';
 import { addCategory, categoryExists, listCategories } from './categories.ts';
 import { newCategoryBody, newTicketBody, ticketListQuery, ticketPatchBody } from './schemas.ts';
@@ -33,10 +33,12 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sl
   });
 
   app.patch('/api/tickets/:id', { schema: { params: idParam, body: ticketPatchBody } }, async (request) => {
-    const ticket = await updateTicket(db, request.params.id, request.body);
-    if (!ticket) throw ticketNotFound(request.params.id);
-    if (ticket === 'no_assignee') throw invalidRequest(`No existe una cuenta activa ${request.body.assigneeId} para asignar.`);
-    if (ticket === 'no_category') throw unknownCategory(request.body.category);
+    const updated = await updateTicket(db, request.params.id, request.body, authorOf(request.principal));
+    if (!updated) throw ticketNotFound(request.params.id);
+    if (updated === 'no_assignee') throw invalidRequest(`No existe una cuenta activa ${request.body.assigneeId} para asignar.`);
+    if (updated === 'no_category') throw unknownCategory(request.body.category);
+    const { ticket, line } = updated;
+    if (line) events.emit({ type: 'message', ticketId: ticket.id, entry: line });
     request.log.info({ ticketId: ticket.id, ...request.body }, 'ticket updated');
     events.emit({ type: 'ticket', ticket });
     return ticket;

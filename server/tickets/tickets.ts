@@ -1,7 +1,8 @@
 import type { Db, Tx } from '../db/database.ts';
 import type { Ticket } from '../db/generated/client.ts';
 import type { TicketRow } from '../db/rows.ts';
-import { appendEntry, type NewEntry } from '../messages/index.ts';
+import type { EntryView } from '../events.ts';
+import { appendEntry, toEntry, type NewEntry } from '../messages/index.ts';
 import { newNumero, numeroIn } from './numero.ts';
 import { lineKey, normalizePhone } from '../contract/phone.ts';
 import { recordStatus } from '../sla/history.ts';
@@ -152,17 +153,35 @@ function resolvedAtFor(status: Status | undefined, current: Date | null): Date |
   return null;
 }
 
-export async function updateTicket(db: Db, id: number, patch: TicketPatch): Promise<TicketView | PatchRefusal | null> {
-  const row = await db.write(async (tx) => {
+export interface Actor {
+  authorId?: number;
+  authorName?: string;
+}
+
+export interface TicketUpdate {
+  ticket: TicketView;
+  /** The history's system line when the assignee changed (who and when), as stored. */
+  line: EntryView | null;
+}
+
+export async function updateTicket(db: Db, id: number, patch: TicketPatch, actor: Actor = {}): Promise<TicketUpdate | PatchRefusal | null> {
+  const result = await db.write(async (tx) => {
     const current = await tx.ticket.findUnique({ where: { id } });
     if (!current) return null;
-    if (patch.assigneeId && !(await tx.user.findFirst({ where: { id: patch.assigneeId, active: true } }))) return 'no_assignee';
+    const assignee = patch.assigneeId ? await tx.user.findFirst({ where: { id: patch.assigneeId, active: true } }) : null;
+    if (patch.assigneeId && !assignee) return 'no_assignee';
     if (patch.category && !(await tx.category.findUnique({ where: { name: patch.category } }))) return 'no_category';
     const resolvedAt = resolvedAtFor(patch.status, current.resolvedAt);
     await recordStatus(tx, id, current.status, patch.status);
-    return tx.ticket.update({ where: { id }, data: { ...patch, resolvedAt } });
+    const row = await tx.ticket.update({ where: { id }, data: { ...patch, resolvedAt } });
+    const reassigned = patch.assigneeId !== undefined && patch.assigneeId !== current.assigneeId;
+    const text = assignee ? `Ticket asignado a ${assignee.displayName ?? assignee.username}.` : 'Ticket sin asignar.';
+    // A note (never sent, hidden from integrations) of kind `sistema`: the team sees who moved it.
+    const line = reassigned ? await appendEntry(tx, id, { role: 'nota', kind: 'sistema', content: text, ...actor }) : null;
+    return { row, line };
   });
-  return row && typeof row !== 'string' ? toTicketView(row) : row;
+  if (!result || typeof result === 'string') return result;
+  return { ticket: toTicketView(result.row), line: result.line ? toEntry(result.line) : null };
 }
 
 export async function markRead(db: Db, id: number): Promise<TicketView | null> {
