@@ -31,6 +31,8 @@
   const params = window.__standinScenario ?? {};
   // Client.js:147-178 reads Socket.state (UNPAIRED → QR); :409 waits for change:hasSynced.
   const Socket = new Model({ state: params.paired ? 'CONNECTED' : 'OPENING', hasSynced: false });
+  // Client.js:1291: Client.logout() asks the socket to unlink this device.
+  Socket.logout = () => tell('logout');
   // Client.js:258 Conn.ref is the QR's first field; :262 change:ref refreshes it. :349 Conn.serialize().
   const Conn = new Model({ ref: 'ref-1', pushname: 'Soporte Puente' });
   Conn.serialize = () => ({ pushname: Conn.pushname, platform: 'smba' });
@@ -80,6 +82,11 @@
     WAWebUserPrefsMeUser: { getMaybeMePnUser: () => ({ _serialized: '5214770000000@c.us', user: '5214770000000', server: 'c.us' }), getMaybeMeLidUser: () => null },
   };
 
+  /** What the page was asked to do, for the test to check (the phone's side of an unlink). */
+  function tell(what) {
+    fetch('/standin/said', { method: 'POST', body: what }).catch(() => {});
+  }
+
   window.require = (name) => {
     if (name in modules) return modules[name];
     unmodelled.push(name);
@@ -108,6 +115,8 @@
     refreshQr: () => Cmd.refreshQR(),
     // The phone removed the device: Client.js:815-852 takes UNPAIRED as a disconnect.
     unpair: () => Socket.set('state', 'UNPAIRED'),
+    // WhatsApp Web opened elsewhere: CONFLICT is not an accepted state either (Client.js:824-852).
+    conflict: () => Socket.set('state', 'CONFLICT'),
   };
   const events = new EventSource('/standin/events');
   events.onmessage = (event) => {

@@ -22,6 +22,8 @@ export interface StandIn {
   requests: string[];
   /** Modules the library asked the page for that the stand-in does not model. */
   unmodelled: string[];
+  /** What the library asked the page to do (`logout`). */
+  said: string[];
   send(command: string): void;
   close(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export async function startStandIn(): Promise<StandIn> {
   const streams = new Set<ServerResponse>();
   const requests: string[] = [];
   const unmodelled: string[] = [];
+  const said: string[] = [];
   const standIn = { scenario: {} as StandIn['scenario'] };
   const server = https.createServer({ key, cert }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://web.whatsapp.com');
@@ -59,10 +62,10 @@ export async function startStandIn(): Promise<StandIn> {
       req.on('close', () => streams.delete(res));
       return;
     }
-    if (url.pathname === '/standin/unmodelled' && req.method === 'POST') {
-      let name = '';
-      req.on('data', (chunk) => (name += chunk));
-      req.on('end', () => (unmodelled.push(name), res.writeHead(204).end()));
+    if ((url.pathname === '/standin/unmodelled' || url.pathname === '/standin/said') && req.method === 'POST') {
+      let text = '';
+      req.on('data', (chunk) => (text += chunk));
+      req.on('end', () => ((url.pathname === '/standin/said' ? said : unmodelled).push(text), res.writeHead(204).end()));
       return;
     }
     // The favicon is Chromium's own request, not the library's.
@@ -81,6 +84,7 @@ export async function startStandIn(): Promise<StandIn> {
     },
     requests,
     unmodelled,
+    said,
     send(command) {
       if (streams.size === 0) throw new Error(`stand-in: no page is listening for ${command}`);
       for (const stream of streams) stream.write(`data: ${JSON.stringify({ command })}\n\n`);

@@ -11,9 +11,9 @@ import { startStandIn, type StandIn } from './standin.ts';
 
 // The unmodified whatsapp-web.js Client, driven by Puente's real driver, in Debian's Chromium,
 // against the stand-in for WhatsApp Web. Covered so far: load, QR (and its refresh), pairing to
-// ready, and the late-ready path (with an empty chat list for the catch-up). Not yet modelled:
-// messages (Msg models and getMessageModel), so inbound, send, acks, disconnect, logout and a
-// catch-up with news are not exercised here yet (the fake-client unit tests cover them).
+// ready, the late-ready path (with an empty chat list for the catch-up), unlink from the phone,
+// conflict and logout. Not yet modelled: messages (Msg models and getMessageModel), so inbound,
+// send, acks and a catch-up with news are not exercised here yet (the fake-client unit tests cover them).
 const CHROMIUM = '/usr/bin/chromium';
 const require = createRequire(import.meta.url);
 
@@ -51,7 +51,7 @@ function start(options: { lateReadyCheckMs?: number } = {}) {
   const states: StateChange[] = [];
   driver.onState((change) => states.push(change));
   void driver.connect();
-  return { driver, states };
+  return { driver, states, dir };
 }
 
 async function until(what: string, condition: () => boolean, timeoutMs = 60_000) {
@@ -100,7 +100,44 @@ describe('whatsapp-web.js against the WhatsApp Web stand-in', () => {
     expect(states.map((s) => s.state)).toEqual(['starting', 'authenticating', 'ready']);
     expect(standIn.unmodelled).toEqual([]);
   });
+
+  it('the phone unlinks the device: logged_out with the reason, and the saved session is gone', async () => {
+    const { states, dir } = await readyLink();
+    standIn.send('unpair');
+    await until('logged_out', () => states.some((s) => s.state === 'logged_out'));
+    expect(states.at(-1)!.reason).toMatch(/desvinculó este dispositivo/);
+    expect(fs.existsSync(path.join(dir, 'session'))).toBe(false);
+  });
+
+  it('WhatsApp Web opened elsewhere: disconnected, saying so', async () => {
+    const { states } = await readyLink();
+    standIn.send('conflict');
+    await until('disconnected', () => states.some((s) => s.state === 'disconnected'));
+    expect(states.at(-1)!.reason).toMatch(/otro navegador/);
+  });
+
+  it('logout from the service tells WhatsApp Web to unlink, closes Chromium and forgets the session', async () => {
+    const { states, dir, driver: linked } = await readyLink();
+    const pid = linked.chromiumPid();
+    await linked.logout();
+    expect(standIn.said).toContain('logout');
+    expect(states.at(-1)!.state).toBe('logged_out');
+    expect(fs.existsSync(path.join(dir, 'session'))).toBe(false);
+    expect(pid && fs.existsSync(`/proc/${pid}`)).toBeFalsy();
+  });
 });
+
+/** A fresh link taken to ready through the QR and the phone's scan. */
+async function readyLink() {
+  standIn.scenario = {};
+  standIn.unmodelled.length = 0;
+  standIn.said.length = 0;
+  const link = start();
+  await until('a QR', () => link.states.some((s) => s.state === 'qr'));
+  standIn.send('pair');
+  await until('ready', () => link.states.some((s) => s.state === 'ready'));
+  return link;
+}
 
 function b64(n: number) {
   return Buffer.from(Array.from({ length: 32 }, (_, i) => (i * n) % 256)).toString('base64');
