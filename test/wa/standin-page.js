@@ -44,6 +44,14 @@
   const collection = () => Object.assign(new Model({ models: [] }), { getModelsArray() { return this.models; } });
   const Msg = collection();
   const Chat = collection();
+  // The phone behind each lid WhatsApp Web knows (WAWebApiContact.getPhoneNumber below).
+  const lidPhones = new Map(Object.entries(params.lidPhones ?? {}));
+  const wid = (id) => {
+    const [user, server] = id.split('@');
+    return { user, server, _serialized: id };
+  };
+  /** A message as WhatsApp Web's Msg model: serialize() gives the raw fields Message._patch reads (structures/Message.js). */
+  const messageModel = (raw) => Object.assign(new Model({ ...raw, isNewMsg: true }), { serialize: () => ({ ...raw }) });
   const bytes = (n) => new Uint8Array(Array.from({ length: 32 }, (_, i) => (i * n) % 256));
 
   const modules = {
@@ -78,6 +86,15 @@
     // Client.js:1155, 1196: reactions and poll votes are hooked through these (Utils.js:67 injectToFunction).
     WAWebAddonReactionTableMode: { reactionTableMode: { bulkUpsert: () => undefined } },
     WAWebAddonPollVoteTableMode: { pollVoteTableMode: { bulkUpsert: () => undefined } },
+    // Utils.js:806 getMessageModel lists a message's links.
+    WALinkify: { findLinks: () => [] },
+    // Utils.js:1695-1719 enforceLidAndPnRetrieval (Client.getContactLidAndPhone, the driver's lid lookup).
+    WAWebWidFactory: { createWid: wid },
+    WAWebApiContact: {
+      getPhoneNumber: (w) => (lidPhones.has(w._serialized) ? wid(lidPhones.get(w._serialized)) : null),
+      getCurrentLid: () => null,
+    },
+    WAWebQueryExistsJob: { queryWidExists: async (w) => (lidPhones.has(w._serialized) ? { wid: w } : null) },
     // Client.js:351-357: ClientInfo's wid once ready.
     WAWebUserPrefsMeUser: { getMaybeMePnUser: () => ({ _serialized: '5214770000000@c.us', user: '5214770000000', server: 'c.us' }), getMaybeMeLidUser: () => null },
   };
@@ -111,6 +128,12 @@
       Socket.set('state', 'CONNECTED');
       Socket.set('hasSynced', true);
     },
+    // A message arrives: Msg 'add' with isNewMsg (Client.js:1128-1135 → onAddMessageEvent → 'message').
+    receive: (raw) => {
+      const msg = messageModel(raw);
+      Msg.models.push(msg);
+      Msg.emit('add', msg);
+    },
     // A new QR every 20 s in the real page (Client.js:262).
     refreshQr: () => Cmd.refreshQR(),
     // The phone removed the device: Client.js:815-852 takes UNPAIRED as a disconnect.
@@ -120,9 +143,9 @@
   };
   const events = new EventSource('/standin/events');
   events.onmessage = (event) => {
-    const { command } = JSON.parse(event.data);
+    const { command, data } = JSON.parse(event.data);
     log.push(command);
     if (!commands[command]) throw new Error(`stand-in: command ${command} is not modelled`);
-    commands[command]();
+    commands[command](data);
   };
 })();

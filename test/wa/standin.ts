@@ -17,14 +17,14 @@ export interface StandIn {
   /** Chromium flags that send web.whatsapp.com here and accept the throwaway certificate. */
   chromiumArgs: string[];
   /** What the next page load starts as. */
-  scenario: { paired?: boolean; syncedEarly?: boolean };
+  scenario: { paired?: boolean; syncedEarly?: boolean; lidPhones?: Record<string, string> };
   /** Every path Chromium asked for: anything but the page and its script is unmodelled. */
   requests: string[];
   /** Modules the library asked the page for that the stand-in does not model. */
   unmodelled: string[];
   /** What the library asked the page to do (`logout`). */
   said: string[];
-  send(command: string): void;
+  send(command: string, data?: unknown): void;
   close(): Promise<void>;
 }
 
@@ -85,9 +85,9 @@ export async function startStandIn(): Promise<StandIn> {
     requests,
     unmodelled,
     said,
-    send(command) {
+    send(command, data) {
       if (streams.size === 0) throw new Error(`stand-in: no page is listening for ${command}`);
-      for (const stream of streams) stream.write(`data: ${JSON.stringify({ command })}\n\n`);
+      for (const stream of streams) stream.write(`data: ${JSON.stringify({ command, data })}\n\n`);
     },
     async close() {
       for (const stream of streams) stream.end();

@@ -5,16 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { StateChange } from '../../server/whatsapp/driver.ts';
+import type { InboundMessage, StateChange } from '../../server/whatsapp/driver.ts';
 import { createWwebjsDriver, type WwebjsDriver } from '../../server/whatsapp/wwebjs.ts';
 import { startStandIn, type StandIn } from './standin.ts';
 
 // The unmodified whatsapp-web.js Client, driven by Puente's real driver, in Debian's Chromium,
 // against the stand-in for WhatsApp Web. Covered so far: load, QR (and its refresh), pairing to
 // ready, the late-ready path (with an empty chat list for the catch-up), unlink from the phone,
-// conflict and logout. Not yet modelled: messages (Msg models and getMessageModel), so inbound,
-// send, acks and a catch-up with news are not exercised here yet (the fake-client unit tests cover them).
+// conflict, logout and inbound of every kind. Not yet modelled: sending, acks and a catch-up with
+// news (the fake-client unit tests cover them).
 const CHROMIUM = '/usr/bin/chromium';
+const ME = '5214770000000@c.us';
+const USER = '5214771234567@c.us';
 const require = createRequire(import.meta.url);
 
 let standIn: StandIn;
@@ -46,6 +48,7 @@ function start(options: { lateReadyCheckMs?: number } = {}) {
     chromePath: CHROMIUM,
     logger: pino({ level: 'silent' }),
     chromiumArgs: standIn.chromiumArgs,
+    lidRetryMs: 50,
     ...options,
   });
   const states: StateChange[] = [];
@@ -127,9 +130,52 @@ describe('whatsapp-web.js against the WhatsApp Web stand-in', () => {
   });
 });
 
+describe('inbound through the real library', () => {
+  it('hands over every real kind, the @lid with and without a phone, and nothing for a notice', async () => {
+    const known = '208734567890123@lid';
+    const unknown = '208739999999999@lid';
+    const link = await readyLink({ lidPhones: { [known]: '5214771234567@c.us' } });
+    const inbound: InboundMessage[] = [];
+    link.driver.onInbound(async (message) => (inbound.push(message), 'filed'));
+    const t = Math.floor(Date.now() / 1000);
+    let n = 0;
+    const raw = (from: string, fields: Record<string, unknown>) => {
+      const id = `3EB0${++n}`;
+      return { id: { fromMe: false, remote: from, id, _serialized: `false_${from}_${id}` }, from, to: ME, t, ack: 1, notifyName: 'Ana', body: '', ...fields };
+    };
+    const sent = [
+      raw(USER, { type: 'chat', body: 'no enciende la impresora' }),
+      raw(USER, { type: 'ptt', directPath: '/v/ptt', mimetype: 'audio/ogg' }),
+      raw(USER, { type: 'image', directPath: '/v/img', mimetype: 'image/jpeg', caption: 'la pantalla' }),
+      raw(USER, { type: 'location', lat: 21.12, lng: -101.68, loc: 'Oficina' }),
+      raw(USER, { type: 'vcard', body: 'BEGIN:VCARD\nFN:Beto\nEND:VCARD', vcardFormattedName: 'Beto' }),
+      raw(USER, { type: 'call_log', subtype: 'miss' }),
+      raw(USER, { type: 'e2e_notification', subtype: 'encrypt' }),
+      raw(known, { type: 'chat', body: 'desde lid con teléfono' }),
+      raw(unknown, { type: 'chat', body: 'desde lid sin teléfono' }),
+    ];
+    for (const message of sent) standIn.send('receive', message);
+    await until('every message', () => inbound.length === sent.length, 30_000);
+    const byBody = (text: string) => inbound.find((m) => m.body.includes(text));
+    expect(inbound.slice(0, 7).map((m) => [m.kind, m.body])).toEqual([
+      ['text', 'no enciende la impresora'],
+      ['voice', '[Nota de voz]'],
+      ['image', '[Imagen] la pantalla'],
+      ['location', '[Ubicación] 21.12,-101.68 Oficina'],
+      ['contact', '[Contacto] Beto'],
+      ['call', '[Llamada perdida]'],
+      ['other', '[Mensaje no compatible: e2e_notification]'], // the core files none of these
+    ]);
+    expect(inbound.slice(0, 7).every((m) => m.from === '+5214771234567')).toBe(true);
+    expect(byBody('con teléfono')).toMatchObject({ from: '+5214771234567' });
+    expect(byBody('sin teléfono')).toMatchObject({ from: '', lid: unknown });
+    expect(standIn.unmodelled).toEqual([]);
+  });
+});
+
 /** A fresh link taken to ready through the QR and the phone's scan. */
-async function readyLink() {
-  standIn.scenario = {};
+async function readyLink(scenario: StandIn['scenario'] = {}) {
+  standIn.scenario = scenario;
   standIn.unmodelled.length = 0;
   standIn.said.length = 0;
   const link = start();
