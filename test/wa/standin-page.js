@@ -41,17 +41,38 @@
   Cmd.refreshQR = () => Conn.set('ref', `ref-${Number(Conn.ref.split('-')[1]) + 1}`);
   // WAWebCollections: Client.js:1024 subscribes to Msg and Chat events once authenticated;
   // Utils.js:921 lists Chat.getModelsArray() for getChats (the driver's catch-up).
-  const collection = () => Object.assign(new Model({ models: [] }), { getModelsArray() { return this.models; } });
+  const collection = () =>
+    Object.assign(new Model({ models: [] }), {
+      getModelsArray() {
+        return this.models;
+      },
+      // Utils.js:865 Chat.get(wid); Utils.js:583 Msg.get(key._serialized).
+      get(key) {
+        const id = typeof key === 'string' ? key : key._serialized;
+        return this.models.find((m) => m.id._serialized === id);
+      },
+    });
   const Msg = collection();
   const Chat = collection();
   // The phone behind each lid WhatsApp Web knows (WAWebApiContact.getPhoneNumber below).
   const lidPhones = new Map(Object.entries(params.lidPhones ?? {}));
+  // WhatsApp ids: Utils.js:355-372 (sendMessage) calls isLid/isGroup/isStatus on a chat's id.
   const wid = (id) => {
     const [user, server] = id.split('@');
-    return { user, server, _serialized: id };
+    return { user, server, _serialized: id, isLid: () => server === 'lid', isGroup: () => server === 'g.us', isStatus: () => id === 'status@broadcast' };
   };
+  const noAccount = new Set(params.noAccount ?? []);
+  let sentCount = 0;
   /** A message as WhatsApp Web's Msg model: serialize() gives the raw fields Message._patch reads (structures/Message.js). */
   const messageModel = (raw) => Object.assign(new Model({ ...raw, isNewMsg: true }), { serialize: () => ({ ...raw }) });
+  const chatFor = (w) => {
+    let chat = Chat.get(w);
+    if (!chat) {
+      chat = Object.assign(new Model({ id: wid(w._serialized) }), { serialize: () => ({ id: { _serialized: w._serialized } }) });
+      Chat.models.push(chat);
+    }
+    return chat;
+  };
   const bytes = (n) => new Uint8Array(Array.from({ length: 32 }, (_, i) => (i * n) % 256));
 
   const modules = {
@@ -86,15 +107,49 @@
     // Client.js:1155, 1196: reactions and poll votes are hooked through these (Utils.js:67 injectToFunction).
     WAWebAddonReactionTableMode: { reactionTableMode: { bulkUpsert: () => undefined } },
     WAWebAddonPollVoteTableMode: { pollVoteTableMode: { bulkUpsert: () => undefined } },
-    // Utils.js:806 getMessageModel lists a message's links.
-    WALinkify: { findLinks: () => [] },
+    // Utils.js:806 getMessageModel lists a message's links; Utils.js:151 sendMessage takes findLink.
+    WALinkify: { findLinks: () => [], findLink: () => null },
+    // Utils.js:866-871 getChat: a chat not loaded yet is found or created.
+    WAWebFindChatAction: { findOrCreateLatestChat: async (w) => ({ chat: chatFor(w) }) },
+    // Utils.js:146-149.
+    WAWebChatGetters: { getIsNewsletter: () => false, getIsBroadcast: (chat) => chat.id._serialized.endsWith('@broadcast') },
+    // Utils.js:278 newId and :300 the key of the message being sent.
+    WAWebMsgKey: Object.assign(
+      function MsgKey({ to, id }) {
+        this.id = id;
+        this.remote = to;
+        this.fromMe = true;
+        this._serialized = `true_${to._serialized}_${id}`;
+      },
+      { newId: async () => `3EB0STANDIN${++sentCount}` },
+    ),
+    // Utils.js:311-313.
+    WAWebGetEphemeralFieldsMsgActionsUtils: { getEphemeralFields: () => ({}) },
+    // Utils.js:577-580: stores the outgoing message (ack 0) and hands it to the server.
+    WAWebSendMsgChatAction: {
+      addAndSendMsgToChat: (chat, message) => {
+        if (params.sendThrows) throw new Error('stand-in: the server refused the message');
+        const key = message.id;
+        const raw = { ...message, id: { fromMe: true, remote: key.remote._serialized, id: key.id, _serialized: key._serialized }, from: message.from._serialized, to: message.to._serialized };
+        const msg = Object.assign(new Model({ ...raw }), { serialize: () => ({ ...raw, ack: msg.ack }) });
+        Msg.models.push(msg);
+        tell(`sent ${raw.to} ${raw.body}`);
+        return [Promise.resolve(msg), Promise.resolve({ messageSendResult: 'OK' })];
+      },
+    },
     // Utils.js:1695-1719 enforceLidAndPnRetrieval (Client.getContactLidAndPhone, the driver's lid lookup).
     WAWebWidFactory: { createWid: wid },
     WAWebApiContact: {
       getPhoneNumber: (w) => (lidPhones.has(w._serialized) ? wid(lidPhones.get(w._serialized)) : null),
       getCurrentLid: () => null,
     },
-    WAWebQueryExistsJob: { queryWidExists: async (w) => (lidPhones.has(w._serialized) ? { wid: w } : null) },
+    // Also Client.getNumberId (Client.js:2230-2234): a number without an account has no wid.
+    WAWebQueryExistsJob: {
+      queryWidExists: async (w) => {
+        if (w.server === 'lid') return lidPhones.has(w._serialized) ? { wid: w } : null;
+        return noAccount.has(w._serialized) ? null : { wid: w };
+      },
+    },
     // Client.js:351-357: ClientInfo's wid once ready.
     WAWebUserPrefsMeUser: { getMaybeMePnUser: () => ({ _serialized: '5214770000000@c.us', user: '5214770000000', server: 'c.us' }), getMaybeMeLidUser: () => null },
   };
@@ -133,6 +188,13 @@
       const msg = messageModel(raw);
       Msg.models.push(msg);
       Msg.emit('add', msg);
+    },
+    // The server, the phone, the reader: ack 1, 2, 3 of an outgoing message (Client.js:1040 change:ack).
+    ack: ({ id, ack }) => {
+      const msg = Msg.get(id);
+      if (!msg) throw new Error(`stand-in: no message ${id} to ack`);
+      msg.ack = ack;
+      Msg.emit('change:ack', msg, ack);
     },
     // A new QR every 20 s in the real page (Client.js:262).
     refreshQr: () => Cmd.refreshQR(),

@@ -5,15 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { InboundMessage, StateChange } from '../../server/whatsapp/driver.ts';
+import type { Ack, InboundMessage, StateChange } from '../../server/whatsapp/driver.ts';
 import { createWwebjsDriver, type WwebjsDriver } from '../../server/whatsapp/wwebjs.ts';
 import { startStandIn, type StandIn } from './standin.ts';
 
 // The unmodified whatsapp-web.js Client, driven by Puente's real driver, in Debian's Chromium,
 // against the stand-in for WhatsApp Web. Covered so far: load, QR (and its refresh), pairing to
 // ready, the late-ready path (with an empty chat list for the catch-up), unlink from the phone,
-// conflict, logout and inbound of every kind. Not yet modelled: sending, acks and a catch-up with
-// news (the fake-client unit tests cover them).
+// conflict, logout, inbound of every kind, sending a text (acks 1 → 2 → 3, no account, a refused
+// send). Not yet modelled: a catch-up with news (the fake-client unit tests cover it).
 const CHROMIUM = '/usr/bin/chromium';
 const ME = '5214770000000@c.us';
 const USER = '5214771234567@c.us';
@@ -169,6 +169,32 @@ describe('inbound through the real library', () => {
     expect(inbound.slice(0, 7).every((m) => m.from === '+5214771234567')).toBe(true);
     expect(byBody('con teléfono')).toMatchObject({ from: '+5214771234567' });
     expect(byBody('sin teléfono')).toMatchObject({ from: '', lid: unknown });
+    expect(standIn.unmodelled).toEqual([]);
+  });
+});
+
+describe('sending through the real library', () => {
+  it('sends a text to the id WhatsApp gives, and reports acks 1 → 2 → 3', async () => {
+    const link = await readyLink();
+    const acks: Ack[] = [];
+    link.driver.onAck((ack) => acks.push(ack));
+    const { waId } = await link.driver.send('+5214771234567', 'ya quedó ✅', 'puente-1');
+    expect(waId).toBe('true_5214771234567@c.us_3EB0STANDIN1');
+    await until('the page to say it sent', () => standIn.said.includes('sent 5214771234567@c.us ya quedó ✅'));
+    for (const ack of [1, 2, 3]) standIn.send('ack', { id: waId, ack });
+    await until('three acks', () => acks.length === 3);
+    expect(acks).toEqual([
+      { waId, state: 'sent' },
+      { waId, state: 'delivered' },
+      { waId, state: 'read' },
+    ]);
+    expect(standIn.unmodelled).toEqual([]);
+  });
+
+  it('a number without WhatsApp is no_whatsapp; a send the page refuses is send_failed', async () => {
+    const link = await readyLink({ noAccount: ['5214779999999@c.us'], sendThrows: true });
+    await expect(link.driver.send('+5214779999999', 'hola', 'puente-2')).rejects.toMatchObject({ code: 'no_whatsapp' });
+    await expect(link.driver.send('+5214771234567', 'hola', 'puente-3')).rejects.toMatchObject({ code: 'send_failed' });
     expect(standIn.unmodelled).toEqual([]);
   });
 });
