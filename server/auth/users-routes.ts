@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
-import { AppError, invalidState, notFound } from '../http/errors.ts';
+import { invalidState, notFound } from '../http/errors.ts';
 import { createUser, deactivateUser, listUsers } from './accounts.ts';
 import { currentUser, requireAdmin } from './guard.ts';
 
@@ -23,7 +23,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
 
   app.post('/api/users', { schema: { body: newUser } }, async (request, reply) => {
     const user = await createUser(db, request.body);
-    if (!user) throw new AppError(409, 'estado_invalido', `El usuario ${request.body.username} ya existe.`);
+    if (!user) throw invalidState(`El usuario ${request.body.username} ya existe.`);
     return reply.code(201).send(user);
   });
 

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { authorOf } from '../auth/guard.ts';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
-import { AppError, invalidRequest, ticketNotFound } from '../http/errors.ts';
+import { AppError, fileTooLarge, invalidRequest, ticketNotFound, typeNotAllowed } from '../http/errors.ts';
 import { adjuntoOf, attachmentOfMessage } from '../media/attachments.ts';
 import { MAX_FILE_BYTES, prepareFile, type Refusal } from '../media/prepare.ts';
 import { MAX_PIXELS } from '../media/images.ts';
@@ -13,8 +13,8 @@ import { failureFor, sendHeaders } from './routes.ts';
 import type { Replies } from './send.ts';
 
 const MB = MAX_FILE_BYTES / 1024 / 1024;
-const tooLarge = () => new AppError(413, 'archivo_demasiado_grande', `El archivo supera el máximo de ${MB} MB.`);
-const notAllowed = (mensaje: string) => new AppError(415, 'tipo_no_permitido', mensaje);
+const tooLarge = () => fileTooLarge(`El archivo supera el máximo de ${MB} MB.`);
+const notAllowed = typeNotAllowed;
 const ALLOWED_TEXT = 'Se admiten imágenes (JPG, PNG, GIF, WebP), PDF y documentos de Word o Excel.';
 
 function refusalError(reason: Refusal): AppError {
@@ -22,7 +22,7 @@ function refusalError(reason: Refusal): AppError {
     case 'too_large':
       return tooLarge();
     case 'too_many_pixels':
-      return new AppError(413, 'archivo_demasiado_grande', `La imagen tiene más de ${MAX_PIXELS / 1_000_000} megapíxeles.`);
+      return fileTooLarge(`La imagen tiene más de ${MAX_PIXELS / 1_000_000} megapíxeles.`);
     case 'empty':
       return invalidRequest('El archivo está vacío.');
     case 'name_mismatch':

@@ -2,8 +2,17 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { authorOf } from '../auth/guard.ts';
 import type { Outcome } from '../delivery/outbox.ts';
-import { idParam } from '../http/common.ts';
-import { AppError, invalidRequest, invalidState, notFound, ticketNotFound } from '../http/errors.ts';
+import { entrySchema, errorResponses, idParam, sentBody, serializeUnchecked } from '../http/common.ts';
+import {
+  invalidRequest,
+  invalidState,
+  notFound,
+  sendRejected,
+  ticketNotFound,
+  whatsappDisconnected,
+  whatsappNoAnswer,
+  type AppError,
+} from '../http/errors.ts';
 import { ticketExists } from '../tickets/tickets.ts';
 import { listHistory } from './history.ts';
 import type { Db } from '../db/database.ts';
@@ -38,22 +47,25 @@ const historyQuery = z.object({
   limite: z.coerce.number({ error: 'limite debe ser un número' }).int().min(1, 'limite va de 1 a 1000').max(1000, 'limite va de 1 a 1000').optional(),
 });
 
+/** What a reply that did not go out at once answers (the reply is stored in every case). */
 export function failureFor(outcome: Exclude<Outcome, { kind: 'sent' }>, ticketId: number): AppError {
-  const extra = { ticket_id: ticketId };
   switch (outcome.kind) {
     case 'queued':
-      return new AppError(503, 'whatsapp_desconectado', 'WhatsApp no está conectado. El mensaje quedó guardado y se enviará automáticamente cuando se reconecte.', extra);
+      return whatsappDisconnected(ticketId);
     case 'timeout':
-      return new AppError(504, 'whatsapp_sin_respuesta', 'WhatsApp no confirmó el envío a tiempo. El mensaje quedó guardado, se enviará en orden y nunca dos veces.', extra);
+      return whatsappNoAnswer(ticketId);
     case 'rejected':
-      return new AppError(422, 'envio_rechazado', `WhatsApp rechazó el mensaje: ${outcome.reason}.`, extra);
+      return sendRejected(outcome.reason, ticketId);
   }
 }
 
 export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replies; maxChars: number }> = async (app, deps) => {
   app.get(
     '/ticket/:id/conversacion',
-    { schema: { params: idParam, querystring: historyQuery } },
+    {
+      schema: { params: idParam, querystring: historyQuery, response: { 200: z.object({ historial: z.array(entrySchema) }), ...errorResponses(400, 401, 404) } },
+      serializerCompiler: serializeUnchecked,
+    },
     async (request) => {
       if (!ticketExists(deps.db, request.params.id)) throw ticketNotFound(request.params.id);
       const { desde, antes, limite, notas } = request.query;
@@ -64,7 +76,15 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replie
 
   app.post(
     '/ticket/:id/enviar-mensaje',
-    { schema: { params: idParam, body: sendBody(deps.maxChars), headers: sendHeaders }, bodyLimit: SEND_BODY_LIMIT },
+    {
+      schema: {
+        params: idParam,
+        body: sendBody(deps.maxChars),
+        headers: sendHeaders,
+        response: { 200: sentBody, ...errorResponses(400, 401, 404, 413, 422, 500, 503, 504) },
+      },
+      bodyLimit: SEND_BODY_LIMIT,
+    },
     async (request) => {
       const ticketId = request.params.id;
       const result = await deps.replies.send({
@@ -76,7 +96,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replie
       if (result.kind === 'ticket_not_found') throw ticketNotFound(ticketId);
       if (result.kind === 'key_reused') throw invalidRequest('Esa Idempotency-Key ya se usó con otro ticket.');
       if (result.outcome.kind !== 'sent') throw failureFor(result.outcome, ticketId);
-      return { status: 'enviado', ticket_id: ticketId, telefono: result.ticket.phone, mensaje: 'Mensaje enviado correctamente' };
+      return { status: 'enviado' as const, ticket_id: ticketId, telefono: result.ticket.phone, mensaje: 'Mensaje enviado correctamente' };
     },
   );
 

@@ -32,6 +32,24 @@ export const ticketNotFound = (ticketId: number) =>
   new AppError(404, 'ticket_no_encontrado', `No existe el ticket ${ticketId}.`, { ticket_id: ticketId });
 export const notFound = (mensaje: string) => new AppError(404, 'no_encontrado', mensaje);
 export const invalidState = (mensaje: string) => new AppError(409, 'estado_invalido', mensaje);
+export const fileTooLarge = (mensaje: string) => new AppError(413, 'archivo_demasiado_grande', mensaje);
+export const typeNotAllowed = (mensaje: string) => new AppError(415, 'tipo_no_permitido', mensaje);
+export const sendRejected = (reason: string, ticketId: number) =>
+  new AppError(422, 'envio_rechazado', `WhatsApp rechazó el mensaje: ${reason}.`, { ticket_id: ticketId });
+export const whatsappDisconnected = (ticketId: number) =>
+  new AppError(
+    503,
+    'whatsapp_desconectado',
+    'WhatsApp no está conectado. El mensaje quedó guardado y se enviará automáticamente cuando se reconecte.',
+    { ticket_id: ticketId },
+  );
+export const whatsappNoAnswer = (ticketId: number) =>
+  new AppError(
+    504,
+    'whatsapp_sin_respuesta',
+    'WhatsApp no confirmó el envío a tiempo. El mensaje quedó guardado, se enviará en orden y nunca dos veces.',
+    { ticket_id: ticketId },
+  );
 
 const INTERNAL = new AppError(500, 'error_interno', 'Ocurrió un error interno. Inténtalo de nuevo.');
 
