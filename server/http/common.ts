@@ -24,7 +24,7 @@ export const sentBody = z.object({
 /** One history entry (server/contract Entry); fields an integration sent come back too. */
 export const entrySchema = z.looseObject({
   id: z.number(),
-  role: z.enum(['user', 'assistant', 'tecnico']),
+  role: z.enum(['user', 'assistant', 'tecnico', 'nota']),
   content: z.string(),
   timestamp: z.string(),
   kind: z.string(),
