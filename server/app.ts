@@ -29,6 +29,7 @@ import { askForRating } from './insight/csat.ts';
 import { insightRoutes } from './insight/routes.ts';
 import { liveRoutes } from './live/routes.ts';
 import { outgoingMedia, referencedFiles } from './media/attachments.ts';
+import { InboundFiles } from './media/inbound.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { MediaStore } from './media/store.ts';
 import { lastInboundAnyAt, lastInboundAt } from './messages/index.ts';
@@ -41,6 +42,7 @@ import { SimulatorDriver } from './whatsapp/simulator.ts';
 import { simulatorRoutes } from './whatsapp/simulator-routes.ts';
 import { StatusTracker } from './whatsapp/status.ts';
 
+const MEDIA_RETRY_MS = 5 * 60_000;
 const CONSOLE_DIR = path.resolve(import.meta.dirname, '../dist/console');
 
 export interface Services {
@@ -52,6 +54,7 @@ export interface Services {
   replies: Replies;
   tracker: StatusTracker;
   media: MediaStore;
+  inboundFiles: InboundFiles;
   firstAdmin: { username: string; password: string; generated: boolean } | null;
 }
 
@@ -104,11 +107,18 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   registerRoutes(app, services, options, transport);
   serveConsole(app);
 
+  // Files that could not be downloaded when they arrived are tried again now and then.
+  let mediaRetry: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
     await services.outbox.start();
+    mediaRetry = setInterval(() => {
+      if (services.driver.state().state !== 'ready') return;
+      void services.inboundFiles.retryPending().catch((err) => app.log.error({ err }, 'media retry failed'));
+    }, MEDIA_RETRY_MS).unref();
     void services.driver.connect().catch((err) => app.log.error({ err }, 'whatsapp connect failed'));
   });
   app.addHook('onClose', async () => {
+    clearInterval(mediaRetry);
     await services.outbox.stop();
     await services.driver.disconnect().catch((err) => app.log.warn({ err }, 'whatsapp disconnect failed'));
     await services.db.close();
@@ -146,13 +156,24 @@ async function createServices(app: FastifyInstance, config: Config, options: App
     mediaOf: (messageId) => outgoingMedia(db, media, messageId),
   });
   const replies = new Replies({ db, outbox, events, log, media });
-  return { config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), media, firstAdmin };
+  return { config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), media, inboundFiles: new InboundFiles({
+    db,
+    store: media,
+    events,
+    log,
+    download: driver.downloadMedia ? (waId) => driver.downloadMedia!(waId) : undefined,
+  }), firstAdmin };
 }
 
 function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
   const { db, driver, outbox, events, tracker, config } = services;
   const deps = { db, outbox, events, log: log as Logger, autoAck: config.AUTO_ACK };
-  driver.onInbound((message) => fileInbound(deps, message));
+  driver.onInbound(async (message) => {
+    const outcome = await fileInbound(deps, message);
+    // The entry is stored; its file is fetched after, so a slow download never holds up the chat.
+    if (outcome === 'filed' && message.hasMedia) void services.inboundFiles.fetch(message.waId).catch((err) => log.error({ err }, 'media fetch failed'));
+    return outcome;
+  });
   if (config.CSAT) {
     const csat = { db, outbox, events, log: log as Logger, text: config.CSAT_TEXTO };
     events.subscribe((event) => {
@@ -167,7 +188,11 @@ function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
     void queuedReplies(db)
       .then(announce)
       .catch((err) => log.error({ err }, 'queued count failed'))
-      .finally(() => status.state === 'ready' && outbox.resume());
+      .finally(() => {
+        if (status.state !== 'ready') return;
+        outbox.resume();
+        void services.inboundFiles.retryPending().catch((err) => log.error({ err }, 'media retry failed'));
+      });
   });
 }
 

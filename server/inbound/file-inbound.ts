@@ -21,7 +21,29 @@ export interface IncomingMessage {
   fromMe?: boolean;
   /** WhatsApp's privacy id when it shows no phone: the line is then the lid itself. */
   lid?: string;
+  hasMedia?: boolean;
+  caption?: string;
+  location?: { lat: number; lng: number };
+  contact?: { nombre: string; telefono: string };
 }
+
+/** Marks an entry whose file is still to be fetched; removed once its `adjunto` is filed. */
+export const MEDIA_PENDING = 'Descargando el archivo de WhatsApp…';
+
+/**
+ * What an entry carries besides its text (DESIGN.md): `ubicacion`, `contacto`, and for a file
+ * the mark that it is still to come (the file itself is fetched after the entry is stored).
+ */
+function extrasOf(message: IncomingMessage): Record<string, unknown> {
+  return {
+    ...(message.location ? { ubicacion: message.location } : {}),
+    ...(message.contact ? { contacto: message.contact } : {}),
+    ...(message.hasMedia ? { adjunto_pendiente: MEDIA_PENDING } : {}),
+  };
+}
+
+/** A file's entry holds what the person wrote with it (or ""); the label is for subjects and old readers. */
+const contentOf = (message: IncomingMessage) => (message.hasMedia ? (message.caption ?? '') : message.body);
 
 export type FilingOutcome = 'filed' | 'duplicate' | 'ignored';
 
@@ -86,10 +108,11 @@ export async function fileInbound(deps: InboundDeps, message: IncomingMessage): 
     const { ticket, opened } = await ticketFor(tx, phone, message);
     const entry = await appendEntry(tx, ticket.id, {
       role: 'user',
-      content: message.body,
+      content: contentOf(message),
       timestamp: message.at.toISOString(),
       kind: message.kind,
       waId: message.waId,
+      extra: extrasOf(message),
     });
     const ack = opened && deps.autoAck
       ? await appendEntry(tx, ticket.id, { role: 'assistant', content: ackText(ticket.numero, message.name), deliverTo: phone })

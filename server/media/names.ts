@@ -17,7 +17,8 @@ export function sanitizeFilename(raw: string, ext: string): string {
     .replace(/^[.\s]+/, '')
     .replace(/[.\s]+$/, '');
   const dot = name.lastIndexOf('.');
-  if (dot > 0 && ALLOWED_NAME_EXTENSIONS.has(name.slice(dot + 1).toLowerCase())) name = name.slice(0, dot);
+  const named = name.slice(dot + 1).toLowerCase();
+  if (dot > 0 && (ALLOWED_NAME_EXTENSIONS.has(named) || named === ext)) name = name.slice(0, dot);
   if (!name) name = 'archivo';
   const stem = [...name].slice(0, MAX_NAME - ext.length - 1).join('');
   return `${stem}.${ext}`;

@@ -63,6 +63,19 @@ export interface InboundMessage {
   fromMe?: boolean;
   /** Fetched after a (re)connect rather than pushed live; filed the same way. */
   recovered?: boolean;
+  /** A file (image, document, audio, voice note, video, sticker) the core fetches with `downloadMedia`. */
+  hasMedia?: boolean;
+  /** What the person wrote with a file; `body` stays the labelled line ("[Imagen] …"). */
+  caption?: string;
+  location?: { lat: number; lng: number };
+  contact?: { nombre: string; telefono: string };
+}
+
+/** A received file as WhatsApp gives it: the type and name are the sender's claim, not checked. */
+export interface InboundMedia {
+  bytes: Buffer;
+  mimetype: string;
+  filename?: string;
 }
 
 /** What the core did with an inbound message; drivers count `filed` to log what they recovered. */
@@ -128,4 +141,9 @@ export interface WhatsAppDriver extends DriverEvents {
   /** With `media`, the file is sent and `body` is its caption (possibly empty). */
   send(to: string, body: string, clientRef: string, media?: OutgoingMedia): Promise<{ waId: string }>;
   recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]>;
+  /**
+   * The file of a received message, fetched again from WhatsApp (null when it has none or it
+   * expired). Rejects when it cannot tell now (not ready, network): the core retries later.
+   */
+  downloadMedia?(waId: string): Promise<InboundMedia | null>;
 }

@@ -3,12 +3,22 @@ import { z } from 'zod';
 import { phoneField } from '../tickets/schemas.ts';
 import type { SimulatorDriver } from './simulator.ts';
 
-const inboundBody = z.object({
-  from: phoneField,
-  body: z.string({ error: 'body debe ser texto' }).min(1, 'body no puede estar vacío').max(4096),
-  id: z.string().min(1).max(200).optional(),
-  name: z.string().trim().min(1).max(120).optional(),
-});
+const inboundBody = z
+  .object({
+    from: phoneField,
+    body: z.string({ error: 'body debe ser texto' }).max(4096).optional(),
+    id: z.string().min(1).max(200).optional(),
+    name: z.string().trim().min(1).max(120).optional(),
+    media: z
+      .object({
+        base64: z.base64({ error: 'media.base64 debe ser base64' }).min(1, 'media.base64 no puede estar vacío'),
+        mimetype: z.string().regex(/^[\w.+-]+\/[\w.+-]+(;.*)?$/, 'media.mimetype debe ser un tipo MIME'),
+        filename: z.string().min(1).max(255).optional(),
+      })
+      .optional(),
+    location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).optional(),
+  })
+  .refine((input) => Boolean(input.media || input.location || input.body?.length), 'body no puede estar vacío sin media ni location');
 
 const connectionBody = z.object({
   state: z.enum(['ready', 'disconnected', 'unresponsive', 'qr'], {
@@ -23,7 +33,8 @@ const numberBody = z.object({
 
 /** The simulator's control API: exists only when the simulator driver is in use. */
 export const simulatorRoutes: FastifyPluginAsyncZod<{ simulator: SimulatorDriver }> = async (app, { simulator }) => {
-  app.post('/api/simulator/inbound', { schema: { body: inboundBody } }, async (request, reply) => {
+  // A file travels as base64 in JSON: 10 MB of file is about 14 MB of body.
+  app.post('/api/simulator/inbound', { schema: { body: inboundBody }, bodyLimit: 16 * 1024 * 1024 }, async (request, reply) => {
     const outcome = await simulator.receive(request.body);
     return reply.code(202).send({ outcome });
   });

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { DriverEventHub } from './driver-events.ts';
 import {
   DriverError,
+  type InboundKind,
+  type InboundMedia,
   type InboundMessage,
   type InboundOutcome,
   type OutgoingMedia,
@@ -11,6 +13,28 @@ import {
   type StateChange,
   type WhatsAppDriver,
 } from './driver.ts';
+
+export interface SimulatedInbound {
+  from: string;
+  body?: string;
+  id?: string;
+  name?: string;
+  media?: { base64: string; mimetype: string; filename?: string };
+  location?: { lat: number; lng: number };
+}
+
+const LABELS: Partial<Record<InboundKind, string>> = {
+  image: '[Imagen]', video: '[Video]', audio: '[Audio]', voice: '[Nota de voz]', document: '[Documento]', location: '[Ubicación]',
+};
+
+/** The kind WhatsApp would give a file of this type (a voice note is Opus in Ogg). */
+function mediaKind(mimetype: string): InboundKind {
+  if (mimetype.startsWith('image/')) return 'image';
+  if (mimetype.startsWith('video/')) return 'video';
+  if (mimetype.startsWith('audio/ogg')) return 'voice';
+  if (mimetype.startsWith('audio/')) return 'audio';
+  return 'document';
+}
 
 export type SimulatorMode = 'ready' | 'disconnected' | 'unresponsive' | 'qr';
 
@@ -45,6 +69,8 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
   #loggedOut = false;
   readonly #qrNonce = randomUUID();
   #records: SentRecord[];
+  /** Files end users sent, by message id, until the core fetches them. */
+  readonly #media = new Map<string, InboundMedia>();
   readonly #file: string;
 
   constructor(dataDir: string) {
@@ -109,17 +135,34 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
       .map((record) => ({ waId: record.id, to, body: record.body, at: new Date(record.at), clientRef: record.clientRef }));
   }
 
-  /** An end user writes: the same path a real inbound message takes after normalisation. */
-  async receive(input: { from: string; body: string; id?: string; name?: string }): Promise<InboundOutcome> {
+  /**
+   * An end user writes: the same path a real inbound message takes after normalisation. A file
+   * is kept here, as WhatsApp keeps it, until the core downloads it.
+   */
+  async receive(input: SimulatedInbound): Promise<InboundOutcome> {
+    const waId = input.id ?? `sim-in-${randomUUID()}`;
+    const text = input.body ?? '';
+    const kind: InboundKind = input.media ? mediaKind(input.media.mimetype) : input.location ? 'location' : 'text';
+    if (input.media) {
+      this.#media.set(waId, { bytes: Buffer.from(input.media.base64, 'base64'), mimetype: input.media.mimetype, filename: input.media.filename });
+    }
     const message: InboundMessage = {
-      waId: input.id ?? `sim-in-${randomUUID()}`,
+      waId,
       from: input.from,
-      body: input.body,
-      kind: 'text',
+      body: kind === 'text' ? text : [LABELS[kind], input.location ? `${input.location.lat},${input.location.lng}` : '', text].filter(Boolean).join(' '),
+      kind,
       at: new Date(),
       name: input.name,
+      ...(input.media ? { hasMedia: true, caption: text } : {}),
+      ...(input.location ? { location: input.location } : {}),
     };
     return this.emitInbound(message);
+  }
+
+  /** As WhatsApp Web's downloadMedia: the file of a received message, or null when none. */
+  async downloadMedia(waId: string): Promise<InboundMedia | null> {
+    if (this.state().state !== 'ready') throw new DriverError('not_ready', 'WhatsApp no está conectado.');
+    return this.#media.get(waId) ?? null;
   }
 
   sent(): { to: string; body: string; id: string; at: string; media?: SentMedia }[] {

@@ -111,7 +111,7 @@ describe('toInboundMessage with media and other kinds', () => {
 
   it('labels an image with its caption', async () => {
     const message = await toInboundMessage(raw({ type: 'image', caption: 'la pantalla azul', body: '/9j/4AAQSk', ...media }));
-    expect(message).toMatchObject({ kind: 'image', body: '[Imagen] la pantalla azul' });
+    expect(message).toMatchObject({ kind: 'image', body: '[Imagen] la pantalla azul', hasMedia: true, caption: 'la pantalla azul' });
   });
 
   it('never files the base64 thumbnail WhatsApp Web keeps in body before the media is available', async () => {
@@ -121,7 +121,7 @@ describe('toInboundMessage with media and other kinds', () => {
 
   it('labels a voice note', async () => {
     const message = await toInboundMessage(raw({ type: 'ptt', body: '', duration: '7', ...media, mimetype: 'audio/ogg; codecs=opus' }));
-    expect(message).toMatchObject({ kind: 'voice', body: '[Nota de voz]' });
+    expect(message).toMatchObject({ kind: 'voice', body: '[Nota de voz]', hasMedia: true, caption: '' });
   });
 
   it('labels an audio, a video and a sticker', async () => {
@@ -140,12 +140,14 @@ describe('toInboundMessage with media and other kinds', () => {
       raw({ type: 'location', lat: 21.1221, lng: -101.6847, loc: 'Oficina León\nBlvd. López Mateos 100', body: '/9j/thumb' }),
     );
     expect(message).toMatchObject({ kind: 'location', body: '[Ubicación] 21.1221,-101.6847 Oficina León Blvd. López Mateos 100' });
+    expect(message.location).toEqual({ lat: 21.1221, lng: -101.6847 });
+    expect(message.hasMedia).toBeUndefined();
   });
 
   it('names a shared contact', async () => {
     const vcard = 'BEGIN:VCARD\nVERSION:3.0\nN:López;Ana;;;\nFN:Ana López\nTEL;type=CELL;waid=5214779999999:+52 1 477 999 9999\nEND:VCARD';
     const message = await toInboundMessage(raw({ type: 'vcard', body: vcard, vcardFormattedName: 'Ana López' }));
-    expect(message).toMatchObject({ kind: 'contact', body: '[Contacto] Ana López' });
+    expect(message).toMatchObject({ kind: 'contact', body: '[Contacto] Ana López', contact: { nombre: 'Ana López', telefono: '+5214779999999' } });
     const withoutName = await toInboundMessage(raw({ type: 'vcard', body: vcard }));
     expect(withoutName.body).toBe('[Contacto] Ana López');
   });

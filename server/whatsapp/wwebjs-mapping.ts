@@ -95,7 +95,34 @@ export async function toInboundMessage(msg: WwebjsMessageLike, opts: MappingOpti
     isStatus,
     fromMe,
     ...(opts.recovered ? { recovered: true } : {}),
+    ...attachments(msg, kind),
   };
+}
+
+const MEDIA_KINDS = new Set<InboundKind>(['image', 'video', 'audio', 'voice', 'document', 'sticker']);
+
+/** The structured parts DESIGN.md files beside the text: a file to fetch, a place, a contact. */
+function attachments(msg: WwebjsMessageLike, kind: InboundKind): Partial<InboundMessage> {
+  if (MEDIA_KINDS.has(kind)) return msg.hasMedia ? { hasMedia: true, caption: caption(msg) } : {};
+  if (kind === 'location' && msg.location) {
+    const lat = Number(msg.location.latitude);
+    const lng = Number(msg.location.longitude);
+    return Number.isFinite(lat) && Number.isFinite(lng) ? { location: { lat, lng } } : {};
+  }
+  if (kind === 'contact') {
+    const card = msg.type === 'multi_vcard' ? (msg._data?.vcardList?.[0]?.vcard ?? '') : msg.body;
+    const nombre = contactNames(msg)[0] ?? '';
+    const telefono = vcardPhone(card);
+    return nombre || telefono ? { contact: { nombre, telefono } } : {};
+  }
+  return {};
+}
+
+/** The card's WhatsApp number (`waid=`), else its first TEL line as written. */
+export function vcardPhone(vcard: string): string {
+  const waid = /waid=(\d{6,20})/i.exec(vcard)?.[1];
+  if (waid) return `+${waid}`;
+  return /^(?:item\d+\.)?TEL[^:]*:(.*)$/im.exec(vcard)?.[1]?.trim() ?? '';
 }
 
 function describe(msg: WwebjsMessageLike, kind: InboundKind): string {

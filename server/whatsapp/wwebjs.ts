@@ -5,6 +5,7 @@ import wwebjs from 'whatsapp-web.js';
 import { DriverEventHub } from './driver-events.ts';
 import {
   DriverError,
+  type InboundMedia,
   type OutgoingMedia,
   type OutgoingRecord,
   type StateChange,
@@ -181,6 +182,16 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
     this.#remember(sent.id._serialized, clientRef);
     this.#log.info({ phone: to, waId: sent.id._serialized, clientRef }, 'sent');
     return { waId: sent.id._serialized };
+  }
+
+  async downloadMedia(waId: string): Promise<InboundMedia | null> {
+    const client = this.#readyClient();
+    const message = await client.getMessageById(waId);
+    if (!message?.hasMedia) return null;
+    // Resolves undefined when WhatsApp no longer has the file (expired or deleted on the phone).
+    const media = await message.downloadMedia();
+    if (!media?.data) return null;
+    return { bytes: Buffer.from(media.data, 'base64'), mimetype: media.mimetype, filename: media.filename ?? undefined };
   }
 
   async recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]> {
