@@ -1,6 +1,7 @@
 import { shortTime } from '../lib/format.ts';
 import { canResend, deliveryLabel, KIND_LABEL, SENDER } from '../lib/labels.ts';
 import type { Entry } from '../lib/types.ts';
+import { EntryAttachment } from './EntryAttachment.tsx';
 
 interface BubbleProps {
   entry: Entry;
@@ -12,7 +13,9 @@ interface BubbleProps {
 
 export function MessageBubble({ entry, readOnly, resending, onResend }: BubbleProps) {
   const sender = SENDER[entry.role] ?? SENDER.assistant;
-  const media = entry.kind && entry.kind !== 'text' ? (KIND_LABEL[entry.kind] ?? KIND_LABEL.other) : null;
+  // The kind's label stands in for a file only until the file itself is shown.
+  const carries = Boolean(entry.adjunto || entry.ubicacion || entry.contacto);
+  const media = !carries && entry.kind && entry.kind !== 'text' ? (KIND_LABEL[entry.kind] ?? KIND_LABEL.other) : null;
   return (
     <li class={`bubble bubble--${entry.role}`} data-testid="chat-entry" data-role={entry.role} data-id={entry.id}>
       <div class="bubble__meta">
@@ -20,7 +23,8 @@ export function MessageBubble({ entry, readOnly, resending, onResend }: BubblePr
         <span class="bubble__who">{entry.author ?? sender.label}</span>
         <time dateTime={entry.timestamp}>{shortTime(entry.timestamp)}</time>
       </div>
-      {media && <p class="bubble__media">📎 {media}</p>}
+      {media && !entry.adjunto_pendiente && <p class="bubble__media">📎 {media}</p>}
+      <EntryAttachment entry={entry} />
       {entry.content && <p class="bubble__text">{entry.content}</p>}
       {entry.delivery && (
         <div class={`delivery delivery--${entry.delivery}`}>

@@ -2,6 +2,7 @@ import { signal } from '@preact/signals';
 import { ApiError, type Api } from '../lib/api.ts';
 import { newKey } from '../lib/format.ts';
 import { describeSendOutcome, type Tone } from '../lib/send-outcome.ts';
+import { formatBytes, MAX_UPLOAD_BYTES, uploadFile } from '../lib/upload.ts';
 
 export interface Notice {
   tone: Tone;
@@ -17,33 +18,65 @@ export function createComposer(api: Api, { onSettled }: { onSettled: () => void 
   const draft = signal('');
   const sending = signal(false);
   const notice = signal<Notice | null>(null);
-  let pending: { text: string; key: string } | null = null;
+  /** The file to send with the text as its caption (attach button, drop or paste), shown before sending. */
+  const file = signal<File | null>(null);
+  /** 0–1 while a file is uploading. */
+  const progress = signal<number | null>(null);
+  let pending: { text: string; file: File | null; key: string } | null = null;
   let epoch = 0;
+
+  /** Takes a file if the server could accept its size; the type is the server's to decide. */
+  function attach(chosen: File | null | undefined) {
+    if (!chosen || sending.value) return;
+    if (chosen.size > MAX_UPLOAD_BYTES) {
+      notice.value = { tone: 'error', text: `El archivo pesa ${formatBytes(chosen.size)}; el máximo es 10 MB.` };
+      return;
+    }
+    file.value = chosen;
+    notice.value = null;
+  }
+
+  function detach() {
+    if (!sending.value) file.value = null;
+  }
 
   async function send(ticketId: number) {
     const text = draft.value;
+    const attached = file.value;
     if (sending.value) return;
-    if (!text.trim()) {
+    if (!text.trim() && !attached) {
       notice.value = { tone: 'error', text: 'Escribe un mensaje antes de enviar.' };
       return;
     }
-    const key = pending?.text === text ? pending.key : newKey();
-    pending = { text, key };
+    const key = pending?.text === text && pending.file === attached ? pending.key : newKey();
+    pending = { text, file: attached, key };
     const mine = epoch;
     sending.value = true;
     notice.value = null;
     let failure: unknown = null;
     try {
-      await api.post(`/ticket/${ticketId}/enviar-mensaje`, { mensaje: text }, { 'Idempotency-Key': key });
+      if (attached) {
+        progress.value = 0;
+        await uploadFile(`/ticket/${ticketId}/enviar-archivo`, {
+          file: attached,
+          caption: text.trim() ? text : '',
+          idempotencyKey: key,
+          onProgress: (fraction) => mine === epoch && (progress.value = fraction),
+        });
+      } else {
+        await api.post(`/ticket/${ticketId}/enviar-mensaje`, { mensaje: text }, { 'Idempotency-Key': key });
+      }
     } catch (error) {
       failure = error;
     }
+    if (mine === epoch) progress.value = null;
     if (mine !== epoch) return; // the chat closed meanwhile; the server has the outcome
     sending.value = false;
     const outcome = describeSendOutcome(failure);
     if (outcome.stored) {
       pending = null;
       if (draft.value === text) draft.value = ''; // keep anything typed while it was sending
+      if (file.value === attached) file.value = null;
     }
     notice.value = outcome.tone === 'success' ? null : { tone: outcome.tone, text: outcome.text };
     if (!(failure instanceof ApiError && failure.status === 401)) onSettled();
@@ -55,9 +88,11 @@ export function createComposer(api: Api, { onSettled }: { onSettled: () => void 
     sending.value = false;
     notice.value = null;
     pending = null;
+    file.value = null;
+    progress.value = null;
   }
 
-  return { draft, sending, notice, send, reset };
+  return { draft, sending, notice, file, progress, attach, detach, send, reset };
 }
 
 export type Composer = ReturnType<typeof createComposer>;

@@ -4,11 +4,12 @@ type EntryEvent = Extract<LiveEvent, { type: 'message' | 'delivery' }>;
 
 /**
  * A pushed change applied to a conversation: a new entry in id order (the poll may already
- * have brought it), or a delivery state on an entry we hold.
+ * have brought it; then it replaces the one held), or a delivery state on an entry we hold.
  */
 export function applyEntryEvent(entries: Entry[], event: EntryEvent): Entry[] {
   if (event.type === 'message') {
-    if (entries.some((entry) => entry.id === event.entry.id)) return entries;
+    // A known id is the same entry changed (a received file attached later): replaced in place.
+    if (entries.some((entry) => entry.id === event.entry.id)) return entries.map((entry) => (entry.id === event.entry.id ? event.entry : entry));
     return [...entries, event.entry].sort((a, b) => a.id - b.id);
   }
   return entries.map((entry) =>

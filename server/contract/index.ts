@@ -58,6 +58,16 @@ export type Delivery = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'f
  */
 export type Speaker = 'user' | 'assistant' | 'tecnico' | 'nota';
 
+/** The file an entry carries (DESIGN.md "Files and media"); `url` needs a session or token. */
+export interface Adjunto {
+  id: number;
+  nombre: string;
+  /** MIME type. */
+  tipo: string;
+  bytes: number;
+  url: string;
+}
+
 /** One history entry: role, content, timestamp first (the integrations' shape), then ours. */
 export interface Entry {
   id: number;
@@ -70,6 +80,11 @@ export interface Entry {
   autor?: string;
   delivery?: Delivery;
   deliveryInfo?: string;
+  adjunto?: Adjunto;
+  /** A received file not filed yet (or not downloadable): why, in Spanish. */
+  adjunto_pendiente?: string;
+  ubicacion?: { lat: number; lng: number };
+  contacto?: { nombre: string; telefono: string };
   /** Fields an integration sent with its history come back as they were given. */
   [extra: string]: unknown;
 }
