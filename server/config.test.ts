@@ -22,7 +22,7 @@ describe('loadConfig', () => {
     ['SEND_RATE_PER_MINUTE', '0'],
     ['AUTO_ACK', 'quizá'],
     ['PORT', '99999'],
-    ['DATABASE_URL', 'postgres://x'],
+    ['DATABASE_URL', 'mysql://x'],
     ['SLA_PRIMERA_RESPUESTA_MIN', 'critica=5'],
     ['SLA_RESOLUCION_H', 'alta=0'],
     ['SLA_HORARIO', 'lun-vie 18:00-08:00'],
@@ -30,6 +30,10 @@ describe('loadConfig', () => {
   ])('stops the start naming %s when it is %j', (variable, value) => {
     expect(() => loadConfig({ [variable]: value })).toThrowError(ConfigError);
     expect(() => loadConfig({ [variable]: value })).toThrowError(new RegExp(`^Configuración inválida: ${variable} `));
+  });
+
+  it('takes a PostgreSQL server as the database', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgresql://puente@db.local/puente' }).databaseUrl).toBe('postgresql://puente@db.local/puente');
   });
 
   it('merges the SLA targets given with the defaults, in minutes', () => {

@@ -24,7 +24,11 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number({ error: 'debe ser un número' }).int().min(0).max(65535).default(3000),
   DATA_DIR: z.string().min(1).default('data'),
-  DATABASE_URL: z.string().startsWith('file:', 'debe empezar por file:').optional(),
+  // file: is the embedded SQLite database; postgresql:// a PostgreSQL server (several processes).
+  DATABASE_URL: z
+    .string()
+    .regex(/^(file:|postgres(ql)?:\/\/)/, 'debe empezar por file: o postgresql://')
+    .optional(),
   SESSION_DIR: z.string().min(1).optional(),
   MEDIA_DIR: z.string().min(1).optional(),
   WHATSAPP_DRIVER: z.enum(['wwebjs', 'simulator'], { error: 'debe ser wwebjs o simulator' }).default('wwebjs'),

@@ -1,4 +1,4 @@
-import { sqlTime, type Db } from '../db/database.ts';
+import { timeFor, type Db, type Statement } from '../db/database.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
 
 import type { AccountRole as Role, User as UserView } from '../contract/index.ts';
@@ -78,27 +78,37 @@ export async function logout(db: Db, sessionHash: string): Promise<void> {
 }
 
 // Every authenticated request runs one of these lookups: prepared statements, not Prisma queries.
-const SESSION_USER = `SELECT s.expiresAt, u.id, u.username, u.displayName, u.role, u.active
-  FROM Session s JOIN User u ON u.id = s.userId WHERE s.tokenHash = ?`;
-const TOKEN = 'SELECT id, name, revokedAt, lastUsedAt FROM ApiToken WHERE tokenHash = ?';
+const SESSION_USER: Statement = {
+  sqlite: `SELECT s.expiresAt, u.id, u.username, u.displayName, u.role, u.active
+    FROM Session s JOIN User u ON u.id = s.userId WHERE s.tokenHash = :hash`,
+  postgres: `SELECT s."expiresAt", u.id, u.username, u."displayName", u.role, u.active
+    FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE s."tokenHash" = :hash`,
+};
+const TOKEN: Statement = {
+  sqlite: 'SELECT id, name, revokedAt, lastUsedAt FROM ApiToken WHERE tokenHash = :hash',
+  postgres: 'SELECT id, name, "revokedAt", "lastUsedAt" FROM "ApiToken" WHERE "tokenHash" = :hash',
+};
+const TOKEN_USED: Statement = {
+  sqlite: 'UPDATE ApiToken SET lastUsedAt = :at WHERE id = :id',
+  postgres: 'UPDATE "ApiToken" SET "lastUsedAt" = :at WHERE id = :id',
+};
 
 export async function principalFromSession(db: Db, token: string): Promise<Principal | null> {
   const sessionHash = sha256(token);
-  const row = db.sql(SESSION_USER).get(sessionHash) as
-    | { expiresAt: string; id: number; username: string; displayName: string | null; role: string; active: number }
-    | undefined;
+  const [row] = await db.all<{ expiresAt: string; id: number; username: string; displayName: string | null; role: string; active: number | boolean }>(
+    SESSION_USER,
+    { hash: sessionHash },
+  );
   if (!row || new Date(row.expiresAt) <= new Date() || !row.active) return null;
   return { kind: 'user', user: toView(row), role: row.role as Role, sessionHash };
 }
 
 export async function principalFromToken(db: Db, token: string): Promise<Principal | null> {
-  const row = db.sql(TOKEN).get(sha256(token)) as
-    | { id: number; name: string; revokedAt: string | null; lastUsedAt: string | null }
-    | undefined;
+  const [row] = await db.all<{ id: number; name: string; revokedAt: string | null; lastUsedAt: string | null }>(TOKEN, { hash: sha256(token) });
   if (!row || row.revokedAt) return null;
   // Recorded at most once a minute: a write (and an fsync) per request would halve throughput.
   if (!row.lastUsedAt || Date.now() - new Date(row.lastUsedAt).getTime() > 60_000) {
-    void db.writeNow(() => db.sql('UPDATE ApiToken SET lastUsedAt = ? WHERE id = ?').run(sqlTime(new Date()), row.id)).catch(() => {});
+    void db.run(TOKEN_USED, { at: timeFor(db, new Date()), id: row.id }).catch(() => {});
   }
   return { kind: 'token', tokenId: row.id, name: row.name, role: 'integracion' };
 }

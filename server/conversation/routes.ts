@@ -67,7 +67,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replie
       serializerCompiler: serializeUnchecked,
     },
     async (request) => {
-      if (!ticketExists(deps.db, request.params.id)) throw ticketNotFound(request.params.id);
+      if (!(await ticketExists(deps.db, request.params.id))) throw ticketNotFound(request.params.id);
       const { desde, antes, limite, notas } = request.query;
       const window = { after: desde, before: antes, limit: limite, notes: notas === '1' };
       return { historial: await listHistory(deps.db, request.params.id, window) };

@@ -1,40 +1,87 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { PrismaPg } from '@prisma/adapter-pg';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { PrismaClient } from './generated/client.ts';
 import { migrate } from './migrate.ts';
+import { migratePostgres } from './migrate-postgres.ts';
 
 export type Prisma = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+export type Dialect = 'sqlite' | 'postgres';
+
+/**
+ * One hand-written statement in both dialects, with `:name` parameters. PostgreSQL needs its
+ * own text: quoted camelCase identifiers (Prisma creates them quoted), typed NULL tests, and
+ * its own date arithmetic and string functions.
+ */
+export interface Statement {
+  sqlite: string;
+  postgres: string;
+}
 
 export interface Db {
+  dialect: Dialect;
   prisma: PrismaClient;
   /**
    * Runs `work` in a Prisma transaction while holding the one write lock. The adapter keeps a
    * single SQLite connection, so a write issued while another transaction is open would land
    * inside it and vanish with its rollback; serialising writes here makes that impossible.
+   * PostgreSQL keeps the same lock within a process, so a process behaves the same on both.
    */
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
   /**
-   * The hot path's own connection to the same file, with prepared statements. Prisma 6.19's
-   * client compiles every query anew (≈0.5 ms of CPU each, see `npm run bench`); a prepared
-   * better-sqlite3 statement costs microseconds. Reads may run at any time (WAL).
+   * SQLite only: the hot path's own connection to the same file, with prepared statements.
+   * Prisma 6.19's client compiles every query anew (≈0.5 ms of CPU each, see `npm run bench`);
+   * a prepared better-sqlite3 statement costs microseconds. Reads may run at any time (WAL).
    */
   sql(text: string): Database.Statement;
-  /** Runs synchronous statements as one transaction, under the same write lock as `write`. */
+  /** SQLite only: runs synchronous statements as one transaction, under the write lock. */
   writeNow<T>(work: () => T): Promise<T>;
+  /** PostgreSQL only: runs `work` on one connection in one transaction, under the write lock. */
+  pgWrite<T>(work: (client: PgQuery) => Promise<T>): Promise<T>;
+  /** Either dialect: the rows of one hand-written statement. */
+  all<T>(statement: Statement, params?: Record<string, unknown>): Promise<T[]>;
+  /** Either dialect: one hand-written write, under the write lock. */
+  run(statement: Statement, params?: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
+
+/** A PostgreSQL connection's query, with `:name` parameters. */
+export type PgQuery = <T>(text: string, params?: Record<string, unknown>) => Promise<T[]>;
 
 export function databaseFile(databaseUrl: string): string {
   return path.resolve(databaseUrl.replace(/^file:/, ''));
 }
 
+export const isPostgresUrl = (url: string) => /^postgres(ql)?:\/\//.test(url);
+
 /** Prisma's SQLite adapter stores DateTime as ISO-8601 text with an explicit offset. */
 export const sqlTime = (date: Date) => date.toISOString().replace('Z', '+00:00');
 
-export async function openDatabase(databaseUrl: string): Promise<Db> {
+/** A time as a hand-written statement of this database compares it with its DateTime columns. */
+export const timeFor = (db: Pick<Db, 'dialect'>, date: Date) => (db.dialect === 'sqlite' ? sqlTime(date) : date.toISOString());
+
+export function openDatabase(databaseUrl: string): Promise<Db> {
+  return isPostgresUrl(databaseUrl) ? openPostgres(databaseUrl) : openSqlite(databaseUrl);
+}
+
+function writeQueue() {
+  let queue: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T> | T): Promise<T> => {
+    const run = queue.then(work);
+    queue = run.catch(() => undefined);
+    return run;
+  };
+}
+
+const sqliteOnly = () => {
+  throw new Error('only on SQLite');
+};
+
+async function openSqlite(databaseUrl: string): Promise<Db> {
   const file = databaseFile(databaseUrl);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   migrate(file);
@@ -43,24 +90,110 @@ export async function openDatabase(databaseUrl: string): Promise<Db> {
   const direct = new Database(file, { timeout: 5000 });
   await applyDurabilityPragmas(async (text) => direct.pragma(text.replace(/^PRAGMA /, '')));
   const statements = new Map<string, Database.Statement>();
-  let queue: Promise<unknown> = Promise.resolve();
-  const enqueue = <T>(work: () => Promise<T> | T): Promise<T> => {
-    const run = queue.then(work);
-    queue = run.catch(() => undefined);
-    return run;
+  const enqueue = writeQueue();
+  const sql = (text: string) => {
+    let statement = statements.get(text);
+    if (!statement) statements.set(text, (statement = direct.prepare(text)));
+    return statement;
   };
   return {
+    dialect: 'sqlite',
     prisma,
     write: (work) => enqueue(() => prisma.$transaction(work, { timeout: 30_000, maxWait: 30_000 })),
     writeNow: (work) => enqueue(() => direct.transaction(work)()),
-    sql(text) {
-      let statement = statements.get(text);
-      if (!statement) statements.set(text, (statement = direct.prepare(text)));
-      return statement;
-    },
+    sql,
+    pgWrite: sqliteOnly,
+    all: async <T>(statement: Statement, params?: Record<string, unknown>) =>
+      (params ? sql(statement.sqlite).all(params) : sql(statement.sqlite).all()) as T[],
+    run: (statement, params) => enqueue(() => void (params ? sql(statement.sqlite).run(params) : sql(statement.sqlite).run())),
     async close() {
       await enqueue(() => undefined);
       direct.close();
+      await prisma.$disconnect();
+    },
+  };
+}
+
+// Column types as the SQLite side returns them: counts as numbers, Prisma's DateTime columns
+// (timestamp without time zone, written in UTC by the adapter) as ISO-8601 text.
+const PG_TYPES = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === pg.types.builtins.INT8 || oid === pg.types.builtins.NUMERIC) return (text: string) => Number(text);
+    if (oid === pg.types.builtins.TIMESTAMP) return (text: string) => `${text.replace(' ', 'T')}Z`;
+    return pg.types.getTypeParser(oid, (format ?? 'text') as 'text');
+  },
+} as pg.CustomTypesConfig;
+
+const positional = new Map<string, { text: string; names: string[] }>();
+
+/** `:name` to `$n` (the same name, the same number); `::type` casts are left alone. */
+export function toPositional(text: string): { text: string; names: string[] } {
+  let done = positional.get(text);
+  if (!done) {
+    const names: string[] = [];
+    const converted = text.replace(/(?<!:):([A-Za-z_]\w*)/g, (_, name: string) => {
+      let index = names.indexOf(name);
+      if (index < 0) index = names.push(name) - 1;
+      return `$${index + 1}`;
+    });
+    positional.set(text, (done = { text: converted, names }));
+  }
+  return done;
+}
+
+const pgQuery =
+  (target: pg.Pool | pg.PoolClient): PgQuery =>
+  async <T>(text: string, params: Record<string, unknown> = {}) => {
+    const statement = toPositional(text);
+    const values = statement.names.map((name) => {
+      if (!(name in params)) throw new Error(`missing SQL parameter :${name}`);
+      const value = params[name];
+      return value instanceof Date ? value.toISOString() : value;
+    });
+    return (await target.query({ text: statement.text, values })).rows as T[];
+  };
+
+async function openPostgres(databaseUrl: string): Promise<Db> {
+  await migratePostgres(databaseUrl);
+  // The PostgreSQL client is generated from prisma/postgres/schema.prisma, the same models: its
+  // delegates have the same shapes as the SQLite client's, which the rest of the code is typed on.
+  const { PrismaClient: PostgresClient } = await import('./generated-pg/client.ts');
+  const prisma = new PostgresClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as unknown as PrismaClient;
+  // One connection reads and one writes. Writes are serialised in the process anyway (see
+  // `write`), and one reading connection answers in the order asked, as SQLite's synchronous
+  // reads do: two replies whose requests arrive in order are stored in that order.
+  const pool = new pg.Pool({ connectionString: databaseUrl, types: PG_TYPES, max: 1 });
+  const writer = new pg.Pool({ connectionString: databaseUrl, types: PG_TYPES, max: 1 });
+  for (const each of [pool, writer]) each.on('error', () => {}); // an idle connection dropped by the server; the next query reconnects
+  const enqueue = writeQueue();
+  const query = pgQuery(pool);
+  const pgWrite = <T>(work: (client: PgQuery) => Promise<T>) =>
+    enqueue(async () => {
+      const client = await writer.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(pgQuery(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    });
+  return {
+    dialect: 'postgres',
+    prisma,
+    write: (work) => enqueue(() => prisma.$transaction(work, { timeout: 30_000, maxWait: 30_000 })),
+    writeNow: sqliteOnly,
+    sql: sqliteOnly,
+    pgWrite,
+    all: (statement, params) => query(statement.postgres, params),
+    run: (statement, params) => enqueue(async () => void (await pgQuery(writer)(statement.postgres, params))),
+    async close() {
+      await enqueue(() => undefined);
+      await Promise.all([pool.end(), writer.end()]);
       await prisma.$disconnect();
     },
   };

@@ -54,7 +54,7 @@ export async function* exportRows(db: Db, filter: ExportFilter): AsyncGenerator<
   const params = ticketFilterParams(filter);
   let after = Number.MAX_SAFE_INTEGER;
   for (;;) {
-    const rows = db.sql(EXPORT_PAGE).all({ ...params, after, limit: PAGE }) as (TicketRow & { tecnico: string | null })[];
+    const rows = await db.all<TicketRow & { tecnico: string | null }>(EXPORT_PAGE, { ...params, after, limit: PAGE });
     for (const row of rows) {
       const ticket = fromTicketRow(row);
       yield {

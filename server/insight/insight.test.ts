@@ -1,7 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sqlTime } from '../db/database.ts';
 import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
 import { newNumero } from '../tickets/numero.ts';
 import { CSV_COLUMNS, csvField } from './export.ts';
@@ -166,12 +165,16 @@ describe('GET /api/exportes/tickets.csv', () => {
 
   it('every matching ticket exactly once across many pages, with the table filters', async () => {
     const { db } = t.app.puente;
-    const insert = db.sql(`INSERT INTO Ticket (numero, phone, phoneKey, subject, status, createdAt, updatedAt, lastMessageAt)
-      VALUES ('TKT-' || ?, '+5214771234567', '+524771234567', ?, ?, ?, ?, ?)`);
-    const now = sqlTime(new Date());
-    await db.writeNow(() => {
-      for (let i = 0; i < 1203; i++) insert.run(String(i).padStart(8, 'A'), `Ticket ${i}`, i % 3 === 0 ? 'closed' : 'open', now, now, now);
-    });
+    const now = new Date();
+    const data = Array.from({ length: 1203 }, (_, i) => ({
+      numero: `TKT-${String(i).padStart(8, 'A')}`,
+      phone: '+5214771234567',
+      phoneKey: '+524771234567',
+      subject: `Ticket ${i}`,
+      status: i % 3 === 0 ? 'closed' : 'open',
+      lastMessageAt: now,
+    }));
+    await db.write((tx) => tx.ticket.createMany({ data }));
 
     const all = await csv();
     expect(all).toHaveLength(1203);
@@ -244,11 +247,13 @@ describe('PDF exports', () => {
     await createTicket(t, { name: 'José Ñúñez', subject: 'Impresora de contabilidad' });
     await createTicket(t, { subject: 'Otra cosa' });
     const { db } = t.app.puente;
-    const insert = db.sql(`INSERT INTO Ticket (numero, phone, phoneKey, subject, createdAt, updatedAt) VALUES ('TKT-' || ?, '+5214771234567', '+524771234567', ?, ?, ?)`);
-    const now = sqlTime(new Date());
-    await db.writeNow(() => {
-      for (let i = 0; i < 60; i++) insert.run(String(i).padStart(8, 'A'), `Impresora ${i}`, now, now);
-    });
+    const data = Array.from({ length: 60 }, (_, i) => ({
+      numero: `TKT-${String(i).padStart(8, 'A')}`,
+      phone: '+5214771234567',
+      phoneKey: '+524771234567',
+      subject: `Impresora ${i}`,
+    }));
+    await db.write((tx) => tx.ticket.createMany({ data }));
 
     const response = await get('/api/exportes/tickets.pdf?q=impresora');
 

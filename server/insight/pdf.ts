@@ -117,7 +117,7 @@ export function transcriptPdf(db: Db, ticket: TicketView, options: { notas: bool
       let after = 0;
       let count = 0;
       for (;;) {
-        const rows = db.sql(TRANSCRIPT_PAGE).all({ ticketId: ticket.id, after, notas: options.notas ? 1 : 0, limit: 500 }) as TranscriptRow[];
+        const rows = await db.all<TranscriptRow>(TRANSCRIPT_PAGE, { ticketId: ticket.id, after, notas: options.notas ? 1 : 0, limit: 500 });
         count += rows.length;
         for (const row of rows) {
           const speaker = `${SPEAKER[row.role] ?? row.role}${row.authorName ? ` (${row.authorName})` : ''}`;

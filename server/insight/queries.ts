@@ -1,18 +1,32 @@
-// Every raw SQL statement of the statistics and exports lives here, so a PostgreSQL variant can
-// sit beside each one. Dates are Prisma's ISO-8601 text with "+00:00": the same width for every
-// row, so range tests compare them as text and use the createdAt index.
+// Every raw SQL statement of the statistics and exports lives here, in both dialects. Dates are
+// Prisma's DateTime columns: ISO-8601 text with "+00:00" on SQLite (the same width for every
+// row, so range tests compare them as text and use the createdAt index), timestamps in UTC on
+// PostgreSQL. PostgreSQL's text quotes Prisma's camelCase identifiers and types the parameters
+// it cannot infer.
+import type { Statement } from '../db/database.ts';
 
 /** Tickets created in [:desde, :hasta) — the period every figure is about. */
-const PERIOD = `SELECT id, status, priority, unread, assigneeId, createdAt, resolvedAt, rating FROM Ticket
-  WHERE createdAt >= :desde AND createdAt < :hasta`;
+const PERIOD = {
+  sqlite: `SELECT id, status, priority, unread, assigneeId, createdAt, resolvedAt, rating FROM Ticket
+  WHERE createdAt >= :desde AND createdAt < :hasta`,
+  postgres: `SELECT id, status, priority, unread, "assigneeId", "createdAt", "resolvedAt", rating FROM "Ticket"
+  WHERE "createdAt" >= :desde::timestamp AND "createdAt" < :hasta::timestamp`,
+};
 
-export const COUNTS = `WITH t AS (${PERIOD})
+export const COUNTS: Statement = {
+  sqlite: `WITH t AS (${PERIOD.sqlite})
   SELECT 'estado' AS grupo, status AS clave, COUNT(*) AS n FROM t GROUP BY status
   UNION ALL SELECT 'prioridad', priority, COUNT(*) FROM t GROUP BY priority
-  UNION ALL SELECT 'sin_leer', '', COUNT(*) FROM t WHERE unread > 0`;
+  UNION ALL SELECT 'sin_leer', '', COUNT(*) FROM t WHERE unread > 0`,
+  postgres: `WITH t AS (${PERIOD.postgres})
+  SELECT 'estado' AS grupo, status AS clave, COUNT(*) AS n FROM t GROUP BY status
+  UNION ALL SELECT 'prioridad', priority, COUNT(*) FROM t GROUP BY priority
+  UNION ALL SELECT 'sin_leer', '', COUNT(*) FROM t WHERE unread > 0`,
+};
 
 // A median in SQL: rank the values, average the one or two in the middle. (n+1)/2 and (n+2)/2
 // are the same row when n is odd and the two middle rows when it is even (integer division).
+// Standard SQL, the same in both dialects.
 const median = (values: string, partition: string) => `ranked AS (
     SELECT ${partition} AS grupo, v,
       ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY v) AS rn,
@@ -21,40 +35,73 @@ const median = (values: string, partition: string) => `ranked AS (
   SELECT grupo, AVG(v) AS mediana FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grupo`;
 
 /** Minutes from a ticket's creation to the first technician's reply, one row per answered ticket. */
-const FIRST_REPLIES = `fr AS (
+const FIRST_REPLIES = {
+  sqlite: `fr AS (
     SELECT t.id, t.assigneeId,
       (julianday(MIN(m.createdAt)) - julianday(t.createdAt)) * 1440.0 AS v
     FROM t JOIN Message m ON m.ticketId = t.id AND m.role = 'tecnico'
-    GROUP BY t.id, t.assigneeId)`;
+    GROUP BY t.id, t.assigneeId)`,
+  postgres: `fr AS (
+    SELECT t.id, t."assigneeId",
+      EXTRACT(EPOCH FROM (MIN(m."createdAt") - t."createdAt"))::float8 / 60.0 AS v
+    FROM t JOIN "Message" m ON m."ticketId" = t.id AND m.role = 'tecnico'
+    GROUP BY t.id, t."assigneeId", t."createdAt")`,
+};
 
 /** The median first reply over the period (grupo 0) and per assignee (grupo = user id). */
-export const FIRST_REPLY_MEDIANS = `WITH t AS (${PERIOD}), ${FIRST_REPLIES},
+export const FIRST_REPLY_MEDIANS: Statement = {
+  sqlite: `WITH t AS (${PERIOD.sqlite}), ${FIRST_REPLIES.sqlite},
   todos AS (SELECT 0 AS g, v FROM fr UNION ALL SELECT assigneeId AS g, v FROM fr WHERE assigneeId IS NOT NULL),
-  ${median('todos', 'g')}`;
+  ${median('todos', 'g')}`,
+  postgres: `WITH t AS (${PERIOD.postgres}), ${FIRST_REPLIES.postgres},
+  todos AS (SELECT 0 AS g, v FROM fr UNION ALL SELECT "assigneeId" AS g, v FROM fr WHERE "assigneeId" IS NOT NULL),
+  ${median('todos', 'g')}`,
+};
 
 /** Hours from creation to resolution of the period's resolved (or since closed) tickets. */
-export const RESOLUTION_MEDIAN = `WITH t AS (${PERIOD}),
+export const RESOLUTION_MEDIAN: Statement = {
+  sqlite: `WITH t AS (${PERIOD.sqlite}),
   res AS (SELECT 0 AS g, (julianday(resolvedAt) - julianday(createdAt)) * 24.0 AS v FROM t WHERE resolvedAt IS NOT NULL),
-  ${median('res', 'g')}`;
+  ${median('res', 'g')}`,
+  postgres: `WITH t AS (${PERIOD.postgres}),
+  res AS (SELECT 0 AS g, EXTRACT(EPOCH FROM ("resolvedAt" - "createdAt"))::float8 / 3600.0 AS v FROM t WHERE "resolvedAt" IS NOT NULL),
+  ${median('res', 'g')}`,
+};
 
 /** Satisfaction answers (1–5) of the period's tickets. */
-export const RATINGS = `WITH t AS (${PERIOD}) SELECT COUNT(rating) AS n, AVG(rating) AS media FROM t`;
+export const RATINGS: Statement = {
+  sqlite: `WITH t AS (${PERIOD.sqlite}) SELECT COUNT(rating) AS n, AVG(rating) AS media FROM t`,
+  postgres: `WITH t AS (${PERIOD.postgres}) SELECT COUNT(rating) AS n, AVG(rating) AS media FROM t`,
+};
 
 /** Per technician: tickets of the period by assignee, replies written during it by author. */
-export const TICKETS_BY_ASSIGNEE = `WITH t AS (${PERIOD})
-  SELECT assigneeId AS id, COUNT(*) AS n FROM t WHERE assigneeId IS NOT NULL GROUP BY assigneeId`;
+export const TICKETS_BY_ASSIGNEE: Statement = {
+  sqlite: `WITH t AS (${PERIOD.sqlite})
+  SELECT assigneeId AS id, COUNT(*) AS n FROM t WHERE assigneeId IS NOT NULL GROUP BY assigneeId`,
+  postgres: `WITH t AS (${PERIOD.postgres})
+  SELECT "assigneeId" AS id, COUNT(*) AS n FROM t WHERE "assigneeId" IS NOT NULL GROUP BY "assigneeId"`,
+};
 
-export const REPLIES_BY_AUTHOR = `SELECT authorId AS id, COUNT(*) AS n FROM Message
+export const REPLIES_BY_AUTHOR: Statement = {
+  sqlite: `SELECT authorId AS id, COUNT(*) AS n FROM Message
   WHERE role = 'tecnico' AND authorId IS NOT NULL AND createdAt >= :desde AND createdAt < :hasta
-  GROUP BY authorId`;
+  GROUP BY authorId`,
+  postgres: `SELECT "authorId" AS id, COUNT(*) AS n FROM "Message"
+  WHERE role = 'tecnico' AND "authorId" IS NOT NULL AND "createdAt" >= :desde::timestamp AND "createdAt" < :hasta::timestamp
+  GROUP BY "authorId"`,
+};
 
-export const PEOPLE = `SELECT id, coalesce(displayName, username) AS nombre, active FROM User ORDER BY id`;
+export const PEOPLE: Statement = {
+  sqlite: `SELECT id, coalesce(displayName, username) AS nombre, active FROM User ORDER BY id`,
+  postgres: `SELECT id, coalesce("displayName", username) AS nombre, active FROM "User" ORDER BY id`,
+};
 
 /**
  * One page of the export: the ticket table's filters (see tickets.ts), newest first, after the
  * last id of the previous page. Keyset pages keep each read short and memory bounded.
  */
-export const EXPORT_PAGE = `SELECT t.*, coalesce(u.displayName, u.username) AS tecnico FROM Ticket t
+export const EXPORT_PAGE: Statement = {
+  sqlite: `SELECT t.*, coalesce(u.displayName, u.username) AS tecnico FROM Ticket t
   LEFT JOIN User u ON u.id = t.assigneeId
   WHERE t.id < :after
     AND (:status IS NULL OR t.status = :status)
@@ -64,9 +111,26 @@ export const EXPORT_PAGE = `SELECT t.*, coalesce(u.displayName, u.username) AS t
       OR instr(lower(t.subject), :text) OR instr(lower(coalesce(t.name, '')), :text)
       OR instr(lower(coalesce(t.description, '')), :text)
       OR instr(t.phone, :digits) OR t.phoneKey = :line OR t.id = :id OR t.numero = :numero)
-  ORDER BY t.id DESC LIMIT :limit`;
+  ORDER BY t.id DESC LIMIT :limit`,
+  postgres: `SELECT t.*, coalesce(u."displayName", u.username) AS tecnico FROM "Ticket" t
+  LEFT JOIN "User" u ON u.id = t."assigneeId"
+  WHERE t.id < :after::bigint
+    AND (:status::text IS NULL OR t.status = :status)
+    AND (:category::text IS NULL OR t.category = :category)
+    AND (:assignee::int IS NULL OR t."assigneeId" = :assignee OR (:assignee = 0 AND t."assigneeId" IS NULL))
+    AND (:text::text IS NULL
+      OR strpos(lower(t.subject), :text) > 0 OR strpos(lower(coalesce(t.name, '')), :text) > 0
+      OR strpos(lower(coalesce(t.description, '')), :text) > 0
+      OR strpos(t.phone, :digits::text) > 0 OR t."phoneKey" = :line OR t.id = :id::bigint OR t.numero = :numero::text)
+  ORDER BY t.id DESC LIMIT :limit`,
+};
 
 /** One page of a ticket's transcript, oldest first; notes only when asked for. */
-export const TRANSCRIPT_PAGE = `SELECT id, role, content, timestamp, kind, extra, authorName FROM Message
+export const TRANSCRIPT_PAGE: Statement = {
+  sqlite: `SELECT id, role, content, timestamp, kind, extra, authorName FROM Message
   WHERE ticketId = :ticketId AND id > :after AND (role <> 'nota' OR :notas = 1)
-  ORDER BY id LIMIT :limit`;
+  ORDER BY id LIMIT :limit`,
+  postgres: `SELECT id, role, content, timestamp, kind, extra, "authorName" FROM "Message"
+  WHERE "ticketId" = :ticketId AND id > :after AND (role <> 'nota' OR :notas::int = 1)
+  ORDER BY id LIMIT :limit`,
+};

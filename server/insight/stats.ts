@@ -1,4 +1,4 @@
-import { sqlTime, type Db } from '../db/database.ts';
+import { timeFor, type Db, type Statement } from '../db/database.ts';
 import { PRIORITIES, STATUSES, type Priority, type Status } from '../tickets/tickets.ts';
 import { COUNTS, RATINGS, FIRST_REPLY_MEDIANS, PEOPLE, REPLIES_BY_AUTHOR, RESOLUTION_MEDIAN, TICKETS_BY_ASSIGNEE } from './queries.ts';
 
@@ -35,29 +35,29 @@ export interface Statistics {
 const DAY_MS = 86_400_000;
 
 /** The period as the half-open text range the queries compare createdAt with. */
-export function periodBounds(period: Period) {
+export function periodBounds(period: Period, db: Pick<Db, 'dialect'> = { dialect: 'sqlite' }) {
   const start = new Date(`${period.desde}T00:00:00Z`);
   const end = new Date(new Date(`${period.hasta}T00:00:00Z`).getTime() + DAY_MS);
-  return { desde: sqlTime(start), hasta: sqlTime(end) };
+  return { desde: timeFor(db, start), hasta: timeFor(db, end) };
 }
 
 const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 const round1 = (value: number | null | undefined) => (value == null ? null : Math.round(value * 10) / 10);
 
-/** The dashboard's figures, all computed by SQLite: a handful of grouped rows reach Node. */
-export function statistics(db: Db, period: Period): Statistics {
-  const bounds = periodBounds(period);
+/** The dashboard's figures, all computed by the database: a handful of grouped rows reach Node. */
+export async function statistics(db: Db, period: Period): Promise<Statistics> {
+  const bounds = periodBounds(period, db);
   const por_estado = zeroes(STATUSES);
   const por_prioridad = zeroes(PRIORITIES);
   let sin_leer = 0;
-  for (const row of db.sql(COUNTS).all(bounds) as { grupo: string; clave: string; n: number }[]) {
+  for (const row of await db.all<{ grupo: string; clave: string; n: number }>(COUNTS, bounds)) {
     if (row.grupo === 'estado') por_estado[row.clave as Status] = row.n;
     else if (row.grupo === 'prioridad') por_prioridad[row.clave as Priority] = row.n;
     else sin_leer = row.n;
   }
-  const firstReply = medians(db, FIRST_REPLY_MEDIANS, bounds);
-  const resolution = medians(db, RESOLUTION_MEDIAN, bounds);
-  const ratings = db.sql(RATINGS).get(bounds) as { n: number; media: number | null };
+  const firstReply = await medians(db, FIRST_REPLY_MEDIANS, bounds);
+  const resolution = await medians(db, RESOLUTION_MEDIAN, bounds);
+  const [ratings] = await db.all<{ n: number; media: number | null }>(RATINGS, bounds);
   return {
     desde: period.desde,
     hasta: period.hasta,
@@ -69,22 +69,22 @@ export function statistics(db: Db, period: Period): Statistics {
     resolucion_mediana_h: round1(resolution.get(0)),
     valoraciones: ratings.n,
     satisfaccion_media: round1(ratings.media),
-    por_tecnico: perTechnician(db, bounds, firstReply),
+    por_tecnico: await perTechnician(db, bounds, firstReply),
   };
 }
 
-function medians(db: Db, sql: string, bounds: { desde: string; hasta: string }): Map<number, number> {
-  const rows = db.sql(sql).all(bounds) as { grupo: number; mediana: number }[];
+async function medians(db: Db, sql: Statement, bounds: { desde: string; hasta: string }): Promise<Map<number, number>> {
+  const rows = await db.all<{ grupo: number; mediana: number }>(sql, bounds);
   return new Map(rows.map((row) => [row.grupo, row.mediana]));
 }
 
 const countsById = (rows: unknown[]) => new Map((rows as { id: number; n: number }[]).map((row) => [row.id, row.n]));
 
 /** Active accounts, and any deactivated one that still has tickets or replies in the period. */
-function perTechnician(db: Db, bounds: { desde: string; hasta: string }, firstReply: Map<number, number>): TechnicianStats[] {
-  const tickets = countsById(db.sql(TICKETS_BY_ASSIGNEE).all(bounds));
-  const replies = countsById(db.sql(REPLIES_BY_AUTHOR).all(bounds));
-  const people = db.sql(PEOPLE).all() as { id: number; nombre: string; active: number }[];
+async function perTechnician(db: Db, bounds: { desde: string; hasta: string }, firstReply: Map<number, number>): Promise<TechnicianStats[]> {
+  const tickets = countsById(await db.all(TICKETS_BY_ASSIGNEE, bounds));
+  const replies = countsById(await db.all(REPLIES_BY_AUTHOR, bounds));
+  const people = await db.all<{ id: number; nombre: string; active: number | boolean }>(PEOPLE);
   return people
     .filter((person) => person.active || tickets.has(person.id) || replies.has(person.id))
     .map((person) => ({

@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { postgresMessages } from './postgres.ts';
 import { sqliteMessages } from './sqlite.ts';
 import type { MessageStore } from './store.ts';
 
@@ -16,6 +17,6 @@ const stores = new WeakMap<Db, MessageStore>();
 /** The message store of this database (one per Db, so prepared statements are shared). */
 export function messagesOf(db: Db): MessageStore {
   let store = stores.get(db);
-  if (!store) stores.set(db, (store = sqliteMessages(db)));
+  if (!store) stores.set(db, (store = db.dialect === 'postgres' ? postgresMessages(db) : sqliteMessages(db)));
   return store;
 }

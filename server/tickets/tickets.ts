@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../db/database.ts';
+import type { Db, Statement, Tx } from '../db/database.ts';
 import type { Ticket } from '../db/generated/client.ts';
 import type { TicketRow } from '../db/rows.ts';
 import type { EntryView } from '../events.ts';
@@ -78,8 +78,10 @@ export const fromTicketRow = (row: TicketRow): TicketView =>
     resolvedAt: dateOrNull(row.resolvedAt),
   });
 
-export function ticketExists(db: Db, id: number): boolean {
-  return db.sql('SELECT 1 FROM Ticket WHERE id = ?').get(id) !== undefined;
+const EXISTS: Statement = { sqlite: 'SELECT 1 FROM Ticket WHERE id = :id', postgres: 'SELECT 1 FROM "Ticket" WHERE id = :id' };
+
+export async function ticketExists(db: Db, id: number): Promise<boolean> {
+  return (await db.all(EXISTS, { id })).length > 0;
 }
 
 export async function findTicket(db: Db, id: number): Promise<TicketView | null> {
@@ -88,7 +90,10 @@ export async function findTicket(db: Db, id: number): Promise<TicketView | null>
 }
 
 // instr(), not LIKE: a search for "%" or "_" means those characters, not "anything".
-const LIST = `SELECT * FROM Ticket
+// PostgreSQL: strpos() for instr(), typed parameters where they are only tested for NULL, and
+// NULLS LAST because its NULLs sort first in descending order where SQLite's sort last.
+const LIST: Statement = {
+  sqlite: `SELECT * FROM Ticket
   WHERE (:status IS NULL OR status = :status)
     AND (:category IS NULL OR category = :category)
     AND (:assignee IS NULL OR assigneeId = :assignee OR (:assignee = 0 AND assigneeId IS NULL))
@@ -96,7 +101,17 @@ const LIST = `SELECT * FROM Ticket
       OR instr(lower(subject), :text) OR instr(lower(coalesce(name, '')), :text)
       OR instr(lower(coalesce(description, '')), :text)
       OR instr(phone, :digits) OR phoneKey = :line OR id = :id OR numero = :numero)
-  ORDER BY lastMessageAt DESC, id DESC LIMIT :limit`;
+  ORDER BY lastMessageAt DESC, id DESC LIMIT :limit`,
+  postgres: `SELECT * FROM "Ticket"
+  WHERE (:status::text IS NULL OR status = :status)
+    AND (:category::text IS NULL OR category = :category)
+    AND (:assignee::int IS NULL OR "assigneeId" = :assignee OR (:assignee = 0 AND "assigneeId" IS NULL))
+    AND (:text::text IS NULL
+      OR strpos(lower(subject), :text) > 0 OR strpos(lower(coalesce(name, '')), :text) > 0
+      OR strpos(lower(coalesce(description, '')), :text) > 0
+      OR strpos(phone, :digits::text) > 0 OR "phoneKey" = :line OR id = :id::bigint OR numero = :numero::text)
+  ORDER BY "lastMessageAt" DESC NULLS LAST, id DESC LIMIT :limit`,
+};
 
 /**
  * The ticket table, polled every 5 s by every console: one prepared statement. Text matches
@@ -105,7 +120,7 @@ const LIST = `SELECT * FROM Ticket
  * (`TKT-AB23CD45`, with or without the prefix).
  */
 export async function listTickets(db: Db, filter: TicketFilter & { limit: number }): Promise<TicketView[]> {
-  const rows = db.sql(LIST).all({ ...ticketFilterParams(filter), limit: filter.limit }) as TicketRow[];
+  const rows = await db.all<TicketRow>(LIST, { ...ticketFilterParams(filter), limit: filter.limit });
   return rows.map(fromTicketRow);
 }
 

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { SimulatorDriver } from '../../server/whatsapp/simulator.ts';
+import { clusterUrl, freshDatabase } from './postgres.ts';
 
 export const ADMIN = { username: 'admin', password: 'contraseña-de-prueba' };
 
@@ -19,7 +20,8 @@ export interface TestApp {
 
 /**
  * A fresh service on its own SQLite file with the simulator driver, as `npm start` builds it.
- * Short send timeout and a fast drain keep tests quick; pass env to change any knob.
+ * Short send timeout and a fast drain keep tests quick; pass env to change any knob. Under
+ * `npm run test:postgres` each app gets a fresh database on the throwaway cluster instead.
  */
 export async function buildTestApp(env: Record<string, string> = {}, options: AppOptions & { dataDir?: string } = {}): Promise<TestApp> {
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'puente-test-'));
@@ -30,6 +32,7 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Ap
     ADMIN_PASSWORD: ADMIN.password,
     SEND_TIMEOUT_MS: '400',
     SEND_RATE_PER_MINUTE: '60000',
+    ...(clusterUrl() ? { DATABASE_URL: await postgresFor(dataDir) } : {}),
     ...env,
   });
   const app = await buildApp(config, options);
@@ -45,6 +48,15 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Ap
       if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The data dir's PostgreSQL database, so a restart on the same dir finds the same data. */
+async function postgresFor(dataDir: string): Promise<string> {
+  const file = path.join(dataDir, 'postgres-url');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
+  const url = await freshDatabase();
+  fs.writeFileSync(file, url);
+  return url;
 }
 
 export async function loginCookie(app: FastifyInstance, username: string, password: string): Promise<string> {
