@@ -132,7 +132,7 @@ async function createServices(app: FastifyInstance, config: Config, options: App
   const log = app.log as Logger;
   const media = new MediaStore(config.mediaDir);
   // A crash between writing a file and committing its entry leaves a file nothing refers to.
-  const swept = await media.sweep(referencedFiles(db));
+  const swept = await media.sweep(await referencedFiles(db));
   if (swept.orphans || swept.temporary) log.info(swept, 'media sweep removed leftovers');
   const driver =
     options.driver ??

@@ -100,7 +100,7 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRouteDeps> = async (app, deps
 
   app.post('/ticket/:id/enviar-archivo', { schema: { params: idParam, headers: sendHeaders } }, async (request) => {
     const ticketId = request.params.id;
-    if (!ticketExists(deps.db, ticketId)) throw ticketNotFound(ticketId);
+    if (!(await ticketExists(deps.db, ticketId))) throw ticketNotFound(ticketId);
     const upload = await readUpload(request, deps.maxChars);
     const prepared = await prepareFile(upload.bytes, upload.filename);
     if (!prepared.ok) throw refusalError(prepared.reason);
@@ -114,7 +114,7 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRouteDeps> = async (app, deps
     if (result.kind === 'ticket_not_found') throw ticketNotFound(ticketId);
     if (result.kind === 'key_reused') throw invalidRequest('Esa Idempotency-Key ya se usó con otro ticket.');
     if (result.outcome.kind !== 'sent') throw failureFor(result.outcome, ticketId);
-    const attachment = attachmentOfMessage(deps.db, result.messageId);
+    const attachment = await attachmentOfMessage(deps.db, result.messageId);
     if (!attachment) throw invalidRequest('Esa Idempotency-Key ya se usó para un mensaje sin archivo.');
     request.log.info({ ticketId, messageId: result.messageId, attachmentId: attachment.id, bytes: attachment.bytes }, 'file sent');
     return {

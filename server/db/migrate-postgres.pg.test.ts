@@ -18,7 +18,7 @@ describe('PostgreSQL migrations (own runner)', () => {
     expect(await migratePostgres(url)).toEqual([]);
   });
 
-  it('leaves the database exactly at prisma/postgres/schema.prisma (else: npm run db:postgres)', async () => {
+  it('leaves the database exactly at prisma/postgres/schema.prisma (else: npm run db:postgres)', { timeout: 90_000 }, async () => {
     // The CLI cannot diff against a live database when an adapter is configured, so compare
     // two databases' schema dumps: one migrated step by step, one built from the schema at once.
     const [stepwise, atOnce] = [await freshDatabase(), await freshDatabase()];

@@ -20,7 +20,7 @@ export function contentDisposition(kind: 'inline' | 'attachment', filename: stri
 
 export const mediaRoutes: FastifyPluginAsyncZod<MediaRouteDeps> = async (app, { db, store }) => {
   app.get('/api/adjuntos/:id', { schema: { params: idParam } }, async (request, reply) => {
-    const row = findAttachment(db, request.params.id);
+    const row = await findAttachment(db, request.params.id);
     if (!row || !store.has(row.sha256)) throw notFound(`No existe el adjunto ${request.params.id}.`);
     // Served as data, never as a page: the declared type is one of the allowed ones (never
     // text/html), the browser may not guess another, and a sandbox stops anything that runs.

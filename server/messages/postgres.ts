@@ -1,4 +1,5 @@
 import type { Db } from '../db/database.ts';
+import { adjuntoOf, INSERT_ATTACHMENT_PG } from '../media/attachments.ts';
 import type { TicketRow } from '../db/rows.ts';
 import { ackMovesForward } from './delivery.ts';
 import type { EntryRow } from './entries.ts';
@@ -15,9 +16,10 @@ const SQL = {
   known: 'SELECT 1 FROM "Message" WHERE "waId" = :waId',
   ticket: 'SELECT * FROM "Ticket" WHERE id = :id FOR UPDATE',
   reply: `INSERT INTO "Message" ("ticketId", role, content, timestamp, kind, "authorId", "authorName", delivery, phone, attempts, "createdAt")
-    VALUES (:ticketId, 'tecnico', :content, :timestamp, 'text', :authorId, :authorName, 'queued', :phone, 0, :at)
+    VALUES (:ticketId, 'tecnico', :content, :timestamp, :kind, :authorId, :authorName, 'queued', :phone, 0, :at)
     RETURNING ${ENTRY}`,
   key: 'INSERT INTO "IdempotentRequest" (key, "ticketId", "messageId", "createdAt") VALUES (:key, :ticketId, :messageId, :at)',
+  extra: 'UPDATE "Message" SET extra = :extra WHERE id = :id RETURNING extra',
   touch: 'UPDATE "Ticket" SET "lastMessageAt" = :at, "updatedAt" = :at WHERE id = :id',
   sendingNow: `UPDATE "Message" SET delivery = 'sending', attempts = 1, "attemptAt" = :at WHERE id = :id`,
   firstCall: `SELECT r."ticketId", r."messageId", r.outcome, m.delivery, m."waId"
@@ -33,6 +35,12 @@ const SQL = {
   delivery: 'UPDATE "Message" SET delivery = :delivery, "deliveryInfo" = :deliveryInfo WHERE id = :id',
   taken: 'SELECT 1 FROM "Message" WHERE "waId" = :waId AND id <> :id',
 };
+
+/** An outgoing file is an image or a document (DESIGN.md's kinds); text otherwise. */
+function kindOf(mimetype: string | undefined): string {
+  if (!mimetype) return 'text';
+  return mimetype.startsWith('image/') ? 'image' : 'document';
+}
 
 /**
  * The message store on PostgreSQL: the same contract as sqlite.ts, through the pool's own
@@ -62,11 +70,19 @@ export function postgresMessages(db: Db): MessageStore {
           ticketId: ticket.id,
           content: reply.text,
           timestamp: at,
+          kind: kindOf(reply.attachment?.mimetype),
           authorId: reply.authorId ?? null,
           authorName: reply.authorName ?? null,
           phone: ticket.phone,
           at,
         });
+        if (reply.attachment) {
+          // As on SQLite: the entry carries its `adjunto` as served; the row is the file's bookkeeping.
+          const [{ id: attachmentId }] = await sql<{ id: number }>(INSERT_ATTACHMENT_PG, { ...reply.attachment, messageId: message.id });
+          const extra = JSON.stringify({ adjunto: adjuntoOf({ id: attachmentId, ...reply.attachment }) });
+          await sql(SQL.extra, { extra, id: message.id });
+          message.extra = extra;
+        }
         if (reply.idempotencyKey) await sql(SQL.key, { key: reply.idempotencyKey, ticketId: ticket.id, messageId: message.id, at });
         await sql(SQL.touch, { at, id: ticket.id });
         // Called before the commit, as on SQLite: the reply takes its place in the chat's queue in
