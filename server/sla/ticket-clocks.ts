@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import type { Db, Statement } from '../db/database.ts';
 import type { Priority, TicketSla } from '../contract/index.ts';
 import { evaluateClock } from './clock.ts';
 import type { SlaPolicy } from './policy.ts';
@@ -16,10 +16,19 @@ interface ClockTicket {
 }
 
 // Both read through their (ticketId, …) indexes, for the ids of one page only.
-const FIRST_REPLIES = `SELECT ticketId, MIN(createdAt) AS at FROM Message
-  WHERE role = 'tecnico' AND ticketId IN (SELECT value FROM json_each(?)) GROUP BY ticketId`;
-const CHANGES = `SELECT ticketId, status, at FROM StatusChange
-  WHERE ticketId IN (SELECT value FROM json_each(?)) ORDER BY ticketId, at, id`;
+// The page's ids: a JSON array on SQLite (json_each), an int[] on PostgreSQL (= ANY).
+const FIRST_REPLIES: Statement = {
+  sqlite: `SELECT ticketId, MIN(createdAt) AS at FROM Message
+  WHERE role = 'tecnico' AND ticketId IN (SELECT value FROM json_each(:ids)) GROUP BY ticketId`,
+  postgres: `SELECT "ticketId", MIN("createdAt") AS at FROM "Message"
+  WHERE role = 'tecnico' AND "ticketId" = ANY(:ids::int[]) GROUP BY "ticketId"`,
+};
+const CHANGES: Statement = {
+  sqlite: `SELECT ticketId, status, at FROM StatusChange
+  WHERE ticketId IN (SELECT value FROM json_each(:ids)) ORDER BY ticketId, at, id`,
+  postgres: `SELECT "ticketId", status, at FROM "StatusChange"
+  WHERE "ticketId" = ANY(:ids::int[]) ORDER BY "ticketId", at, id`,
+};
 
 type Span = { from: Date; to: Date | null };
 
@@ -36,11 +45,12 @@ function pausesOf(changes: { status: string; at: string }[]): Span[] {
 }
 
 /** Both SLA clocks of each ticket on a page: two indexed queries, then arithmetic. */
-export function clocksFor(db: Db, policy: SlaPolicy, tickets: ClockTicket[], now = new Date()): Map<number, TicketSla> {
-  const ids = JSON.stringify(tickets.map((ticket) => ticket.id));
-  const replies = new Map((db.sql(FIRST_REPLIES).all(ids) as { ticketId: number; at: string }[]).map((row) => [row.ticketId, row.at]));
+export async function clocksFor(db: Db, policy: SlaPolicy, tickets: ClockTicket[], now = new Date()): Promise<Map<number, TicketSla>> {
+  const list = tickets.map((ticket) => ticket.id);
+  const ids = db.dialect === 'postgres' ? list : JSON.stringify(list);
+  const replies = new Map((await db.all<{ ticketId: number; at: string }>(FIRST_REPLIES, { ids })).map((row) => [row.ticketId, row.at]));
   const changes = new Map<number, { status: string; at: string }[]>();
-  for (const row of db.sql(CHANGES).all(ids) as { ticketId: number; status: string; at: string }[]) {
+  for (const row of await db.all<{ ticketId: number; status: string; at: string }>(CHANGES, { ids })) {
     changes.set(row.ticketId, [...(changes.get(row.ticketId) ?? []), row]);
   }
   const clocks = new Map<number, TicketSla>();

@@ -17,7 +17,7 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sl
   const listed = { 200: z.object({ tickets: z.array(ticketSchema) }), ...errorResponses(400, 401) };
   app.get('/api/tickets', { schema: { querystring: ticketListQuery, response: listed }, serializerCompiler: serializeUnchecked }, async (request) => {
     const tickets = await listTickets(db, request.query);
-    const clocks = clocksFor(db, sla, tickets);
+    const clocks = await clocksFor(db, sla, tickets);
     return { tickets: tickets.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) })) };
   });
 
