@@ -11,8 +11,10 @@ const ENTRY = 'id, role, content, timestamp, kind, extra, "authorName", delivery
 const OUTGOING = 'id, "ticketId", phone, content, delivery, "waId", "attemptAt", "createdAt"';
 
 const SQL = {
-  history: `SELECT ${ENTRY} FROM "Message" WHERE "ticketId" = :ticketId AND id > :after AND id < :before ORDER BY id`,
-  newest: `SELECT ${ENTRY} FROM "Message" WHERE "ticketId" = :ticketId AND id > :after AND id < :before ORDER BY id DESC LIMIT :limit`,
+  history: `SELECT ${ENTRY} FROM "Message" WHERE "ticketId" = :ticketId AND id > :after AND id < :before
+    AND (role <> 'nota' OR :notes::boolean) ORDER BY id`,
+  newest: `SELECT ${ENTRY} FROM "Message" WHERE "ticketId" = :ticketId AND id > :after AND id < :before
+    AND (role <> 'nota' OR :notes::boolean) ORDER BY id DESC LIMIT :limit`,
   known: 'SELECT 1 FROM "Message" WHERE "waId" = :waId',
   ticket: 'SELECT * FROM "Ticket" WHERE id = :id FOR UPDATE',
   reply: `INSERT INTO "Message" ("ticketId", role, content, timestamp, kind, "authorId", "authorName", delivery, phone, attempts, "createdAt")
@@ -52,7 +54,7 @@ export function postgresMessages(db: Db): MessageStore {
   const write = (text: string, params: Record<string, unknown>) => db.run({ sqlite: '', postgres: text }, params);
   return {
     async history(ticketId, window = {}) {
-      const bounds = { ticketId, after: window.after ?? 0, before: window.before ?? 2_147_483_647 };
+      const bounds = { ticketId, after: window.after ?? 0, before: window.before ?? 2_147_483_647, notes: window.notes ?? false };
       return window.limit
         ? (await query<EntryRow>(SQL.newest, { ...bounds, limit: window.limit })).reverse()
         : query<EntryRow>(SQL.history, bounds);
