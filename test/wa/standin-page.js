@@ -64,15 +64,30 @@
   const noAccount = new Set(params.noAccount ?? []);
   let sentCount = 0;
   /** A message as WhatsApp Web's Msg model: serialize() gives the raw fields Message._patch reads (structures/Message.js). */
-  const messageModel = (raw) => Object.assign(new Model({ ...raw, isNewMsg: true }), { serialize: () => ({ ...raw }) });
+  const messageModel = (raw, isNewMsg = true) => Object.assign(new Model({ ...raw, isNewMsg }), { serialize: () => ({ ...raw }) });
   const chatFor = (w) => {
     let chat = Chat.get(w);
     if (!chat) {
-      chat = Object.assign(new Model({ id: wid(w._serialized) }), { serialize: () => ({ id: { _serialized: w._serialized } }) });
+      // Utils.js:938-1005 getChatModel serializes it (Chat.js _patch reads id, t, unreadCount).
+      chat = Object.assign(new Model({ id: wid(w._serialized), msgs: collection(), unreadCount: 0 }), {
+        serialize: () => ({ id: { _serialized: w._serialized, server: w.server, user: w.user }, t: chat.t, unreadCount: chat.unreadCount }),
+      });
       Chat.models.push(chat);
     }
     return chat;
   };
+  // What arrived while the link was down: in the chats, without a live event (Chat.js:203-240 fetchMessages reads chat.msgs).
+  const historyChat = (chatId, { unreadCount = 0, messages = [] }) => {
+    const chat = chatFor(wid(chatId));
+    chat.unreadCount = unreadCount;
+    for (const raw of messages) addToHistory(chatId, raw);
+    return chat;
+  };
+  function addToHistory(chatId, raw) {
+    const chat = chatFor(wid(chatId));
+    chat.msgs.models.push(messageModel(raw, false));
+    chat.t = Math.max(chat.t ?? 0, raw.t);
+  }
   const bytes = (n) => new Uint8Array(Array.from({ length: 32 }, (_, i) => (i * n) % 256));
 
   const modules = {
@@ -150,6 +165,8 @@
         return noAccount.has(w._serialized) ? null : { wid: w };
       },
     },
+    // Chat.js:227-231 fetchMessages loads earlier messages until the limit: all are loaded here.
+    WAWebChatLoadMessages: { loadEarlierMsgs: async () => [] },
     // Client.js:351-357: ClientInfo's wid once ready.
     WAWebUserPrefsMeUser: { getMaybeMePnUser: () => ({ _serialized: '5214770000000@c.us', user: '5214770000000', server: 'c.us' }), getMaybeMeLidUser: () => null },
   };
@@ -169,6 +186,7 @@
   // Client.js:126 waits for Debug.VERSION; Client.js:1311 reads it as the WhatsApp Web version.
   window.Debug = { VERSION: '2.3000.1017054665' };
   window.__standin = { unmodelled, log, Socket, Conn };
+  for (const [chatId, chat] of Object.entries(params.history ?? {})) historyChat(chatId, chat);
 
   // The socket leaves OPENING a moment after load, as WhatsApp Web's does (Client.js:150-175 waits).
   setTimeout(() => {
@@ -195,6 +213,13 @@
       if (!msg) throw new Error(`stand-in: no message ${id} to ack`);
       msg.ack = ack;
       Msg.emit('change:ack', msg, ack);
+    },
+    // A message reaches the phone while this link is away: no live event.
+    history: ({ chatId, raw }) => addToHistory(chatId, raw),
+    // The connection drops and comes back without a reload (Client.js:815-852 passes TIMEOUT and CONNECTED on as change_state).
+    reconnect: () => {
+      Socket.set('state', 'TIMEOUT');
+      setTimeout(() => Socket.set('state', 'CONNECTED'), 50);
     },
     // A new QR every 20 s in the real page (Client.js:262).
     refreshQr: () => Cmd.refreshQR(),

@@ -17,7 +17,9 @@ export interface StandIn {
   /** Chromium flags that send web.whatsapp.com here and accept the throwaway certificate. */
   chromiumArgs: string[];
   /** What the next page load starts as. */
-  scenario: { paired?: boolean; syncedEarly?: boolean; lidPhones?: Record<string, string>; noAccount?: string[]; sendThrows?: boolean };
+  scenario: { paired?: boolean; syncedEarly?: boolean; lidPhones?: Record<string, string>; noAccount?: string[]; sendThrows?: boolean;
+    history?: Record<string, { unreadCount?: number; messages: object[] }>;
+  };
   /** Every path Chromium asked for: anything but the page and its script is unmodelled. */
   requests: string[];
   /** Modules the library asked the page for that the stand-in does not model. */

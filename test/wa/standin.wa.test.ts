@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Ack, InboundMessage, StateChange } from '../../server/whatsapp/driver.ts';
+import type { Ack, CatchUpReport, InboundMessage, StateChange } from '../../server/whatsapp/driver.ts';
 import { createWwebjsDriver, type WwebjsDriver } from '../../server/whatsapp/wwebjs.ts';
 import { startStandIn, type StandIn } from './standin.ts';
 
@@ -13,7 +13,8 @@ import { startStandIn, type StandIn } from './standin.ts';
 // against the stand-in for WhatsApp Web. Covered so far: load, QR (and its refresh), pairing to
 // ready, the late-ready path (with an empty chat list for the catch-up), unlink from the phone,
 // conflict, logout, inbound of every kind, sending a text (acks 1 → 2 → 3, no account, a refused
-// send). Not yet modelled: a catch-up with news (the fake-client unit tests cover it).
+// send) and the catch-up (placeholder skipped, again on CONNECTED). Not modelled: media download,
+// groups, channels, sending anything but text.
 const CHROMIUM = '/usr/bin/chromium';
 const ME = '5214770000000@c.us';
 const USER = '5214771234567@c.us';
@@ -39,7 +40,7 @@ afterAll(async () => {
   dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 });
 
-function start(options: { lateReadyCheckMs?: number } = {}) {
+function start(options: { lateReadyCheckMs?: number; lastInboundAt?: (phone: string) => Promise<Date | null> } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-wa-'));
   dirs.push(dir);
   driver = createWwebjsDriver({
@@ -52,9 +53,13 @@ function start(options: { lateReadyCheckMs?: number } = {}) {
     ...options,
   });
   const states: StateChange[] = [];
+  const inbound: InboundMessage[] = [];
+  const reports: CatchUpReport[] = [];
   driver.onState((change) => states.push(change));
+  driver.onInbound(async (message) => (inbound.push(message), 'filed'));
+  driver.onCatchUp((report) => reports.push(report));
   void driver.connect();
-  return { driver, states, dir };
+  return { driver, states, dir, inbound, reports };
 }
 
 async function until(what: string, condition: () => boolean, timeoutMs = 60_000) {
@@ -199,12 +204,33 @@ describe('sending through the real library', () => {
   });
 });
 
+describe('catch-up through the real library', () => {
+  it('files what arrived while away, skipping a placeholder, and again after the connection comes back', async () => {
+    const t = Math.floor(Date.now() / 1000);
+    const raw = (id: string, fields: Record<string, unknown>) => ({
+      id: { fromMe: false, remote: USER, id, _serialized: `false_${USER}_${id}` }, from: USER, to: ME, ack: 1, body: '', ...fields,
+    });
+    const link = await readyLink(
+      { history: { [USER]: { unreadCount: 2, messages: [raw('A1', { type: 'chat', body: 'mientras tanto', t: t - 600 }), raw('A2', { type: 'ciphertext', t: t - 300 })] } } },
+      { lastInboundAt: async () => new Date((t - 3600) * 1000) },
+    );
+    await until('the first catch-up', () => link.reports.length === 1);
+    expect(link.inbound.map((m) => [m.body, m.recovered])).toEqual([['mientras tanto', true]]);
+    expect(link.reports[0].recovered).toBe(1);
+
+    standIn.send('history', { chatId: USER, raw: raw('A3', { type: 'chat', body: 'durante el corte', t: t - 5 }) });
+    standIn.send('reconnect');
+    await until('a catch-up after the reconnect', () => link.inbound.some((m) => m.body === 'durante el corte'));
+    expect(standIn.unmodelled).toEqual([]);
+  });
+});
+
 /** A fresh link taken to ready through the QR and the phone's scan. */
-async function readyLink(scenario: StandIn['scenario'] = {}) {
+async function readyLink(scenario: StandIn['scenario'] = {}, options: Parameters<typeof start>[0] = {}) {
   standIn.scenario = scenario;
   standIn.unmodelled.length = 0;
   standIn.said.length = 0;
-  const link = start();
+  const link = start(options);
   await until('a QR', () => link.states.some((s) => s.state === 'qr'));
   standIn.send('pair');
   await until('ready', () => link.states.some((s) => s.state === 'ready'));
