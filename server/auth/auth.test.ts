@@ -99,9 +99,8 @@ describe('POST /api/auth/login', () => {
     expect(response.json()).toEqual({ error: 'solicitud_invalida', mensaje: 'password: falta la contraseña' });
   });
 
-  it('429 demasiadas_solicitudes after 10 attempts in a minute, even with the right password', async () => {
-    // buildTestApp's own login was the first attempt of this minute.
-    for (let attempt = 2; attempt <= 10; attempt++) {
+  it('429 demasiadas_solicitudes after 5 failures of one account from one address, even with the right password', async () => {
+    for (let attempt = 1; attempt <= 5; attempt++) {
       expect((await login(ADMIN.username, `intento-${attempt}`)).statusCode).toBe(401);
     }
     const sessionsBefore = await prisma().session.count();
@@ -110,8 +109,30 @@ describe('POST /api/auth/login', () => {
 
     expect(response.statusCode).toBe(429);
     expect(response.json()).toEqual({ error: 'demasiadas_solicitudes', mensaje: expect.stringMatching(/intentos/) });
+    expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
     expect(response.headers['set-cookie']).toBeUndefined();
     expect(await prisma().session.count()).toBe(sessionsBefore);
+  });
+
+  it('an office behind one address is not locked out by one person\'s failures', async () => {
+    await createTechnician('tecnico1', 'clave-del-tecnico');
+    for (let attempt = 1; attempt <= 12; attempt++) await login(ADMIN.username, `intento-${attempt}`);
+    expect((await login('tecnico1', 'clave-del-tecnico')).statusCode).toBe(200);
+    // The admin from another address is not locked out either.
+    const elsewhere = await t.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress: '10.0.0.9', payload: ADMIN });
+    expect(elsewhere.statusCode).toBe(200);
+  });
+
+  it('answers an unknown user exactly like a wrong password, throttle included', async () => {
+    const answers = async (username: string) => {
+      const seen = [];
+      for (let attempt = 1; attempt <= 6; attempt++) {
+        const response = await login(username, 'no-es-la-clave');
+        seen.push([response.statusCode, response.body, response.headers['set-cookie'] ?? null]);
+      }
+      return seen;
+    };
+    expect(await answers('nadie-con-este-nombre')).toEqual(await answers(ADMIN.username));
   });
 });
 

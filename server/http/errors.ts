@@ -28,6 +28,8 @@ export const forbidden = () => new AppError(403, 'sin_permiso', 'Tu cuenta no ti
 /** A cookie-authenticated write or WebSocket that another site's page tried to make. */
 export const crossSiteRequest = () =>
   new AppError(403, 'sin_permiso', 'La solicitud no viene de la consola de Puente: ábrela desde su propia dirección.');
+export const tooManyAttempts = () =>
+  new AppError(429, 'demasiadas_solicitudes', 'Demasiados intentos. Espera un momento y vuelve a intentarlo.');
 export const ticketNotFound = (ticketId: number) =>
   new AppError(404, 'ticket_no_encontrado', `No existe el ticket ${ticketId}.`, { ticket_id: ticketId });
 export const notFound = (mensaje: string) => new AppError(404, 'no_encontrado', mensaje);
