@@ -12,6 +12,7 @@ import { ensureFirstAdmin } from './auth/accounts.ts';
 import { authenticate, resolvePrincipal } from './auth/guard.ts';
 import { loginRoutes, sessionRoutes } from './auth/routes.ts';
 import { tokensRoutes } from './auth/tokens-routes.ts';
+import { teamRoutes } from './auth/team-routes.ts';
 import { usersRoutes } from './auth/users-routes.ts';
 import type { Config } from './config.ts';
 import { fileRoutes } from './conversation/file-routes.ts';
@@ -204,6 +205,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     scope.addHook('onRequest', authenticate(db));
     await scope.register(sessionRoutes, { db });
     await scope.register(usersRoutes, { db });
+    await scope.register(teamRoutes, { db });
     await scope.register(tokensRoutes, { db });
     await scope.register(ticketsRoutes, { db, events, sla: config.sla });
     await scope.register(insightRoutes, { db });

@@ -19,6 +19,8 @@ async function openChat(mode: 'chat' | 'history', historial = [entry({ id: 1, co
     'GET /ticket/7/conversacion': { body: { historial } },
     'POST /api/tickets/7/leido': { status: 204 },
     'POST /ticket/7/enviar-mensaje': { body: { status: 'enviado' } },
+    'POST /ticket/7/nota': { status: 201, body: { role: 'nota' } },
+    'PATCH /api/tickets/7': { body: ticket({ assigneeId: 5 }) },
   });
   app = createAppStores({ fetch: server.fetch, WebSocket: FakeWebSocket, liveUrl: 'ws://x' });
   const opener = document.createElement('button');
@@ -101,6 +103,44 @@ describe('<ChatModal>', () => {
     const buttons = [...dialog.querySelectorAll('button')].filter((b) => b.textContent === 'Reenviar');
     expect(buttons).toHaveLength(1);
     expect(dialog.textContent).toContain('el número no tiene WhatsApp');
+  });
+
+  it('asks for notes and shows them apart, with their author; an assignment is a system line', async () => {
+    const { server, dialog } = await openChat('chat', [
+      entry({ id: 1, content: 'Hola' }),
+      entry({ id: 2, role: 'nota', content: 'Ya reinició', author: 'Ana', autor: 'Ana' }),
+      entry({ id: 3, role: 'nota', kind: 'sistema', content: 'Ticket asignado a Luis.', author: 'Ana', autor: 'Ana' }),
+    ]);
+    expect(server.calls.find((call) => call.path.startsWith('/ticket/7/conversacion'))!.path).toContain('notas=1');
+    const note = dialog.querySelector('[data-role="nota"]')!;
+    expect(note.className).toContain('bubble--nota');
+    expect(note.textContent).toContain('Nota interna · Ana');
+    expect(dialog.querySelector('[data-role="sistema"]')!.textContent).toContain('Ana: Ticket asignado a Luis.');
+  });
+
+  it('with "Nota interna" ticked, Enter stores a note instead of sending to WhatsApp', async () => {
+    const { server, dialog, textarea } = await openChat('chat');
+    const toggle = [...dialog.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')].find((box) => box.parentElement!.textContent!.includes('Nota interna'))!;
+    toggle.click();
+    await settle();
+    app.chat.composer.draft.value = 'solo para el equipo';
+    key(textarea!, 'Enter');
+    await settle();
+    expect(server.callsTo('POST /ticket/7/nota')[0].body).toEqual({ texto: 'solo para el equipo' });
+    expect(server.callsTo('POST /ticket/7/enviar-mensaje')).toHaveLength(0);
+    expect(textarea!.value).toBe('');
+  });
+
+  it('assigns from the chat header', async () => {
+    const { server, dialog } = await openChat('chat');
+    app.team.people.value = [{ id: 5, nombre: 'Luis Díaz' }];
+    await settle();
+    const select = [...dialog.querySelectorAll('select')].find((s) => s.textContent!.includes('Sin asignar'))!;
+    select.value = '5';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+    await settle();
+    expect(server.callsTo('PATCH /api/tickets/7')[0].body).toEqual({ assigneeId: 5 });
+    expect(app.chat.ticket.value!.assigneeId).toBe(5);
   });
 
   it('Historial is read-only: no text box, no Reenviar, no status control', async () => {

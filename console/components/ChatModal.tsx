@@ -9,7 +9,8 @@ import { Modal } from './Modal.tsx';
 
 /** Chat en Vivo and Historial: one dialog, the history without a reply box or actions. */
 export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) {
-  const { chat } = useStores();
+  const { chat, team } = useStores();
+  const assigneeId = useId();
   const textarea = useRef<HTMLTextAreaElement>(null);
   const statusId = useId();
   const ticket = chat.ticket.value;
@@ -36,6 +37,26 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
     <span class={`pill pill--${ticket.status}`}>{statusLabel(ticket.status)}</span>
   );
 
+  const assigneeControl = live ? (
+    <div class="modal__status">
+      <label for={assigneeId}>Asignado a</label>
+      <select
+        id={assigneeId}
+        value={ticket.assigneeId === null ? '' : String(ticket.assigneeId)}
+        onChange={(event) => void chat.setAssignee(event.currentTarget.value ? Number(event.currentTarget.value) : null)}
+      >
+        <option value="">Sin asignar</option>
+        {team.people.value.map((person) => (
+          <option key={person.id} value={String(person.id)}>
+            {person.nombre}
+          </option>
+        ))}
+      </select>
+    </div>
+  ) : (
+    <span class="muted">{team.nameOf(ticket.assigneeId) ?? 'Sin asignar'}</span>
+  );
+
   return (
     <Modal
       title={`${live ? 'Chat en Vivo' : 'Historial'} · Ticket ${ticketLabel(ticket)}`}
@@ -46,6 +67,7 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
       size="wide"
       headerExtra={
         <>
+          {assigneeControl}
           {statusControl}
           <a class="button button--ghost button--small" href={`/api/tickets/${ticket.id}/transcripcion.pdf`} download>
             Descargar PDF

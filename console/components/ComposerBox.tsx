@@ -7,7 +7,7 @@ import { AttachmentPreview } from './AttachmentPreview.tsx';
 /** The reply box: Enter sends, Shift+Enter starts a new line (Esc is the dialog's). */
 export function ComposerBox({ textarea }: { textarea: RefObject<HTMLTextAreaElement> }) {
   const { chat } = useStores();
-  const { draft, sending, notice, file, progress, attach, detach } = chat.composer;
+  const { draft, sending, notice, asNote, file, progress, attach, detach } = chat.composer;
   const inputId = useId();
   const hintId = useId();
   const picker = useRef<HTMLInputElement>(null);
@@ -55,7 +55,11 @@ export function ComposerBox({ textarea }: { textarea: RefObject<HTMLTextAreaElem
         {notice.value && <p class={`banner banner--${notice.value.tone}`}>{notice.value.text}</p>}
       </div>
       <label for={inputId} class="visually-hidden">
-        Mensaje
+        {asNote.value ? 'Nota interna' : 'Mensaje'}
+      </label>
+      <label class="composer__mode">
+        <input type="checkbox" checked={asNote.value} onChange={(event) => (asNote.value = event.currentTarget.checked)} />
+        Nota interna (solo la ve el equipo, no se envía por WhatsApp)
       </label>
       {file.value && <AttachmentPreview file={file.value} progress={progress.value} onRemove={detach} />}
       <div class="composer__row">
@@ -85,7 +89,8 @@ export function ComposerBox({ textarea }: { textarea: RefObject<HTMLTextAreaElem
           ref={textarea}
           id={inputId}
           rows={2}
-          placeholder="Escribe un mensaje…"
+          class={asNote.value ? 'composer__input--note' : undefined}
+          placeholder={asNote.value ? 'Escribe una nota interna…' : 'Escribe un mensaje…'}
           aria-describedby={hintId}
           value={draft.value}
           onInput={(event) => (draft.value = event.currentTarget.value)}
@@ -94,7 +99,7 @@ export function ComposerBox({ textarea }: { textarea: RefObject<HTMLTextAreaElem
         />
         <button type="submit" class="button button--success" disabled={sending.value}>
           <span aria-hidden="true">📤 </span>
-          {sending.value ? 'Enviando…' : 'Enviar'}
+          {sending.value ? 'Enviando…' : asNote.value ? 'Guardar nota' : 'Enviar'}
         </button>
       </div>
       <p id={hintId} class="composer__hint">

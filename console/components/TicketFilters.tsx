@@ -3,8 +3,10 @@ import { STATUSES, type TicketStatus } from '../lib/types.ts';
 import { useStores } from '../stores/context.ts';
 
 export function TicketFilters() {
-  const { tickets } = useStores();
-  const { status, query } = tickets.filter.value;
+  const { tickets, session } = useStores();
+  const { status, query, assigned } = tickets.filter.value;
+  const me = session.user.value?.id ?? null;
+  const assignedValue = assigned === '' ? '' : assigned === 'ninguno' ? 'ninguno' : 'mios';
   return (
     <form class="filters" role="search" onSubmit={(event) => event.preventDefault()}>
       <div class="field">
@@ -20,6 +22,21 @@ export function TicketFilters() {
               {STATUS_LABEL[value]}
             </option>
           ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filtro-asignado">Asignación</label>
+        <select
+          id="filtro-asignado"
+          value={assignedValue}
+          onChange={(event) => {
+            const value = event.currentTarget.value;
+            tickets.setAssigned(value === 'mios' && me !== null ? me : value === 'ninguno' ? 'ninguno' : '');
+          }}
+        >
+          <option value="">Todos</option>
+          <option value="mios">Mis tickets</option>
+          <option value="ninguno">Sin asignar</option>
         </select>
       </div>
       <div class="field field--grow">

@@ -1,6 +1,7 @@
 import { shortTime, ticketLabel } from '../lib/format.ts';
 import { priorityLabel, statusLabel } from '../lib/labels.ts';
 import type { Ticket } from '../lib/types.ts';
+import { useStores } from '../stores/context.ts';
 
 export type RowAction = (ticket: Ticket, opener: HTMLElement) => void;
 
@@ -13,6 +14,7 @@ interface RowProps {
 
 export function TicketRow({ ticket, onChat, onHistory, onNotify }: RowProps) {
   const who = ticket.name ?? 'Sin nombre';
+  const assignee = useStores().team.nameOf(ticket.assigneeId);
   // The button's visible words start its accessible name; the ticket number tells rows apart.
   const named = (action: string) => `${action} · ticket #${ticket.id}`;
   return (
@@ -22,7 +24,12 @@ export function TicketRow({ ticket, onChat, onHistory, onNotify }: RowProps) {
         <div class="cell__main">{who}</div>
         <div class="cell__sub">{ticket.phone}</div>
       </td>
-      <td class="cell--subject">{ticket.subject}</td>
+      <td class="cell--subject">
+        <div class="cell__main">{ticket.subject}</div>
+        <div class="cell__sub" data-testid="assignee">
+          {[ticket.category, assignee ? `Asignado a ${assignee}` : 'Sin asignar'].filter(Boolean).join(' · ')}
+        </div>
+      </td>
       <td>
         <span class={`pill pill--${ticket.status}`}>{statusLabel(ticket.status)}</span>
       </td>

@@ -7,6 +7,7 @@ import { createNotifyStore } from './notify.ts';
 import { createSandboxStore } from './sandbox.ts';
 import { createSessionStore, type SessionStore } from './session.ts';
 import { createTicketsStore } from './tickets.ts';
+import { createTeamStore } from './team.ts';
 import { createToastStore } from './toasts.ts';
 import { createWhatsAppStore } from './whatsapp.ts';
 
@@ -26,6 +27,7 @@ export function createAppStores(deps: AppDeps = {}) {
   const chat = createChatStore(api, { onTicket: tickets.upsert });
   const whatsapp = createWhatsAppStore(api, () => session.isAdmin.value);
   const accounts = createAccountsStore(api);
+  const team = createTeamStore(api);
   const live = createLiveClient({
     url: deps.liveUrl ?? liveUrl(location),
     WebSocket: deps.WebSocket,
@@ -51,6 +53,7 @@ export function createAppStores(deps: AppDeps = {}) {
       if (!signedIn) return stopAll();
       live.connect();
       whatsapp.start();
+      void team.load();
     });
   });
 
@@ -61,6 +64,7 @@ export function createAppStores(deps: AppDeps = {}) {
     chat,
     whatsapp,
     accounts,
+    team,
     live,
     notify: createNotifyStore(api),
     sandbox: createSandboxStore(api),

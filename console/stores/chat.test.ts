@@ -103,10 +103,10 @@ describe('the chat store', () => {
   it('asks for the newest page only, and pages back when the chat is longer', async () => {
     const page = Array.from({ length: 200 }, (_, i) => entry({ id: 1001 + i }));
     const { server } = setup(page);
-    server.on('GET /ticket/7/conversacion?limite=200&antes=1001', { body: { historial: [entry({ id: 5 }), entry({ id: 9 })] } });
+    server.on('GET /ticket/7/conversacion?notas=1&limite=200&antes=1001', { body: { historial: [entry({ id: 5 }), entry({ id: 9 })] } });
     chat.open(ticket(), 'history');
     await flush();
-    expect(server.calls.at(-1)?.path).toBe('/ticket/7/conversacion?limite=200');
+    expect(server.calls.at(-1)?.path).toBe('/ticket/7/conversacion?notas=1&limite=200');
     expect(chat.hasOlder.value).toBe(true);
     await chat.loadOlder();
     expect(chat.entries.value.slice(0, 3).map((e) => e.id)).toEqual([5, 9, 1001]);

@@ -51,7 +51,7 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
     if (!open) return;
     const mine = epoch;
     try {
-      const { historial } = await api.get<{ historial: Entry[] }>(`/ticket/${open.id}/conversacion?limite=${PAGE_SIZE}`);
+      const { historial } = await api.get<{ historial: Entry[] }>(`/ticket/${open.id}/conversacion?notas=1&limite=${PAGE_SIZE}`);
       if (mine !== epoch) return;
       if (!loaded.value) hasOlder.value = historial.length === PAGE_SIZE;
       setEntries(mergeNewest(entries.value, historial));
@@ -91,7 +91,7 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
     if (!open || !oldest) return;
     const mine = epoch;
     try {
-      const query = `limite=${PAGE_SIZE}&antes=${oldest.id}`;
+      const query = `notas=1&limite=${PAGE_SIZE}&antes=${oldest.id}`;
       const { historial } = await api.get<{ historial: Entry[] }>(`/ticket/${open.id}/conversacion?${query}`);
       if (mine !== epoch) return;
       hasOlder.value = historial.length === PAGE_SIZE;
@@ -117,8 +117,20 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
   async function setStatus(status: TicketStatus) {
     const open = ticket.value;
     if (!open || status === open.status) return;
+    await patchTicket(open, { status });
+  }
+
+  /** Assign (an account's id) or unassign (null); the server writes the history's system line. */
+  async function setAssignee(assigneeId: number | null) {
+    const open = ticket.value;
+    if (!open || assigneeId === open.assigneeId) return;
+    await patchTicket(open, { assigneeId });
+    void refresh();
+  }
+
+  async function patchTicket(open: Ticket, patch: Record<string, unknown>) {
     try {
-      const updated = await api.patch<Ticket>(`/api/tickets/${open.id}`, { status });
+      const updated = await api.patch<Ticket>(`/api/tickets/${open.id}`, patch);
       if (isOpen(updated.id)) ticket.value = updated;
       hooks.onTicket?.(updated);
     } catch (error) {
@@ -149,6 +161,7 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
     send: () => (ticket.value && mode.value === 'chat' ? composer.send(ticket.value.id) : Promise.resolve()),
     resend,
     setStatus,
+    setAssignee,
     applyEvent,
   };
 }

@@ -22,6 +22,8 @@ export function createComposer(api: Api, { onSettled }: { onSettled: () => void 
   const file = signal<File | null>(null);
   /** 0–1 while a file is uploading. */
   const progress = signal<number | null>(null);
+  /** The box writes an internal note (POST /ticket/:id/nota), which never reaches WhatsApp. */
+  const asNote = signal(false);
   let pending: { text: string; file: File | null; key: string } | null = null;
   let epoch = 0;
 
@@ -48,6 +50,7 @@ export function createComposer(api: Api, { onSettled }: { onSettled: () => void 
       notice.value = { tone: 'error', text: 'Escribe un mensaje antes de enviar.' };
       return;
     }
+    if (asNote.value) return addNote(ticketId, text);
     const key = pending?.text === text && pending.file === attached ? pending.key : newKey();
     pending = { text, file: attached, key };
     const mine = epoch;
@@ -82,8 +85,25 @@ export function createComposer(api: Api, { onSettled }: { onSettled: () => void 
     if (!(failure instanceof ApiError && failure.status === 401)) onSettled();
   }
 
+  async function addNote(ticketId: number, text: string) {
+    const mine = epoch;
+    sending.value = true;
+    notice.value = null;
+    try {
+      await api.post(`/ticket/${ticketId}/nota`, { texto: text });
+      if (mine !== epoch) return;
+      if (draft.value === text) draft.value = '';
+    } catch (error) {
+      if (mine === epoch) notice.value = { tone: 'error', text: (error as Error).message };
+    } finally {
+      if (mine === epoch) sending.value = false;
+    }
+    if (mine === epoch) onSettled();
+  }
+
   function reset() {
     epoch += 1;
+    asNote.value = false;
     draft.value = '';
     sending.value = false;
     notice.value = null;
@@ -92,7 +112,7 @@ export function createComposer(api: Api, { onSettled }: { onSettled: () => void 
     progress.value = null;
   }
 
-  return { draft, sending, notice, file, progress, attach, detach, send, reset };
+  return { draft, sending, notice, asNote, file, progress, attach, detach, send, reset };
 }
 
 export type Composer = ReturnType<typeof createComposer>;

@@ -65,10 +65,15 @@ describe('applyTicket', () => {
   const list = [ticket({ id: 1, status: 'open' })];
 
   it('drops a ticket that left the status filter', () => {
-    expect(applyTicket(list, ticket({ id: 1, status: 'closed' }), { status: 'open', query: '' })).toEqual([]);
+    expect(applyTicket(list, ticket({ id: 1, status: 'closed' }), { status: 'open', query: '', assigned: '' })).toEqual([]);
+  });
+
+  it('drops a ticket assigned to someone else under "Mis tickets", keeps an unassigned one under "Sin asignar"', () => {
+    expect(applyTicket(list, ticket({ id: 1, assigneeId: 9 }), { status: '', query: '', assigned: 3 })).toEqual([]);
+    expect(applyTicket([], ticket({ id: 4, assigneeId: null }), { status: '', query: '', assigned: 'ninguno' }).map((t) => t.id)).toEqual([4]);
   });
 
   it('leaves a new ticket under a text search to the server', () => {
-    expect(applyTicket(list, ticket({ id: 3 }), { status: '', query: 'vpn' })).toBe(list);
+    expect(applyTicket(list, ticket({ id: 3 }), { status: '', query: 'vpn', assigned: '' })).toBe(list);
   });
 });

@@ -6,6 +6,8 @@ import type { LiveEvent, Ticket, TicketStatus } from '../lib/types.ts';
 export interface TicketFilter {
   status: TicketStatus | '';
   query: string;
+  /** '' everyone's, an account id ("Mis tickets"), or 'ninguno' ("Sin asignar"). */
+  assigned: number | 'ninguno' | '';
 }
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -13,7 +15,7 @@ const SEARCH_DEBOUNCE_MS = 300;
 /** The ticket table: filtered on the server, refreshed every 5 s and on `ticket` pushes. */
 export function createTicketsStore(api: Api) {
   const tickets = signal<Ticket[]>([]);
-  const filter = signal<TicketFilter>({ status: '', query: '' });
+  const filter = signal<TicketFilter>({ status: '', query: '', assigned: '' });
   const loaded = signal(false);
   const error = signal<string | null>(null);
   let latest = 0;
@@ -25,6 +27,7 @@ export function createTicketsStore(api: Api) {
     const params = new URLSearchParams();
     if (status) params.set('status', status);
     if (query.trim()) params.set('q', query.trim());
+    if (filter.value.assigned !== '') params.set('asignado', String(filter.value.assigned));
     const search = params.size ? `?${params}` : '';
     try {
       const answer = await api.get<{ tickets: Ticket[] }>(`/api/tickets${search}`);
@@ -39,6 +42,11 @@ export function createTicketsStore(api: Api) {
 
   function setStatus(status: TicketStatus | '') {
     filter.value = { ...filter.value, status };
+    void refresh();
+  }
+
+  function setAssigned(assigned: TicketFilter['assigned']) {
+    filter.value = { ...filter.value, assigned };
     void refresh();
   }
 
@@ -66,6 +74,7 @@ export function createTicketsStore(api: Api) {
     refresh,
     setStatus,
     setQuery,
+    setAssigned,
     upsert,
     applyEvent,
     start() {
@@ -86,7 +95,9 @@ export type TicketsStore = ReturnType<typeof createTicketsStore>;
  * to the next poll: whether it matches is the server's call.
  */
 export function applyTicket(list: Ticket[], ticket: Ticket, filter: TicketFilter): Ticket[] {
-  const matchesStatus = !filter.status || ticket.status === filter.status;
+  const assigned = filter.assigned ?? '';
+  const matchesAssignee = assigned === '' || (assigned === 'ninguno' ? ticket.assigneeId === null : ticket.assigneeId === assigned);
+  const matchesStatus = (!filter.status || ticket.status === filter.status) && matchesAssignee;
   const present = list.some((item) => item.id === ticket.id);
   if (!matchesStatus) return present ? list.filter((item) => item.id !== ticket.id) : list;
   if (!present && filter.query.trim()) return list;

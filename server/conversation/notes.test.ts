@@ -1,6 +1,6 @@
 import type { InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, createTicket, historyRows, type TestApp } from '../../test/support/app.ts';
+import { buildTestApp, createTicket, historyRows, loginCookie, type TestApp } from '../../test/support/app.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -92,5 +92,18 @@ describe('assignment in the history', () => {
     const response = await asAdmin({ method: 'PATCH', url: `/api/tickets/${ticket.id}`, payload: { assigneeId: luis.id } });
     expect(response.statusCode).toBe(400);
     expect(await historyRows(t, ticket.id)).toEqual([]);
+  });
+});
+
+describe('GET /api/equipo', () => {
+  it('lists the active accounts by name for any technician; a deactivated one is gone', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/equipo' })).statusCode).toBe(401);
+    const luis = (await asAdmin({ method: 'POST', url: '/api/users', payload: { username: 'luis', password: 'clave-segura-1', role: 'tecnico', displayName: 'Luis Díaz' } })).json() as { id: number };
+    await asAdmin({ method: 'POST', url: '/api/users', payload: { username: 'eva', password: 'clave-segura-1', role: 'tecnico' } });
+    const cookie = await loginCookie(t.app, 'luis', 'clave-segura-1');
+    const team = await t.app.inject({ method: 'GET', url: '/api/equipo', headers: { cookie } });
+    expect(team.json()).toEqual({ equipo: [expect.objectContaining({ nombre: 'Administrador' }), { id: luis.id, nombre: 'Luis Díaz' }, expect.objectContaining({ nombre: 'eva' })] });
+    await asAdmin({ method: 'DELETE', url: `/api/users/${luis.id}` });
+    expect((await asAdmin({ method: 'GET', url: '/api/equipo' })).json().equipo.map((p: { nombre: string }) => p.nombre)).toEqual(['Administrador', 'eva']);
   });
 });
