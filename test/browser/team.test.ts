@@ -1,0 +1,71 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { adminClient, startService, type Client, type RunningService } from '../support/service.ts';
+import { collectPageErrors, createTechnician, createTicket, launchBrowser, login, row, sentTo } from './helpers.ts';
+
+const PHONE = '+5214775550177';
+let service: RunningService;
+let browser: Browser;
+let api: Client;
+let ticket: { id: number; numero: string };
+let context: BrowserContext;
+let page: Page;
+let pageErrors: string[];
+
+beforeAll(async () => {
+  [service, browser] = await Promise.all([startService(), launchBrowser()]);
+  api = await adminClient(service);
+  await createTechnician(service);
+  ticket = await createTicket(api, { phone: PHONE, name: 'Rosa Luna', subject: 'No imprime', category: 'impresoras' });
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+beforeEach(async () => {
+  context = await browser.newContext({ locale: 'es-MX' });
+  page = await context.newPage();
+  pageErrors = collectPageErrors(page);
+});
+afterEach(async () => {
+  await context.close();
+  expect(pageErrors).toEqual([]);
+});
+
+describe('team work in the console', () => {
+  it('an internal note is shown apart with its author and never reaches the phone', async () => {
+    await login(page, service);
+    await row(page, ticket.id).getByRole('button', { name: 'Chat en Vivo' }).click();
+    const dialog = page.getByRole('dialog', { name: `Chat en Vivo · Ticket ${ticket.numero}` });
+    await dialog.getByLabel(/Nota interna/).first().check();
+    const box = dialog.getByRole('textbox', { name: 'Nota interna' });
+    await box.fill('Tiene la impresora del piso 2');
+    await box.press('Enter');
+    const note = dialog.locator('[data-role="nota"]').filter({ hasText: 'Tiene la impresora del piso 2' });
+    await note.waitFor();
+    expect(await note.innerText()).toContain('Nota interna · Administrador');
+    expect(await note.evaluate((el) => getComputedStyle(el).borderStyle)).toBe('dashed');
+    expect(await sentTo(api, PHONE)).toEqual([]);
+    const integration = await (await api(`/ticket/${ticket.id}/conversacion`)).json();
+    expect(integration.historial).toEqual([]);
+  });
+
+  it('assigning from the chat writes a system line and the table filters follow', async () => {
+    await login(page, service);
+    const ticketRow = row(page, ticket.id);
+    await ticketRow.getByText('Sin asignar').waitFor();
+    await ticketRow.getByRole('button', { name: 'Chat en Vivo' }).click();
+    const dialog = page.getByRole('dialog', { name: `Chat en Vivo · Ticket ${ticket.numero}` });
+    await dialog.getByLabel('Asignado a').selectOption({ label: 'Ana Técnica' });
+    await dialog.locator('[data-role="sistema"]').filter({ hasText: 'Administrador: Ticket asignado a Ana Técnica.' }).waitFor();
+    await page.keyboard.press('Escape');
+    await ticketRow.getByText('Asignado a Ana Técnica').waitFor();
+
+    await page.getByLabel('Asignación').selectOption({ label: 'Sin asignar' });
+    await ticketRow.waitFor({ state: 'detached' });
+    await page.getByLabel('Asignación').selectOption({ label: 'Mis tickets' });
+    expect(await row(page, ticket.id).count()).toBe(0);
+    await page.getByLabel('Asignación').selectOption({ label: 'Todos' });
+    await row(page, ticket.id).waitFor();
+  });
+});
