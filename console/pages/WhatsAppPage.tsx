@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { QrPanel } from '../components/QrPanel.tsx';
 import { longTime } from '../lib/format.ts';
+import { formatBytes } from '../lib/upload.ts';
 import { linkStateLabel } from '../lib/labels.ts';
 import { useStores } from '../stores/context.ts';
 
@@ -9,7 +10,9 @@ import { useStores } from '../stores/context.ts';
 const UNLINKABLE = new Set(['ready', 'authenticating', 'disconnected', 'starting']);
 
 export default function WhatsAppPage() {
-  const { whatsapp, session, toasts } = useStores();
+  const { whatsapp, session, toasts, api } = useStores();
+  const [storage, setStorage] = useState<{ archivos: number; bytes: number } | null>(null);
+  useEffect(() => void api.get<{ archivos: number; bytes: number }>('/api/adjuntos/uso').then(setStorage, () => setStorage(null)), []);
   const [confirming, setConfirming] = useState(false);
   const unlinkButton = useRef<HTMLButtonElement>(null);
   useEffect(() => void whatsapp.refresh(), []);
@@ -30,6 +33,11 @@ export default function WhatsAppPage() {
         <h1 id="whatsapp-title">WhatsApp</h1>
       </div>
       {whatsapp.error.value && <p class="banner banner--error" role="alert">{whatsapp.error.value}</p>}
+      {storage && (
+        <p class="muted" data-testid="media-storage">
+          Archivos guardados: {storage.archivos} · {formatBytes(storage.bytes)}
+        </p>
+      )}
       {!status ? (
         <p>Consultando el estado de WhatsApp…</p>
       ) : (

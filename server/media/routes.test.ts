@@ -54,6 +54,15 @@ describe('GET /api/adjuntos/:id', () => {
     expect(response.headers['content-disposition']).toMatch(/^inline; filename="captura.png"/);
   });
 
+  it('GET /api/adjuntos/uso counts each stored file once, 401 without a session', async () => {
+    const bytes = await pdf();
+    await fileAttachment(bytes, 'application/pdf', 'a.pdf');
+    await fileAttachment(bytes, 'application/pdf', 'b.pdf');
+    expect((await t.app.inject({ method: 'GET', url: '/api/adjuntos/uso' })).statusCode).toBe(401);
+    const usage = await t.app.inject({ method: 'GET', url: '/api/adjuntos/uso', headers: t.admin });
+    expect(usage.json()).toEqual({ archivos: 1, bytes: bytes.length });
+  });
+
   it('a restart sweeps a file that never got its row, and keeps the ones that did', async () => {
     const id = await fileAttachment(await pdf(), 'application/pdf', 'guia.pdf');
     const orphan = await t.app.puente.media.put(Buffer.from('written, then the process died'));

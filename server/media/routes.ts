@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
 import { notFound } from '../http/errors.ts';
-import { findAttachment } from './attachments.ts';
+import { findAttachment, storageTotal } from './attachments.ts';
 import type { MediaStore } from './store.ts';
 import { isImage } from './types.ts';
 
@@ -19,6 +19,12 @@ export function contentDisposition(kind: 'inline' | 'attachment', filename: stri
 }
 
 export const mediaRoutes: FastifyPluginAsyncZod<MediaRouteDeps> = async (app, { db, store }) => {
+  // Storage kept visible: files on disk (each counted once however many entries share it).
+  app.get('/api/adjuntos/uso', async () => {
+    const { files, bytes } = await storageTotal(db);
+    return { archivos: files, bytes };
+  });
+
   app.get('/api/adjuntos/:id', { schema: { params: idParam } }, async (request, reply) => {
     const row = await findAttachment(db, request.params.id);
     if (!row || !store.has(row.sha256)) throw notFound(`No existe el adjunto ${request.params.id}.`);
