@@ -67,6 +67,8 @@ declare module 'fastify' {
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
+  /** The process's socket timeouts (main.ts sets them; tests inject, so they need none). */
+  timeouts?: Pick<FastifyServerOptions, 'connectionTimeout' | 'requestTimeout' | 'keepAliveTimeout'>;
   /** Replaces the driver WHATSAPP_DRIVER would pick (supervisor tests use a scripted one). */
   driver?: WhatsAppDriver;
   /** How often an open console socket's session is checked again (default 30 s). */
@@ -77,6 +79,7 @@ export interface AppOptions {
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
+    ...options.timeouts,
     bodyLimit: 256 * 1024,
     forceCloseConnections: true,
     // Behind a TLS reverse proxy: client address and X-Forwarded-Proto come from the proxy.

@@ -9,6 +9,7 @@ async function main() {
       level: config.LOG_LEVEL,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     },
+    timeouts: socketTimeouts(config),
   });
   announceFirstAdmin(app.puente.firstAdmin);
   if (config.WHATSAPP_DRIVER === 'wwebjs') await printQrCodesInTerminal(app);
@@ -16,6 +17,21 @@ async function main() {
   // whatsapp-web.js runs some work in callbacks nobody awaits; one failing must not end the service.
   process.on('unhandledRejection', (err) => app.log.error({ err }, 'unhandled rejection'));
   await app.listen({ host: config.HOST, port: config.PORT });
+}
+
+/**
+ * Node sets no idle limit on a connection by default: a client that opens sockets and goes quiet
+ * (or sends its request a byte at a time) would hold them forever. A reply waits up to
+ * SEND_TIMEOUT_MS for WhatsApp with the socket silent, so the idle limit leaves room for that; a
+ * request must arrive whole within a minute (a 10 MB file on a slow line included). WebSocket
+ * upgrades leave these limits (ws clears the socket's timeout).
+ */
+function socketTimeouts(config: Config) {
+  return {
+    connectionTimeout: Math.max(120_000, config.SEND_TIMEOUT_MS * 2),
+    requestTimeout: 60_000,
+    keepAliveTimeout: 72_000,
+  };
 }
 
 function readConfigOrExit(): Config {

@@ -28,17 +28,5 @@ export interface Transport {
 export const errorCode = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 
-export class TimeoutError extends Error {
-  constructor(ms: number) {
-    super(`no answer within ${ms} ms`);
-    this.name = 'TimeoutError';
-  }
-}
-
-export function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const expiry = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new TimeoutError(ms)), ms);
-  });
-  return Promise.race([work, expiry]).finally(() => clearTimeout(timer));
-}
+// One timeout helper for the whole server; re-exported here, where the outbox has always taken it from.
+export { TimeoutError, withTimeout } from '../util/timeout.ts';

@@ -7,6 +7,7 @@ import {
   type StateChange,
   type WhatsAppDriver,
 } from './driver.ts';
+import { withTimeout } from '../util/timeout.ts';
 
 /** A driver that can tell whether its browser still answers (the wwebjs driver can). */
 export interface ProbedDriver extends WhatsAppDriver {
@@ -285,10 +286,3 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

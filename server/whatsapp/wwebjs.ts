@@ -31,6 +31,7 @@ import {
   toInboundMessage,
   type WwebjsMessageLike,
 } from './wwebjs-mapping.ts';
+import { withTimeout } from '../util/timeout.ts';
 
 export { killOrphanChromium } from './wwebjs-chromium.ts';
 
@@ -500,10 +501,3 @@ class PidRecordingAuth extends LocalAuth {
 
 const isLid = (to: string) => /^\d+@lid$/.test(to);
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no terminó en ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
