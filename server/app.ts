@@ -29,7 +29,7 @@ import { fileInbound } from './inbound/file-inbound.ts';
 import { askForRating } from './insight/csat.ts';
 import { insightRoutes } from './insight/routes.ts';
 import { liveRoutes } from './live/routes.ts';
-import { outgoingMedia, referencedFiles } from './media/attachments.ts';
+import { outgoingMedia, referencedFiles } from './messages/attachments.ts';
 import { InboundFiles } from './media/inbound.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { MediaStore } from './media/store.ts';

@@ -5,7 +5,7 @@ import { authorOf } from '../auth/guard.ts';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
 import { AppError, fileTooLarge, invalidRequest, ticketNotFound, typeNotAllowed } from '../http/errors.ts';
-import { adjuntoOf, attachmentOfMessage } from '../media/attachments.ts';
+import { adjuntoOf, attachmentOfMessage } from '../messages/attachments.ts';
 import { MAX_FILE_BYTES, prepareFile, type Refusal } from '../media/prepare.ts';
 import { MAX_PIXELS } from '../media/images.ts';
 import { ticketExists } from '../tickets/tickets.ts';

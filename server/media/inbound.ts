@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
 import { toEntry } from '../messages/index.ts';
-import { adjuntoOf } from './attachments.ts';
+import { adjuntoOf } from '../messages/attachments.ts';
 import { sanitizeFilename } from './names.ts';
 import type { MediaStore } from './store.ts';
 import { detectType, extensionOf } from './types.ts';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
 import { pdf, smallPng } from '../../test/support/files.ts';
-import { insertAttachment } from './attachments.ts';
+import { insertAttachment } from '../messages/attachments.ts';
 
 let t: TestApp;
 beforeEach(async () => {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
 import { notFound } from '../http/errors.ts';
-import { findAttachment, storageTotal } from './attachments.ts';
+import { findAttachment, storageTotal } from '../messages/attachments.ts';
 import type { MediaStore } from './store.ts';
 import { isImage } from './types.ts';
 

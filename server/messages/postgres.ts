@@ -1,5 +1,5 @@
 import type { Db } from '../db/database.ts';
-import { adjuntoOf, INSERT_ATTACHMENT_PG } from '../media/attachments.ts';
+import { adjuntoOf, INSERT_ATTACHMENT_PG } from './attachments.ts';
 import type { TicketRow } from '../db/rows.ts';
 import { ackMovesForward } from './delivery.ts';
 import type { EntryRow } from './entries.ts';

@@ -1,5 +1,5 @@
 import { sqlTime, type Db } from '../db/database.ts';
-import { adjuntoOf, insertAttachment } from '../media/attachments.ts';
+import { adjuntoOf, insertAttachment } from './attachments.ts';
 import type { TicketRow } from '../db/rows.ts';
 import { ackMovesForward } from './delivery.ts';
 import type { EntryRow } from './entries.ts';

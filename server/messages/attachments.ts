@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import type { Db, Statement } from '../db/database.ts';
-import type { MediaStore } from './store.ts';
 
 export interface AttachmentRow {
   id: number;
@@ -59,7 +58,7 @@ export async function attachmentOfMessage(db: Db, messageId: number): Promise<At
 }
 
 /** The file an outgoing message carries, read from the store when it is sent; null for text. */
-export async function outgoingMedia(db: Db, store: MediaStore, messageId: number) {
+export async function outgoingMedia(db: Db, store: { pathOf(sha256: string): string }, messageId: number) {
   const row = await attachmentOfMessage(db, messageId);
   if (!row) return null;
   const bytes = await fs.promises.readFile(store.pathOf(row.sha256));
