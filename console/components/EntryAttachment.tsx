@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Entry } from '../lib/types.ts';
 import { formatBytes } from '../lib/upload.ts';
 
-/** What an entry carries besides its text: a file, a place or a contact (DESIGN.md). */
+/** What an entry carries besides its text: a file, a place or a contact (docs/api.md). */
 export function EntryAttachment({ entry }: { entry: Entry }) {
   const { adjunto, ubicacion, contacto } = entry;
   return (

@@ -58,7 +58,7 @@ export type Delivery = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'f
  */
 export type Speaker = 'user' | 'assistant' | 'tecnico' | 'nota';
 
-/** The file an entry carries (DESIGN.md "Files and media"); `url` needs a session or token. */
+/** The file an entry carries (docs/api.md); `url` needs a session or token. */
 export interface Adjunto {
   id: number;
   nombre: string;
@@ -76,7 +76,7 @@ export interface Entry {
   timestamp: string;
   kind: string;
   author?: string;
-  /** A note's author (DESIGN.md's name for it); assignment changes are notes of kind `sistema`. */
+  /** A note's author (docs/api.md's name for it); assignment changes are notes of kind `sistema`. */
   autor?: string;
   delivery?: Delivery;
   deliveryInfo?: string;

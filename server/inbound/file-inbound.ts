@@ -31,7 +31,7 @@ export interface IncomingMessage {
 export const MEDIA_PENDING = 'Descargando el archivo de WhatsApp…';
 
 /**
- * What an entry carries besides its text (DESIGN.md): `ubicacion`, `contacto`, and for a file
+ * What an entry carries besides its text (docs/api.md): `ubicacion`, `contacto`, and for a file
  * the mark that it is still to come (the file itself is fetched after the entry is stored).
  */
 function extrasOf(message: IncomingMessage): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Adjunto } from '../contract/index.ts';
 import type { Db, Statement } from '../db/database.ts';
 
 export interface AttachmentRow {
@@ -10,14 +11,6 @@ export interface AttachmentRow {
   messageId: number;
 }
 
-/** The contract's `adjunto` of an entry. */
-export interface Adjunto {
-  id: number;
-  nombre: string;
-  tipo: string;
-  bytes: number;
-  url: string;
-}
 
 export const adjuntoOf = (row: Pick<AttachmentRow, 'id' | 'filename' | 'mimetype' | 'bytes'>): Adjunto => ({
   id: row.id,

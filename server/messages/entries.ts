@@ -34,7 +34,7 @@ export function toEntry(row: EntryRow): EntryView {
     kind: row.kind,
   };
   if (row.authorName) entry.author = row.authorName;
-  if (row.role === 'nota') entry.autor = row.authorName ?? 'Sistema'; // the name DESIGN.md gives a note's author
+  if (row.role === 'nota') entry.autor = row.authorName ?? 'Sistema'; // the name docs/api.md gives a note's author
   if (row.delivery) entry.delivery = row.delivery as Delivery;
   if (row.deliveryInfo) entry.deliveryInfo = row.deliveryInfo;
   return entry;

@@ -38,7 +38,7 @@ const SQL = {
   taken: 'SELECT 1 FROM "Message" WHERE "waId" = :waId AND id <> :id',
 };
 
-/** An outgoing file is an image or a document (DESIGN.md's kinds); text otherwise. */
+/** An outgoing file is an image or a document (docs/api.md's kinds); text otherwise. */
 function kindOf(mimetype: string | undefined): string {
   if (!mimetype) return 'text';
   return mimetype.startsWith('image/') ? 'image' : 'document';

@@ -101,7 +101,7 @@ export async function toInboundMessage(msg: WwebjsMessageLike, opts: MappingOpti
 
 const MEDIA_KINDS = new Set<InboundKind>(['image', 'video', 'audio', 'voice', 'document', 'sticker']);
 
-/** The structured parts DESIGN.md files beside the text: a file to fetch, a place, a contact. */
+/** The structured parts docs/api.md files beside the text: a file to fetch, a place, a contact. */
 function attachments(msg: WwebjsMessageLike, kind: InboundKind): Partial<InboundMessage> {
   if (MEDIA_KINDS.has(kind)) return msg.hasMedia ? { hasMedia: true, caption: caption(msg) } : {};
   if (kind === 'location' && msg.location) {
