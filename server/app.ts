@@ -211,7 +211,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(teamRoutes, { db });
     await scope.register(tokensRoutes, { db });
     await scope.register(ticketsRoutes, { db, events, sla: config.sla });
-    await scope.register(insightRoutes, { db });
+    await scope.register(insightRoutes, { db, sla: config.sla });
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(fileRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(notesRoutes, { db, events, maxChars: config.MAX_MESSAGE_CHARS });

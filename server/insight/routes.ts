@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
+import type { SlaPolicy } from '../sla/policy.ts';
 import { ticketListQuery } from '../tickets/schemas.ts';
 import { csvLines, exportRows } from './export.ts';
 import { statistics } from './stats.ts';
@@ -33,8 +34,8 @@ export const exportQuery = ticketListQuery.omit({ limit: true });
 
 const transcriptQuery = z.object({ notas: z.enum(['0', '1'], { error: 'notas debe ser 0 o 1' }).optional() });
 
-export const insightRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
-  app.get('/api/estadisticas', { schema: { querystring: statsQuery } }, async (request) => statistics(db, request.query));
+export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy }> = async (app, { db, sla }) => {
+  app.get('/api/estadisticas', { schema: { querystring: statsQuery } }, async (request) => statistics(db, request.query, sla));
 
   app.get('/api/exportes/tickets.csv', { schema: { querystring: exportQuery } }, async (request, reply) => {
     request.log.info({ filter: request.query }, 'tickets exported as csv');

@@ -1,4 +1,6 @@
 import { timeFor, type Db, type Statement } from '../db/database.ts';
+import { countBreaches, type Breaches } from '../sla/breaches.ts';
+import type { SlaPolicy } from '../sla/policy.ts';
 import { PRIORITIES, STATUSES, type Priority, type Status } from '../tickets/tickets.ts';
 import { COUNTS, RATINGS, FIRST_REPLY_MEDIANS, PEOPLE, REPLIES_BY_AUTHOR, RESOLUTION_MEDIAN, TICKETS_BY_ASSIGNEE } from './queries.ts';
 
@@ -30,6 +32,8 @@ export interface Statistics {
   valoraciones: number;
   satisfaccion_media: number | null;
   por_tecnico: TechnicianStats[];
+  /** The period's tickets whose SLA clock is red: due and unmet, or met late. */
+  sla_incumplidos: Breaches;
 }
 
 const DAY_MS = 86_400_000;
@@ -45,7 +49,7 @@ const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys
 const round1 = (value: number | null | undefined) => (value == null ? null : Math.round(value * 10) / 10);
 
 /** The dashboard's figures, all computed by the database: a handful of grouped rows reach Node. */
-export async function statistics(db: Db, period: Period): Promise<Statistics> {
+export async function statistics(db: Db, period: Period, sla: SlaPolicy): Promise<Statistics> {
   const bounds = periodBounds(period, db);
   const por_estado = zeroes(STATUSES);
   const por_prioridad = zeroes(PRIORITIES);
@@ -70,6 +74,7 @@ export async function statistics(db: Db, period: Period): Promise<Statistics> {
     valoraciones: ratings.n,
     satisfaccion_media: round1(ratings.media),
     por_tecnico: await perTechnician(db, bounds, firstReply),
+    sla_incumplidos: await countBreaches(db, sla, bounds),
   };
 }
 

@@ -81,3 +81,29 @@ describe('GET /api/tickets: SLA clocks', () => {
     expect(listed.sla.resolucion).toMatchObject({ estado: 'ok', pausado: false });
   });
 });
+
+describe('GET /api/estadisticas: SLA breaches', () => {
+  it('counts the period’s tickets whose clock is red, met late included', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0);
+    t = await buildTestApp({ SLA_PRIMERA_RESPUESTA_MIN: 'media=60,alta=60', SLA_RESOLUCION_H: 'media=1,alta=8', AUTO_ACK: 'off' });
+    const app = t;
+    const as = (method: 'GET' | 'PATCH' | 'POST', url: string, payload?: object) =>
+      app.app.inject({ method, url, headers: app.admin, ...(payload ? { payload } : {}) });
+    const late = await createTicket(t, { priority: 'media' });
+    const waiting = await createTicket(t, { priority: 'alta' });
+    const answered = await createTicket(t, { priority: 'alta' });
+    vi.setSystemTime(T0 + 10 * MIN);
+    await as('PATCH', `/api/tickets/${waiting.id}`, { status: 'on_hold' });
+    await as('POST', `/ticket/${answered.id}/enviar-mensaje`, { mensaje: 'Hola' });
+    vi.setSystemTime(T0 + 90 * MIN);
+    await as('POST', `/ticket/${late.id}/enviar-mensaje`, { mensaje: 'Perdón la demora' });
+
+    const stats = (await as('GET', '/api/estadisticas?desde=2026-11-30&hasta=2026-11-30')).json();
+    // late: first reply at 90 min (> 60) and unresolved past its 1 h; waiting: paused at 10 min;
+    // answered: replied at 10 min, 80 of 480 min spent.
+    expect(stats.sla_incumplidos).toEqual({ primera_respuesta: 1, resolucion: 1 });
+    const before = (await as('GET', '/api/estadisticas?desde=2026-11-29&hasta=2026-11-29')).json();
+    expect(before.sla_incumplidos).toEqual({ primera_respuesta: 0, resolucion: 0 });
+  });
+});
