@@ -1,11 +1,12 @@
 import { ticketLabel } from '../lib/format.ts';
 import { useId, useRef } from 'preact/hooks';
-import { STATUS_LABEL, statusLabel } from '../lib/labels.ts';
+import { priorityLabel, STATUS_LABEL, statusLabel } from '../lib/labels.ts';
 import { STATUSES, type TicketStatus } from '../lib/types.ts';
 import { useStores } from '../stores/context.ts';
 import { ComposerBox } from './ComposerBox.tsx';
 import { MessageList } from './MessageList.tsx';
 import { Modal } from './Modal.tsx';
+import { CategorySelect, PrioritySelect } from './TicketFields.tsx';
 
 /** Chat en Vivo and Historial: one dialog, the history without a reply box or actions. */
 export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) {
@@ -13,6 +14,8 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
   const assigneeId = useId();
   const textarea = useRef<HTMLTextAreaElement>(null);
   const statusId = useId();
+  const priorityId = useId();
+  const categoryId = useId();
   const ticket = chat.ticket.value;
   const mode = chat.mode.value;
   if (!ticket || !mode) return null;
@@ -57,6 +60,22 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
     <span class="muted">{team.nameOf(ticket.assigneeId) ?? 'Sin asignar'}</span>
   );
 
+  // Priority and category are read in the history, changed in the live chat.
+  const fieldControls = live ? (
+    <>
+      <div class="modal__status">
+        <label for={priorityId}>Prioridad</label>
+        <PrioritySelect id={priorityId} value={ticket.priority} onChange={(priority) => void chat.setPriority(priority)} />
+      </div>
+      <div class="modal__status">
+        <label for={categoryId}>Categoría</label>
+        <CategorySelect id={categoryId} value={ticket.category} onChange={(category) => void chat.setCategory(category)} />
+      </div>
+    </>
+  ) : (
+    <span class="muted">{[priorityLabel(ticket.priority), ticket.category ?? 'Sin categoría'].join(' · ')}</span>
+  );
+
   return (
     <Modal
       title={`${live ? 'Chat en Vivo' : 'Historial'} · Ticket ${ticketLabel(ticket)}`}
@@ -67,6 +86,7 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
       size="wide"
       headerExtra={
         <>
+          {fieldControls}
           {assigneeControl}
           {statusControl}
           <a class="button button--ghost button--small" href={`/api/tickets/${ticket.id}/transcripcion.pdf`} download>

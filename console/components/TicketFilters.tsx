@@ -3,8 +3,8 @@ import { STATUSES, type TicketStatus } from '../lib/types.ts';
 import { useStores } from '../stores/context.ts';
 
 export function TicketFilters() {
-  const { tickets, session } = useStores();
-  const { status, query, assigned } = tickets.filter.value;
+  const { tickets, session, categories } = useStores();
+  const { status, query, assigned, category } = tickets.filter.value;
   const me = session.user.value?.id ?? null;
   const assignedValue = assigned === '' ? '' : assigned === 'ninguno' ? 'ninguno' : 'mios';
   return (
@@ -37,6 +37,17 @@ export function TicketFilters() {
           <option value="">Todos</option>
           <option value="mios">Mis tickets</option>
           <option value="ninguno">Sin asignar</option>
+        </select>
+      </div>
+      <div class="field">
+        <label for="filtro-categoria">Categoría</label>
+        <select id="filtro-categoria" value={category} onChange={(event) => tickets.setCategory(event.currentTarget.value)}>
+          <option value="">Todas</option>
+          {categories.names.value.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
         </select>
       </div>
       <div class="field field--grow">

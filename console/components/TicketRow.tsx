@@ -1,7 +1,9 @@
 import { shortTime, ticketLabel } from '../lib/format.ts';
-import { priorityLabel, statusLabel } from '../lib/labels.ts';
+import { statusLabel } from '../lib/labels.ts';
 import type { Ticket } from '../lib/types.ts';
+import type { TicketEdit } from '../stores/tickets.ts';
 import { useStores } from '../stores/context.ts';
+import { CategorySelect, PrioritySelect } from './TicketFields.tsx';
 
 export type RowAction = (ticket: Ticket, opener: HTMLElement) => void;
 
@@ -14,9 +16,14 @@ interface RowProps {
 
 export function TicketRow({ ticket, onChat, onHistory, onNotify }: RowProps) {
   const who = ticket.name ?? 'Sin nombre';
-  const assignee = useStores().team.nameOf(ticket.assigneeId);
+  const { team, tickets, toasts } = useStores();
+  const assignee = team.nameOf(ticket.assigneeId);
   // The button's visible words start its accessible name; the ticket number tells rows apart.
-  const named = (action: string) => `${action} · ticket #${ticket.id}`;
+  const named = (action: string) => `${action} · ticket ${ticketLabel(ticket)}`;
+  const edit = async (patch: TicketEdit) => {
+    const refusal = await tickets.edit(ticket, patch);
+    if (refusal) toasts.show(refusal, 'error');
+  };
   return (
     <tr data-testid={`ticket-row-${ticket.id}`} class={ticket.unread > 0 ? 'row--unread' : undefined}>
       <td class="cell--number">{ticketLabel(ticket)}</td>
@@ -27,14 +34,17 @@ export function TicketRow({ ticket, onChat, onHistory, onNotify }: RowProps) {
       <td class="cell--subject">
         <div class="cell__main">{ticket.subject}</div>
         <div class="cell__sub" data-testid="assignee">
-          {[ticket.category, assignee ? `Asignado a ${assignee}` : 'Sin asignar'].filter(Boolean).join(' · ')}
+          {assignee ? `Asignado a ${assignee}` : 'Sin asignar'}
         </div>
+      </td>
+      <td>
+        <CategorySelect value={ticket.category} label={named('Categoría')} onChange={(category) => void edit({ category })} />
       </td>
       <td>
         <span class={`pill pill--${ticket.status}`}>{statusLabel(ticket.status)}</span>
       </td>
       <td>
-        <span class={`priority priority--${ticket.priority}`}>{priorityLabel(ticket.priority)}</span>
+        <PrioritySelect value={ticket.priority} label={named('Prioridad')} onChange={(priority) => void edit({ priority })} />
       </td>
       <td>{ticket.lastMessageAt ? <time dateTime={ticket.lastMessageAt}>{shortTime(ticket.lastMessageAt)}</time> : '—'}</td>
       <td class="cell--unread" data-testid="unread">

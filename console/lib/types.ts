@@ -15,7 +15,7 @@ export type {
   Ticket,
   User,
 } from '../../server/contract/index.ts';
-export { STATUSES } from '../../server/contract/index.ts';
+export { PRIORITIES, STATUSES } from '../../server/contract/index.ts';
 
 export interface Plantilla {
   id: string;

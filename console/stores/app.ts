@@ -2,6 +2,7 @@ import { effect, untracked } from '@preact/signals';
 import { createApi } from '../lib/api.ts';
 import { createLiveClient, liveUrl } from '../lib/live.ts';
 import { createAccountsStore } from './accounts.ts';
+import { createCategoriesStore } from './categories.ts';
 import { createChatStore } from './chat.ts';
 import { createNotifyStore } from './notify.ts';
 import { createSandboxStore } from './sandbox.ts';
@@ -28,6 +29,7 @@ export function createAppStores(deps: AppDeps = {}) {
   const whatsapp = createWhatsAppStore(api, () => session.isAdmin.value);
   const accounts = createAccountsStore(api);
   const team = createTeamStore(api);
+  const categories = createCategoriesStore(api);
   const live = createLiveClient({
     url: deps.liveUrl ?? liveUrl(location),
     WebSocket: deps.WebSocket,
@@ -54,6 +56,7 @@ export function createAppStores(deps: AppDeps = {}) {
       live.connect();
       whatsapp.start();
       void team.load();
+      void categories.load();
     });
   });
 
@@ -65,6 +68,7 @@ export function createAppStores(deps: AppDeps = {}) {
     whatsapp,
     accounts,
     team,
+    categories,
     live,
     notify: createNotifyStore(api),
     sandbox: createSandboxStore(api),

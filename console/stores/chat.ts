@@ -128,6 +128,19 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
     void refresh();
   }
 
+  async function setPriority(priority: Ticket['priority']) {
+    const open = ticket.value;
+    if (!open || priority === open.priority) return;
+    await patchTicket(open, { priority });
+  }
+
+  /** A name from the category list, or null to clear it. */
+  async function setCategory(category: string | null) {
+    const open = ticket.value;
+    if (!open || category === open.category) return;
+    await patchTicket(open, { category });
+  }
+
   async function patchTicket(open: Ticket, patch: Record<string, unknown>) {
     try {
       const updated = await api.patch<Ticket>(`/api/tickets/${open.id}`, patch);
@@ -162,6 +175,8 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
     resend,
     setStatus,
     setAssignee,
+    setPriority,
+    setCategory,
     applyEvent,
   };
 }

@@ -65,15 +65,39 @@ describe('applyTicket', () => {
   const list = [ticket({ id: 1, status: 'open' })];
 
   it('drops a ticket that left the status filter', () => {
-    expect(applyTicket(list, ticket({ id: 1, status: 'closed' }), { status: 'open', query: '', assigned: '' })).toEqual([]);
+    expect(applyTicket(list, ticket({ id: 1, status: 'closed' }), { status: 'open', query: '', assigned: '', category: '' })).toEqual([]);
   });
 
   it('drops a ticket assigned to someone else under "Mis tickets", keeps an unassigned one under "Sin asignar"', () => {
-    expect(applyTicket(list, ticket({ id: 1, assigneeId: 9 }), { status: '', query: '', assigned: 3 })).toEqual([]);
-    expect(applyTicket([], ticket({ id: 4, assigneeId: null }), { status: '', query: '', assigned: 'ninguno' }).map((t) => t.id)).toEqual([4]);
+    expect(applyTicket(list, ticket({ id: 1, assigneeId: 9 }), { status: '', query: '', assigned: 3, category: '' })).toEqual([]);
+    expect(applyTicket([], ticket({ id: 4, assigneeId: null }), { status: '', query: '', assigned: 'ninguno', category: '' }).map((t) => t.id)).toEqual([4]);
   });
 
   it('leaves a new ticket under a text search to the server', () => {
-    expect(applyTicket(list, ticket({ id: 3 }), { status: '', query: 'vpn', assigned: '' })).toBe(list);
+    expect(applyTicket(list, ticket({ id: 3 }), { status: '', query: 'vpn', assigned: '', category: '' })).toBe(list);
+  });
+});
+
+describe('the table by category, and edits from a row', () => {
+  it('asks the server for one category and drops a pushed ticket that left it', async () => {
+    const server = fakeServer({ 'GET /api/tickets': { body: { tickets: [ticket({ id: 1, category: 'red' })] } } });
+    const store = createTicketsStore(createApi({ fetch: server.fetch }));
+    store.setCategory('red');
+    await flush();
+    expect(server.calls.map((call) => call.path)).toEqual(['/api/tickets?category=red']);
+    store.applyEvent({ type: 'ticket', ticket: ticket({ id: 1, category: 'software' }) });
+    expect(store.tickets.value).toEqual([]);
+  });
+
+  it('PATCHes the ticket and shows the answer; a refusal comes back as the server sentence, the row unchanged', async () => {
+    const server = fakeServer({ 'PATCH /api/tickets/1': { body: ticket({ id: 1, priority: 'urgente' }) } });
+    const store = createTicketsStore(createApi({ fetch: server.fetch }));
+    store.tickets.value = [ticket({ id: 1, priority: 'media' })];
+    expect(await store.edit(store.tickets.value[0], { priority: 'urgente' })).toBeNull();
+    expect(server.calls[0].body).toEqual({ priority: 'urgente' });
+    expect(store.tickets.value[0].priority).toBe('urgente');
+    server.on('PATCH /api/tickets/1', { status: 400, body: { error: 'solicitud_invalida', mensaje: 'La categoría x no está en la lista.' } });
+    expect(await store.edit(store.tickets.value[0], { category: 'x' })).toBe('La categoría x no está en la lista.');
+    expect(store.tickets.value[0].category).not.toBe('x');
   });
 });

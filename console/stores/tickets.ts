@@ -8,6 +8,14 @@ export interface TicketFilter {
   query: string;
   /** '' everyone's, an account id ("Mis tickets"), or 'ninguno' ("Sin asignar"). */
   assigned: number | 'ninguno' | '';
+  /** '' every category, or one of the list's names. */
+  category: string;
+}
+
+/** What the table may change on a ticket in place (PATCH /api/tickets/:id). */
+export interface TicketEdit {
+  priority?: Ticket['priority'];
+  category?: string | null;
 }
 
 const SEARCH_DEBOUNCE_MS = 300;
@@ -15,7 +23,7 @@ const SEARCH_DEBOUNCE_MS = 300;
 /** The ticket table: filtered on the server, refreshed every 5 s and on `ticket` pushes. */
 export function createTicketsStore(api: Api) {
   const tickets = signal<Ticket[]>([]);
-  const filter = signal<TicketFilter>({ status: '', query: '', assigned: '' });
+  const filter = signal<TicketFilter>({ status: '', query: '', assigned: '', category: '' });
   const loaded = signal(false);
   const error = signal<string | null>(null);
   let latest = 0;
@@ -28,6 +36,7 @@ export function createTicketsStore(api: Api) {
     if (status) params.set('status', status);
     if (query.trim()) params.set('q', query.trim());
     if (filter.value.assigned !== '') params.set('asignado', String(filter.value.assigned));
+    if (filter.value.category) params.set('category', filter.value.category);
     const search = params.size ? `?${params}` : '';
     try {
       const answer = await api.get<{ tickets: Ticket[] }>(`/api/tickets${search}`);
@@ -48,6 +57,21 @@ export function createTicketsStore(api: Api) {
   function setAssigned(assigned: TicketFilter['assigned']) {
     filter.value = { ...filter.value, assigned };
     void refresh();
+  }
+
+  function setCategory(category: string) {
+    filter.value = { ...filter.value, category };
+    void refresh();
+  }
+
+  /** Changes a ticket from its row; the server's refusal comes back as its Spanish sentence. */
+  async function edit(ticket: Ticket, patch: TicketEdit): Promise<string | null> {
+    try {
+      upsert(await api.patch<Ticket>(`/api/tickets/${ticket.id}`, patch));
+      return null;
+    } catch (failure) {
+      return (failure as Error).message;
+    }
   }
 
   /** Typing waits for a pause, so each keystroke is not a request. */
@@ -75,6 +99,8 @@ export function createTicketsStore(api: Api) {
     setStatus,
     setQuery,
     setAssigned,
+    setCategory,
+    edit,
     upsert,
     applyEvent,
     start() {
@@ -97,7 +123,8 @@ export type TicketsStore = ReturnType<typeof createTicketsStore>;
 export function applyTicket(list: Ticket[], ticket: Ticket, filter: TicketFilter): Ticket[] {
   const assigned = filter.assigned ?? '';
   const matchesAssignee = assigned === '' || (assigned === 'ninguno' ? ticket.assigneeId === null : ticket.assigneeId === assigned);
-  const matchesStatus = (!filter.status || ticket.status === filter.status) && matchesAssignee;
+  const matchesCategory = !filter.category || ticket.category === filter.category;
+  const matchesStatus = (!filter.status || ticket.status === filter.status) && matchesAssignee && matchesCategory;
   const present = list.some((item) => item.id === ticket.id);
   if (!matchesStatus) return present ? list.filter((item) => item.id !== ticket.id) : list;
   if (!present && filter.query.trim()) return list;

@@ -92,7 +92,7 @@ describe('the ticket console', () => {
 
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
-    expect(await focused(page)).toBe(`button|Chat en Vivo · ticket #${ticketId}`);
+    expect(await focused(page)).toBe(`button|Chat en Vivo · ticket ${numero}`);
   });
 
   it('while WhatsApp is down a reply is kept, said so in Spanish, and goes out when it is back', async () => {
@@ -174,7 +174,7 @@ describe('the ticket console', () => {
     await confirm.getByRole('button', { name: 'Sí, enviar' }).click();
     await page.getByTestId('toasts').getByText(`Notificación «${chosen.titulo}» enviada`).waitFor();
     await eventually(async () => (await sentTo(api, PHONE)).some((record) => record.body === chosen.texto), 'the notification');
-    expect(await focused(page)).toBe(`button|Notificar · ticket #${ticketId}`);
+    expect(await focused(page)).toBe(`button|Notificar · ticket ${numero}`);
   });
 
   it('new tickets and new messages appear without a reload', async () => {

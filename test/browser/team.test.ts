@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { adminClient, startService, type Client, type RunningService } from '../support/service.ts';
-import { collectPageErrors, createTechnician, createTicket, launchBrowser, login, row, sentTo } from './helpers.ts';
+import { collectPageErrors, createTechnician, createTicket, eventually, launchBrowser, login, row, sentTo } from './helpers.ts';
 
 const PHONE = '+5214775550177';
 let service: RunningService;
@@ -66,6 +66,35 @@ describe('team work in the console', () => {
     await page.getByLabel('Asignación').selectOption({ label: 'Mis tickets' });
     expect(await row(page, ticket.id).count()).toBe(0);
     await page.getByLabel('Asignación').selectOption({ label: 'Todos' });
+    await row(page, ticket.id).waitFor();
+  });
+
+  it('an admin adds a category; priority and category change from the row and the chat, and the table filters by category', async () => {
+    await login(page, service);
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Cuentas' }).click();
+    const card = page.getByTestId('categories-card');
+    await card.getByLabel('Nombre').fill('Telefonía');
+    await card.getByRole('button', { name: 'Agregar categoría' }).click();
+    await card.getByRole('listitem').filter({ hasText: 'telefonía' }).waitFor();
+    await card.getByLabel('Nombre').fill('telefonía');
+    await card.getByRole('button', { name: 'Agregar categoría' }).click();
+    await card.getByRole('alert').filter({ hasText: 'ya existe' }).waitFor();
+
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Tickets' }).click();
+    const ticketRow = row(page, ticket.id);
+    await ticketRow.getByLabel(`Prioridad · ticket ${ticket.numero}`).selectOption({ label: 'Urgente' });
+    await eventually(async () => (await (await api(`/api/tickets/${ticket.id}`)).json()).priority === 'urgente', 'priority saved');
+    await ticketRow.getByRole('button', { name: 'Chat en Vivo' }).click();
+    const dialog = page.getByRole('dialog', { name: `Chat en Vivo · Ticket ${ticket.numero}` });
+    expect(await dialog.getByLabel('Prioridad').inputValue()).toBe('urgente');
+    await dialog.getByLabel('Categoría').selectOption({ label: 'telefonía' });
+    await eventually(async () => (await (await api(`/api/tickets/${ticket.id}`)).json()).category === 'telefonía', 'category saved');
+    await page.keyboard.press('Escape');
+    expect(await ticketRow.getByLabel(`Categoría · ticket ${ticket.numero}`).inputValue()).toBe('telefonía');
+
+    await page.getByLabel('Categoría', { exact: true }).selectOption({ label: 'red' });
+    await ticketRow.waitFor({ state: 'detached' });
+    await page.getByLabel('Categoría', { exact: true }).selectOption({ label: 'telefonía' });
     await row(page, ticket.id).waitFor();
   });
 });
