@@ -10,6 +10,7 @@ export default defineConfig({
       'server/**/*.pg.test.ts',
       'test/*.pg.test.ts',
       'server/tickets/tickets.test.ts',
+      'server/auth/sessions.test.ts',
       'server/sla/routes.test.ts',
       'server/conversation/routes.test.ts',
       'server/live/live.test.ts',

@@ -203,10 +203,11 @@ function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
 function registerRoutes(app: FastifyInstance, services: Services, options: AppOptions, transport: TransportOptions) {
   const { db, events, driver, replies, tracker, config } = services;
   app.get('/healthz', async () => ({ status: 'ok', whatsapp: tracker.current().state }));
-  app.register(loginRoutes, { db, ttlHours: config.SESSION_TTL_HOURS, transport });
+  const policy = { ttlHours: config.SESSION_TTL_HOURS, idleMinutes: config.SESSION_IDLE_MINUTES };
+  app.register(loginRoutes, { db, policy, transport });
   app.register(async (scope) => {
-    scope.addHook('onRequest', authenticate(db));
-    await scope.register(sessionRoutes, { db });
+    scope.addHook('onRequest', authenticate(db, policy));
+    await scope.register(sessionRoutes, { db, policy });
     await scope.register(usersRoutes, { db });
     await scope.register(teamRoutes, { db });
     await scope.register(tokensRoutes, { db });
@@ -219,7 +220,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(mediaRoutes, { db, store: services.media });
     await scope.register(liveRoutes, {
       events,
-      recheck: (request) => resolvePrincipal(db, request),
+      recheck: (request) => resolvePrincipal(db, request, policy),
       recheckMs: options.liveRecheckMs,
     });
     if (driver instanceof SimulatorDriver) await scope.register(simulatorRoutes, { simulator: driver });

@@ -39,6 +39,7 @@ const envSchema = z.object({
   ADMIN_USERNAME: z.string().min(3, 'debe tener al menos 3 caracteres').optional(),
   ADMIN_PASSWORD: z.string().min(8, 'debe tener al menos 8 caracteres').optional(),
   SESSION_TTL_HOURS: positiveInt(12),
+  SESSION_IDLE_MINUTES: positiveInt(30),
   COOKIE_SECURE: flag.default(false),
   TRUST_PROXY: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,14 +1,13 @@
 import { timeFor, type Db, type Statement } from '../db/database.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
+import type { SessionUser } from './sessions.ts';
 
 import type { AccountRole as Role, User as UserView } from '../contract/index.ts';
 
 export type { Role, UserView };
 
 /** Who is calling: a person at the console, or an integration holding a token. */
-export type Principal =
-  | { kind: 'user'; user: UserView; role: Role; sessionHash: string }
-  | { kind: 'token'; tokenId: number; name: string; role: 'integracion' };
+export type Principal = SessionUser | { kind: 'token'; tokenId: number; name: string; role: 'integracion' };
 
 const toView = (user: { id: number; username: string; displayName: string | null; role: string }): UserView => ({
   id: user.id,
@@ -60,30 +59,16 @@ export async function ensureFirstAdmin(
   return { username, password, generated: !given.password };
 }
 
-export async function login(db: Db, username: string, password: string, ttlHours: number) {
+/** The account these credentials prove, or null: unknown, inactive or the wrong password, alike. */
+export async function verifyCredentials(db: Db, username: string, password: string): Promise<UserView | null> {
   const user = await db.prisma.user.findUnique({ where: { username } });
   // Verify against a dummy hash when the user is unknown, so timing does not reveal usernames.
   const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
-  if (!user || !user.active || !ok) return null;
-  const token = randomToken();
-  const expiresAt = new Date(Date.now() + ttlHours * 3_600_000);
-  await db.write((tx) => tx.session.create({ data: { tokenHash: sha256(token), userId: user.id, expiresAt } }));
-  return { token, expiresAt, user: toView(user) };
+  return user && user.active && ok ? toView(user) : null;
 }
 
 const DUMMY_HASH = '$argon2id$v=19$m=19456,t=2,p=1$ibziGhiQQyfcbtQfZXzeDA$Xw9526D+IFa1Dcq5JrxDCWuxqNAP8CqR8aIU9caZmiA';
 
-export async function logout(db: Db, sessionHash: string): Promise<void> {
-  await db.write((tx) => tx.session.deleteMany({ where: { tokenHash: sessionHash } }));
-}
-
-// Every authenticated request runs one of these lookups: prepared statements, not Prisma queries.
-const SESSION_USER: Statement = {
-  sqlite: `SELECT s.expiresAt, u.id, u.username, u.displayName, u.role, u.active
-    FROM Session s JOIN User u ON u.id = s.userId WHERE s.tokenHash = :hash`,
-  postgres: `SELECT s."expiresAt", u.id, u.username, u."displayName", u.role, u.active
-    FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE s."tokenHash" = :hash`,
-};
 const TOKEN: Statement = {
   sqlite: 'SELECT id, name, revokedAt, lastUsedAt FROM ApiToken WHERE tokenHash = :hash',
   postgres: 'SELECT id, name, "revokedAt", "lastUsedAt" FROM "ApiToken" WHERE "tokenHash" = :hash',
@@ -92,16 +77,6 @@ const TOKEN_USED: Statement = {
   sqlite: 'UPDATE ApiToken SET lastUsedAt = :at WHERE id = :id',
   postgres: 'UPDATE "ApiToken" SET "lastUsedAt" = :at WHERE id = :id',
 };
-
-export async function principalFromSession(db: Db, token: string): Promise<Principal | null> {
-  const sessionHash = sha256(token);
-  const [row] = await db.all<{ expiresAt: string; id: number; username: string; displayName: string | null; role: string; active: number | boolean }>(
-    SESSION_USER,
-    { hash: sessionHash },
-  );
-  if (!row || new Date(row.expiresAt) <= new Date() || !row.active) return null;
-  return { kind: 'user', user: toView(row), role: row.role as Role, sessionHash };
-}
 
 export async function principalFromToken(db: Db, token: string): Promise<Principal | null> {
   const [row] = await db.all<{ id: number; name: string; revokedAt: string | null; lastUsedAt: string | null }>(TOKEN, { hash: sha256(token) });

@@ -64,7 +64,7 @@ describe('POST /api/auth/login', () => {
 
     expect(response.statusCode).toBe(200);
     const admin = await prisma().user.findUniqueOrThrow({ where: { username: ADMIN.username } });
-    expect(response.json()).toEqual({ user: { id: admin.id, username: 'admin', displayName: 'Administrador', role: 'admin' } });
+    expect(response.json()).toEqual({ user: { id: admin.id, username: 'admin', displayName: 'Administrador', role: 'admin' }, sesion: { inactividadMin: 30 } });
     const header = String(response.headers['set-cookie']);
     expect(header).toMatch(/^puente_sesion=[^;]+;/);
     expect(header).toMatch(/; HttpOnly(;|$)/);
@@ -157,7 +157,7 @@ describe('GET /api/auth/me', () => {
     const technician = await createTechnician();
     const response = await withCookie(technician.cookie, { method: 'GET', url: '/api/auth/me' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ user: { id: technician.id, username: 'tecnico1', displayName: null, role: 'tecnico' } });
+    expect(response.json()).toEqual({ user: { id: technician.id, username: 'tecnico1', displayName: null, role: 'tecnico' }, sesion: { inactividadMin: 30 } });
   });
 });
 

@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.ts';
 import { crossSiteRequest, forbidden, unauthenticated } from '../http/errors.ts';
 import { isSameOrigin, needsSameOrigin } from '../http/same-origin.ts';
-import { principalFromSession, principalFromToken, type Principal } from './accounts.ts';
+import { principalFromToken, type Principal } from './accounts.ts';
+import { BACKGROUND_HEADER, sessionPrincipal, type SessionPolicy } from './sessions.ts';
 
 export const SESSION_COOKIE = 'puente_sesion';
 
@@ -17,22 +18,25 @@ function bearerToken(request: FastifyRequest): string | null {
   return match?.[1] ?? null;
 }
 
-/** Who the request's credential belongs to, looked up now. */
-export function resolvePrincipal(db: Db, request: FastifyRequest): Promise<Principal | null> {
+/**
+ * Who the request's credential belongs to, looked up now. `touch`: the request is the person's
+ * own doing (not a poll, not a socket's periodic recheck), so it keeps their session from idling.
+ */
+export function resolvePrincipal(db: Db, request: FastifyRequest, policy: SessionPolicy, touch = false): Promise<Principal | null> {
   const bearer = bearerToken(request);
   const cookie = request.cookies[SESSION_COOKIE];
   if (bearer) return principalFromToken(db, bearer);
-  return cookie ? principalFromSession(db, cookie) : Promise.resolve(null);
+  return cookie ? sessionPrincipal(db, cookie, policy, { touch }) : Promise.resolve(null);
 }
 
 /** onRequest hook for every protected route: a session cookie or an integration token. */
-export function authenticate(db: Db) {
+export function authenticate(db: Db, policy: SessionPolicy) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const bearer = bearerToken(request);
     const cookie = request.cookies[SESSION_COOKIE];
     // The browser attaches the cookie to requests other sites' pages make; tokens it never sends.
     if (!bearer && cookie && needsSameOrigin(request) && !isSameOrigin(request)) throw crossSiteRequest();
-    request.principal = await resolvePrincipal(db, request);
+    request.principal = await resolvePrincipal(db, request, policy, request.headers[BACKGROUND_HEADER] !== '1');
     if (!request.principal) {
       if (cookie) reply.clearCookie(SESSION_COOKIE, { path: '/' }); // a dead session should not linger
       throw unauthenticated(bearer || !cookie ? undefined : 'Tu sesión expiró. Vuelve a iniciar sesión.');

@@ -1,21 +1,25 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import { tooManyAttempts, unauthenticated } from '../http/errors.ts';
+import { forbidden, tooManyAttempts, unauthenticated } from '../http/errors.ts';
 import { isSecureRequest, type TransportOptions } from '../http/transport.ts';
-import { login, logout } from './accounts.ts';
+import { verifyCredentials } from './accounts.ts';
 import { currentUser, SESSION_COOKIE } from './guard.ts';
 import { LoginThrottle } from './login-throttle.ts';
+import { endOtherSessions, endSession, openSession, renewSession, type SessionPolicy } from './sessions.ts';
 
 const credentials = z.object({
   username: z.string({ error: 'falta el usuario' }).trim().min(1, 'falta el usuario').max(100),
   password: z.string({ error: 'falta la contraseña' }).min(1, 'falta la contraseña').max(200),
 });
 
+/** What the console needs to warn before the idle timeout ends the session. */
+const sessionInfo = (policy: SessionPolicy) => ({ inactividadMin: policy.idleMinutes });
+
 /** Login is public (throttled per account and address, see login-throttle.ts); the rest of the session routes sit behind the guard. */
-export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; ttlHours: number; transport: TransportOptions; throttle?: LoginThrottle }> = async (
+export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy; transport: TransportOptions; throttle?: LoginThrottle }> = async (
   app,
-  { db, ttlHours, transport, throttle = new LoginThrottle() },
+  { db, policy, transport, throttle = new LoginThrottle() },
 ) => {
   app.post(
     '/api/auth/login',
@@ -27,14 +31,15 @@ export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; ttlHours: number; tran
         reply.header('retry-after', String(verdict.retryAfterS));
         throw tooManyAttempts();
       }
-      const session = await login(db, username, password, ttlHours);
+      const user = await verifyCredentials(db, username, password);
       if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
-      if (!session) {
+      if (!user) {
         throttle.failed(username, request.ip);
         throw unauthenticated('Usuario o contraseña incorrectos.');
       }
       throttle.succeeded(username, request.ip);
-      request.log.info({ userId: session.user.id }, 'login');
+      const session = await openSession(db, user.id, policy, request.cookies[SESSION_COOKIE]);
+      request.log.info({ userId: user.id }, 'login');
       reply.setCookie(SESSION_COOKIE, session.token, {
         path: '/',
         httpOnly: true,
@@ -42,20 +47,35 @@ export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; ttlHours: number; tran
         secure: isSecureRequest(request, transport),
         expires: session.expiresAt,
       });
-      return { user: session.user };
+      return { user, sesion: sessionInfo(policy) };
     },
   );
 };
 
-export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy }> = async (app, { db, policy }) => {
   app.get('/api/auth/me', async (request) => {
     const user = currentUser(request);
-    return user ? { user } : { integration: request.principal };
+    return user ? { user, sesion: sessionInfo(policy) } : { integration: request.principal };
   });
 
   app.post('/api/auth/logout', async (request, reply) => {
-    if (request.principal?.kind === 'user') await logout(db, request.principal.sessionHash);
+    if (request.principal?.kind === 'user') await endSession(db, request.principal.sessionHash);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
+  });
+
+  /** "Seguir conectado": the person is here, whatever the polls said. */
+  app.post('/api/auth/renovar', async (request, reply) => {
+    if (request.principal?.kind !== 'user') throw forbidden();
+    await renewSession(db, request.principal.sessionHash);
+    return reply.code(204).send();
+  });
+
+  /** "Cerrar las demás sesiones": every other browser of this account is signed out now. */
+  app.post('/api/auth/cerrar-otras', async (request) => {
+    if (request.principal?.kind !== 'user') throw forbidden();
+    const cerradas = await endOtherSessions(db, request.principal.user.id, request.principal.sessionHash);
+    request.log.info({ userId: request.principal.user.id, ended: cerradas }, 'other sessions ended');
+    return { cerradas };
   });
 };

@@ -1,0 +1,116 @@
+import { timeFor, type Db, type Statement, type Tx } from '../db/database.ts';
+import type { AccountRole as Role, User as UserView } from '../contract/index.ts';
+import { randomToken, sha256 } from './secrets.ts';
+
+/**
+ * Console sessions end at the first of two limits: an absolute lifetime from login
+ * (SESSION_TTL_HOURS) and an idle timeout (SESSION_IDLE_MINUTES) counted from the person's last
+ * request. Polls the console makes on its own carry BACKGROUND_HEADER and do not count, or an
+ * open tab would never go idle.
+ */
+export interface SessionPolicy {
+  ttlHours: number;
+  idleMinutes: number;
+}
+
+export const BACKGROUND_HEADER = 'x-puente-segundo-plano';
+
+/**
+ * Last-seen is written at most this often: a write (and an fsync) per request would halve
+ * throughput. So that the stored time, up to this much behind, never ends a session early,
+ * the idle limit is checked with the same slack: a session ends between `idleMinutes` and
+ * `idleMinutes` + 1 after the last request, never before.
+ */
+export const TOUCH_EVERY_MS = 60_000;
+
+export type SessionUser = { kind: 'user'; user: UserView; role: Role; sessionHash: string };
+
+const toView = (row: { id: number; username: string; displayName: string | null; role: string }): UserView => ({
+  id: row.id,
+  username: row.username,
+  displayName: row.displayName,
+  role: row.role as Role,
+});
+
+/**
+ * A new session for a person who just proved their password. The session the browser came with
+ * (if any) ends in the same step: a login never keeps an id someone else may have planted.
+ */
+export async function openSession(db: Db, userId: number, policy: SessionPolicy, replacing?: string, now = new Date()) {
+  const token = randomToken();
+  const expiresAt = new Date(now.getTime() + policy.ttlHours * 3_600_000);
+  await db.write(async (tx) => {
+    if (replacing) await tx.session.deleteMany({ where: { tokenHash: sha256(replacing) } });
+    await tx.session.create({ data: { tokenHash: sha256(token), userId, expiresAt, lastSeenAt: now, createdAt: now } });
+  });
+  return { token, expiresAt };
+}
+
+// Every authenticated request runs one of these: prepared statements, not Prisma queries.
+const SESSION_USER: Statement = {
+  sqlite: `SELECT s.expiresAt, s.lastSeenAt, u.id, u.username, u.displayName, u.role, u.active
+    FROM Session s JOIN User u ON u.id = s.userId WHERE s.tokenHash = :hash`,
+  postgres: `SELECT s."expiresAt", s."lastSeenAt", u.id, u.username, u."displayName", u.role, u.active
+    FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE s."tokenHash" = :hash`,
+};
+const TOUCH: Statement = {
+  sqlite: 'UPDATE Session SET lastSeenAt = :at WHERE tokenHash = :hash',
+  postgres: 'UPDATE "Session" SET "lastSeenAt" = :at WHERE "tokenHash" = :hash',
+};
+const END: Statement = {
+  sqlite: 'DELETE FROM Session WHERE tokenHash = :hash',
+  postgres: 'DELETE FROM "Session" WHERE "tokenHash" = :hash',
+};
+
+interface SessionRow {
+  expiresAt: string;
+  lastSeenAt: string;
+  id: number;
+  username: string;
+  displayName: string | null;
+  role: string;
+  active: number | boolean;
+}
+
+/**
+ * The person behind a session cookie, or null when it is unknown, past its lifetime, idle too
+ * long or its account is inactive. `touch` (a request the person made) moves last-seen on.
+ */
+export async function sessionPrincipal(
+  db: Db,
+  token: string,
+  policy: SessionPolicy,
+  { touch, now = new Date() }: { touch: boolean; now?: Date },
+): Promise<SessionUser | null> {
+  const sessionHash = sha256(token);
+  const [row] = await db.all<SessionRow>(SESSION_USER, { hash: sessionHash });
+  if (!row || new Date(row.expiresAt) <= now || !row.active) return null;
+  const idleFor = now.getTime() - new Date(row.lastSeenAt).getTime();
+  if (idleFor > policy.idleMinutes * 60_000 + TOUCH_EVERY_MS) {
+    void db.run(END, { hash: sessionHash }).catch(() => {}); // dead already; the row only tidies up
+    return null;
+  }
+  if (touch && idleFor > TOUCH_EVERY_MS) void db.run(TOUCH, { at: timeFor(db, now), hash: sessionHash }).catch(() => {});
+  return { kind: 'user', user: toView(row), role: row.role as Role, sessionHash };
+}
+
+/** "Seguir conectado": last-seen moves to now, whatever the once-a-minute rule skipped. */
+export async function renewSession(db: Db, sessionHash: string, now = new Date()): Promise<void> {
+  await db.run(TOUCH, { at: timeFor(db, now), hash: sessionHash });
+}
+
+export async function endSession(db: Db, sessionHash: string): Promise<void> {
+  await db.write((tx) => tx.session.deleteMany({ where: { tokenHash: sessionHash } }));
+}
+
+/** "Cerrar las demás sesiones": every session of the account but the one asking. Returns how many ended. */
+export async function endOtherSessions(db: Db, userId: number, keepHash: string): Promise<number> {
+  const { count } = await db.write((tx) => tx.session.deleteMany({ where: { userId, NOT: { tokenHash: keepHash } } }));
+  return count;
+}
+
+/** Inside a password change or reset: no session opened with the old password survives it. */
+export async function endAllSessions(tx: Tx, userId: number, keepHash?: string): Promise<number> {
+  const { count } = await tx.session.deleteMany({ where: { userId, ...(keepHash ? { NOT: { tokenHash: keepHash } } : {}) } });
+  return count;
+}
