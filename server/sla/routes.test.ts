@@ -22,7 +22,8 @@ describe('GET /api/tickets: SLA clocks', () => {
     // Only Date is faked: the service's own timers keep running.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(T0);
-    t = await buildTestApp({ SLA_PRIMERA_RESPUESTA_MIN: 'alta=60', SLA_RESOLUCION_H: 'alta=8', AUTO_ACK: 'off' });
+    // The clock jumps hours between requests: the admin's session must not go idle meanwhile.
+    t = await buildTestApp({ SLA_PRIMERA_RESPUESTA_MIN: 'alta=60', SLA_RESOLUCION_H: 'alta=8', AUTO_ACK: 'off', SESSION_IDLE_MINUTES: '720' });
     const app = t;
     const as = (method: 'GET' | 'PATCH' | 'POST', url: string, payload?: object) =>
       app.app.inject({ method, url, headers: app.admin, ...(payload ? { payload } : {}) });
