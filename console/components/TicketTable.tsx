@@ -38,6 +38,25 @@ export function TicketTable(actions: TableProps) {
           )}
         </tbody>
       </table>
+      <Pager />
     </div>
+  );
+}
+
+/** The table shows 200 tickets at a time; older activity is a page further. */
+function Pager() {
+  const { tickets } = useStores();
+  const page = tickets.page.value;
+  if (page === 1 && !tickets.hasMore.value) return null;
+  return (
+    <nav class="pager" aria-label="Páginas de tickets">
+      <button type="button" class="button button--small button--light" disabled={page === 1} onClick={() => tickets.goToPage(page - 1)}>
+        ← Más recientes
+      </button>
+      <span data-testid="ticket-page">Página {page}</span>
+      <button type="button" class="button button--small button--light" disabled={!tickets.hasMore.value} onClick={() => tickets.goToPage(page + 1)}>
+        Anteriores →
+      </button>
+    </nav>
   );
 }

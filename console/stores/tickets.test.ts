@@ -101,3 +101,26 @@ describe('the table by category, and edits from a row', () => {
     expect(store.tickets.value[0].category).not.toBe('x');
   });
 });
+
+describe('pages of the table', () => {
+  it('asks for the next page only when the server says one follows, and a new filter starts again at page 1', async () => {
+    const server = fakeServer({
+      'GET /api/tickets?pagina=2': { body: { tickets: [ticket({ id: 1 })], pagina: 2, hay_mas: false } },
+      'GET /api/tickets': { body: { tickets: [ticket({ id: 2 })], pagina: 1, hay_mas: true } },
+    });
+    const store = createTicketsStore(createApi({ fetch: server.fetch }));
+    await store.refresh();
+    expect(store.hasMore.value).toBe(true);
+    store.goToPage(2);
+    await flush();
+    expect(store.tickets.value.map((t) => t.id)).toEqual([1]);
+    expect(store.hasMore.value).toBe(false);
+    store.goToPage(3); // nothing older
+    store.applyEvent({ type: 'ticket', ticket: ticket({ id: 9 }) }); // belongs to page 1, not here
+    expect(store.tickets.value.map((t) => t.id)).toEqual([1]);
+    store.setStatus('open');
+    await flush();
+    expect(store.page.value).toBe(1);
+    expect(server.calls.map((call) => call.path)).toEqual(['/api/tickets', '/api/tickets?pagina=2', '/api/tickets?status=open']);
+  });
+});

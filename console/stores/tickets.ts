@@ -26,6 +26,9 @@ export function createTicketsStore(api: Api) {
   const filter = signal<TicketFilter>({ status: '', query: '', assigned: '', category: '' });
   const loaded = signal(false);
   const error = signal<string | null>(null);
+  /** The page shown, 1 = the newest activity; the server says whether an older one follows. */
+  const page = signal(1);
+  const hasMore = signal(false);
   let latest = 0;
   let searchTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -37,11 +40,13 @@ export function createTicketsStore(api: Api) {
     if (query.trim()) params.set('q', query.trim());
     if (filter.value.assigned !== '') params.set('asignado', String(filter.value.assigned));
     if (filter.value.category) params.set('category', filter.value.category);
+    if (page.value > 1) params.set('pagina', String(page.value));
     const search = params.size ? `?${params}` : '';
     try {
-      const answer = await api.get<{ tickets: Ticket[] }>(`/api/tickets${search}`);
+      const answer = await api.get<{ tickets: Ticket[]; hay_mas?: boolean }>(`/api/tickets${search}`);
       if (request !== latest) return; // an older filter's answer arriving late
       tickets.value = answer.tickets;
+      hasMore.value = answer.hay_mas ?? false;
       loaded.value = true;
       error.value = null;
     } catch (failure) {
@@ -49,18 +54,30 @@ export function createTicketsStore(api: Api) {
     }
   }
 
+  /** A new filter starts again at the newest page. */
+  function setFilter(patch: Partial<TicketFilter>) {
+    filter.value = { ...filter.value, ...patch };
+    page.value = 1;
+  }
+
+  function goToPage(next: number) {
+    if (next < 1 || (next > page.value && !hasMore.value)) return;
+    page.value = next;
+    void refresh();
+  }
+
   function setStatus(status: TicketStatus | '') {
-    filter.value = { ...filter.value, status };
+    setFilter({ status });
     void refresh();
   }
 
   function setAssigned(assigned: TicketFilter['assigned']) {
-    filter.value = { ...filter.value, assigned };
+    setFilter({ assigned });
     void refresh();
   }
 
   function setCategory(category: string) {
-    filter.value = { ...filter.value, category };
+    setFilter({ category });
     void refresh();
   }
 
@@ -76,12 +93,14 @@ export function createTicketsStore(api: Api) {
 
   /** Typing waits for a pause, so each keystroke is not a request. */
   function setQuery(query: string) {
-    filter.value = { ...filter.value, query };
+    setFilter({ query });
     clearTimeout(searchTimer);
     searchTimer = setTimeout(() => void refresh(), SEARCH_DEBOUNCE_MS);
   }
 
   function upsert(ticket: Ticket) {
+    // An older page only updates the rows it shows: where a pushed ticket belongs is the next poll's call.
+    if (page.value > 1 && !tickets.value.some((item) => item.id === ticket.id)) return;
     tickets.value = applyTicket(tickets.value, ticket, filter.value);
   }
 
@@ -95,6 +114,9 @@ export function createTicketsStore(api: Api) {
     filter,
     loaded,
     error,
+    page,
+    hasMore,
+    goToPage,
     refresh,
     setStatus,
     setQuery,

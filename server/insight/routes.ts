@@ -30,7 +30,7 @@ export const statsQuery = z
   })
   .refine((period) => period.desde <= period.hasta, 'desde debe ser anterior o igual a hasta');
 
-export const exportQuery = ticketListQuery.omit({ limit: true });
+export const exportQuery = ticketListQuery.omit({ limit: true, pagina: true });
 
 const transcriptQuery = z.object({ notas: z.enum(['0', '1'], { error: 'notas debe ser 0 o 1' }).optional() });
 

@@ -10,15 +10,15 @@ import { invalidRequest, invalidState, ticketNotFound } from '../http/errors.ts'
 import { addCategory, categoryExists, listCategories } from './categories.ts';
 import { newCategoryBody, newTicketBody, ticketListQuery, ticketPatchBody } from './schemas.ts';
 import { TEMPLATES } from './templates.ts';
-import { createTicket, findTicket, listTickets, markRead, updateTicket } from './tickets.ts';
+import { createTicket, findTicket, listTicketPage, markRead, updateTicket } from './tickets.ts';
 
 export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sla: SlaPolicy }> = async (app, { db, events, sla }) => {
   // The ticket list (every console polls it): declared, rows not re-validated per request (see serializeUnchecked).
-  const listed = { 200: z.object({ tickets: z.array(ticketSchema) }), ...errorResponses(400, 401) };
+  const listed = { 200: z.object({ tickets: z.array(ticketSchema), pagina: z.number(), hay_mas: z.boolean() }), ...errorResponses(400, 401) };
   app.get('/api/tickets', { schema: { querystring: ticketListQuery, response: listed }, serializerCompiler: serializeUnchecked }, async (request) => {
-    const tickets = await listTickets(db, request.query);
+    const { tickets, hayMas } = await listTicketPage(db, request.query);
     const clocks = await clocksFor(db, sla, tickets);
-    return { tickets: tickets.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) })) };
+    return { tickets: tickets.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) })), pagina: request.query.pagina, hay_mas: hayMas };
   });
 
   app.post('/api/tickets', { schema: { body: newTicketBody }, bodyLimit: 1_048_576 }, async (request, reply) => {

@@ -62,4 +62,5 @@ export const ticketListQuery = z.object({
     })
     .optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
+  pagina: z.coerce.number({ error: 'pagina debe ser un número desde 1' }).int('pagina debe ser un número desde 1').min(1, 'pagina debe ser un número desde 1').max(100_000, 'pagina es demasiado grande').default(1),
 });

@@ -101,7 +101,7 @@ const LIST: Statement = {
       OR instr(lower(subject), :text) OR instr(lower(coalesce(name, '')), :text)
       OR instr(lower(coalesce(description, '')), :text)
       OR instr(phone, :digits) OR phoneKey = :line OR id = :id OR numero = :numero)
-  ORDER BY lastMessageAt DESC, id DESC LIMIT :limit`,
+  ORDER BY lastMessageAt DESC, id DESC LIMIT :limit OFFSET :offset`,
   postgres: `SELECT * FROM "Ticket"
   WHERE (:status::text IS NULL OR status = :status)
     AND (:category::text IS NULL OR category = :category)
@@ -110,7 +110,7 @@ const LIST: Statement = {
       OR strpos(lower(subject), :text) > 0 OR strpos(lower(coalesce(name, '')), :text) > 0
       OR strpos(lower(coalesce(description, '')), :text) > 0
       OR strpos(phone, :digits::text) > 0 OR "phoneKey" = :line OR id = :id::bigint OR numero = :numero::text)
-  ORDER BY "lastMessageAt" DESC NULLS LAST, id DESC LIMIT :limit`,
+  ORDER BY "lastMessageAt" DESC NULLS LAST, id DESC LIMIT :limit OFFSET :offset`,
 };
 
 /**
@@ -119,9 +119,25 @@ const LIST: Statement = {
  * the phone, the whole line in either Mexican form, the ticket's id (`#12`) or its number
  * (`TKT-AB23CD45`, with or without the prefix).
  */
-export async function listTickets(db: Db, filter: TicketFilter & { limit: number }): Promise<TicketView[]> {
-  const rows = await db.all<TicketRow>(LIST, { ...ticketFilterParams(filter), limit: filter.limit });
+export async function listTickets(db: Db, filter: TicketFilter & { limit: number; offset?: number }): Promise<TicketView[]> {
+  const rows = await db.all<TicketRow>(LIST, { ...ticketFilterParams(filter), limit: filter.limit, offset: filter.offset ?? 0 });
   return rows.map(fromTicketRow);
+}
+
+export interface TicketPage {
+  tickets: TicketView[];
+  /** Another page follows this one (older activity). */
+  hayMas: boolean;
+}
+
+/**
+ * One page of the table, `pagina` counted from 1 (the newest activity). Pages, not a cursor: the
+ * console re-polls the page it shows, and a ticket that moves up while someone reads page 3 just
+ * shows on page 1 at the next poll. One row beyond the page says whether another follows.
+ */
+export async function listTicketPage(db: Db, filter: TicketFilter & { limit: number; pagina: number }): Promise<TicketPage> {
+  const rows = await listTickets(db, { ...filter, limit: filter.limit + 1, offset: (filter.pagina - 1) * filter.limit });
+  return { tickets: rows.slice(0, filter.limit), hayMas: rows.length > filter.limit };
 }
 
 export interface TicketFilter {
