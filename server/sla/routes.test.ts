@@ -87,7 +87,8 @@ describe('GET /api/estadisticas: SLA breaches', () => {
   it('counts the period’s tickets whose clock is red, met late included', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(T0);
-    t = await buildTestApp({ SLA_PRIMERA_RESPUESTA_MIN: 'media=60,alta=60', SLA_RESOLUCION_H: 'media=1,alta=8', AUTO_ACK: 'off' });
+    // The clock jumps past the idle limit between requests: the admin's session must outlast it.
+    t = await buildTestApp({ SLA_PRIMERA_RESPUESTA_MIN: 'media=60,alta=60', SLA_RESOLUCION_H: 'media=1,alta=8', AUTO_ACK: 'off', SESSION_IDLE_MINUTES: '720' });
     const app = t;
     const as = (method: 'GET' | 'PATCH' | 'POST', url: string, payload?: object) =>
       app.app.inject({ method, url, headers: app.admin, ...(payload ? { payload } : {}) });
