@@ -1,6 +1,7 @@
 import { shortTime, ticketLabel } from '../lib/format.ts';
 import { statusLabel } from '../lib/labels.ts';
-import type { Ticket } from '../lib/types.ts';
+import { slaText } from '../lib/sla.ts';
+import type { SlaClock, Ticket } from '../lib/types.ts';
 import type { TicketEdit } from '../stores/tickets.ts';
 import { useStores } from '../stores/context.ts';
 import { CategorySelect, PrioritySelect } from './TicketFields.tsx';
@@ -46,6 +47,9 @@ export function TicketRow({ ticket, onChat, onHistory, onNotify }: RowProps) {
       <td>
         <PrioritySelect value={ticket.priority} label={named('Prioridad')} onChange={(priority) => void edit({ priority })} />
       </td>
+      <td class="cell--sla" data-testid="sla">
+        <SlaClocks ticket={ticket} />
+      </td>
       <td>{ticket.lastMessageAt ? <time dateTime={ticket.lastMessageAt}>{shortTime(ticket.lastMessageAt)}</time> : '—'}</td>
       <td class="cell--unread" data-testid="unread">
         {ticket.unread > 0 ? <span class="count">{ticket.unread}</span> : <span class="muted">0</span>}
@@ -64,5 +68,26 @@ export function TicketRow({ ticket, onChat, onHistory, onNotify }: RowProps) {
         </div>
       </td>
     </tr>
+  );
+}
+
+/** Both SLA clocks: first response and resolution, each in words and in its colour. */
+function SlaClocks({ ticket }: { ticket: Ticket }) {
+  if (!ticket.sla) return <span class="muted">—</span>;
+  const lines: [string, string, SlaClock][] = [
+    ['respuesta', '1.ª respuesta', ticket.sla.primera_respuesta],
+    ['resolucion', 'Resolución', ticket.sla.resolucion],
+  ];
+  return (
+    <ul class="sla">
+      {lines.map(([id, label, clock]) => {
+        const { tone, text } = slaText(clock);
+        return (
+          <li key={id} class={`sla__clock sla--${tone}`} data-testid={`sla-${id}`}>
+            <span class="sla__label">{label}:</span> {text}
+          </li>
+        );
+      })}
+    </ul>
   );
 }

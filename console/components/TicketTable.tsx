@@ -7,7 +7,7 @@ interface TableProps {
   onNotify: RowAction;
 }
 
-const COLUMNS = ['N.º', 'Usuario', 'Asunto', 'Categoría', 'Estado', 'Prioridad', 'Último mensaje', 'Sin leer', 'Acciones'];
+const COLUMNS = ['N.º', 'Usuario', 'Asunto', 'Categoría', 'Estado', 'Prioridad', 'SLA', 'Último mensaje', 'Sin leer', 'Acciones'];
 
 export function TicketTable(actions: TableProps) {
   const { tickets } = useStores();

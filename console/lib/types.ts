@@ -11,6 +11,8 @@ export type {
   LinkStatus,
   LiveEvent,
   Priority,
+  SlaClock,
+  SlaState,
   Status as TicketStatus,
   Ticket,
   User,

@@ -52,6 +52,8 @@ export default function StatsPage() {
             <Figure label="Con mensajes sin leer" value={number.format(stats.sin_leer)} />
             <Figure label="Primera respuesta (mediana)" value={orDash(stats.primera_respuesta_mediana_min, 'min')} />
             <Figure label="Resolución (mediana)" value={orDash(stats.resolucion_mediana_h, 'h')} />
+            <Figure label="SLA vencido: 1.ª respuesta" value={number.format(stats.sla_incumplidos.primera_respuesta)} breach={stats.sla_incumplidos.primera_respuesta > 0} />
+            <Figure label="SLA vencido: resolución" value={number.format(stats.sla_incumplidos.resolucion)} breach={stats.sla_incumplidos.resolucion > 0} />
             <Figure
               label={`Satisfacción (${stats.valoraciones} ${stats.valoraciones === 1 ? 'respuesta' : 'respuestas'})`}
               value={orDash(stats.satisfaccion_media, 'de 5')}
@@ -73,9 +75,10 @@ export default function StatsPage() {
   );
 }
 
-function Figure({ label, value }: { label: string; value: string }) {
+/** A breach count above zero is drawn red; its label already says what it counts. */
+function Figure({ label, value, breach = false }: { label: string; value: string; breach?: boolean }) {
   return (
-    <div class="card stats__figure">
+    <div class={`card stats__figure${breach ? ' stats__figure--breach' : ''}`}>
       <dt class="muted">{label}</dt>
       <dd>{value}</dd>
     </div>

@@ -15,6 +15,8 @@ export interface Statistics {
   resolucion_mediana_h: number | null;
   valoraciones: number;
   satisfaccion_media: number | null;
+  /** The period's tickets whose SLA clock is red: due and unmet, or met late. */
+  sla_incumplidos: { primera_respuesta: number; resolucion: number };
   por_tecnico: { id: number; nombre: string; tickets: number; respuestas: number; primera_respuesta_mediana_min: number | null }[];
 }
 

@@ -73,6 +73,14 @@ describe('applyTicket', () => {
     expect(applyTicket([], ticket({ id: 4, assigneeId: null }), { status: '', query: '', assigned: 'ninguno', category: '' }).map((t) => t.id)).toEqual([4]);
   });
 
+  it('keeps a row\'s SLA clocks when a push (which has none) updates it', () => {
+    const sla = { primera_respuesta: { vence: null, restante_min: -5, estado: 'vencido' as const, pausado: false }, resolucion: { vence: null, restante_min: 90, estado: 'ok' as const, pausado: false } };
+    const pushed = applyTicket([ticket({ id: 1, sla })], ticket({ id: 1, unread: 3 }), { status: '', query: '', assigned: '', category: '' });
+    expect(pushed[0]).toMatchObject({ unread: 3, sla });
+    const fresher = { ...sla, resolucion: { ...sla.resolucion, estado: 'aviso' as const } };
+    expect(applyTicket([ticket({ id: 1, sla })], ticket({ id: 1, sla: fresher }), { status: '', query: '', assigned: '', category: '' })[0].sla).toEqual(fresher);
+  });
+
   it('leaves a new ticket under a text search to the server', () => {
     expect(applyTicket(list, ticket({ id: 3 }), { status: '', query: 'vpn', assigned: '', category: '' })).toBe(list);
   });

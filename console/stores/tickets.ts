@@ -147,11 +147,14 @@ export function applyTicket(list: Ticket[], ticket: Ticket, filter: TicketFilter
   const matchesAssignee = assigned === '' || (assigned === 'ninguno' ? ticket.assigneeId === null : ticket.assigneeId === assigned);
   const matchesCategory = !filter.category || ticket.category === filter.category;
   const matchesStatus = (!filter.status || ticket.status === filter.status) && matchesAssignee && matchesCategory;
-  const present = list.some((item) => item.id === ticket.id);
-  if (!matchesStatus) return present ? list.filter((item) => item.id !== ticket.id) : list;
-  if (!present && filter.query.trim()) return list;
+  const previous = list.find((item) => item.id === ticket.id);
+  if (!matchesStatus) return previous ? list.filter((item) => item.id !== ticket.id) : list;
+  if (!previous && filter.query.trim()) return list;
   const others = list.filter((item) => item.id !== ticket.id);
-  return [ticket, ...others].sort(byActivity);
+  // Pushes carry no SLA clocks (only the list computes them): the row keeps its last ones until
+  // the next poll, rather than blanking its SLA cell for a few seconds.
+  const placed = ticket.sla || !previous?.sla ? ticket : { ...ticket, sla: previous.sla };
+  return [placed, ...others].sort(byActivity);
 }
 
 function byActivity(a: Ticket, b: Ticket): number {

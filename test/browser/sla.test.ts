@@ -1,0 +1,58 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, startService, type RunningService } from '../support/service.ts';
+import { collectPageErrors, createTicket, eventually, launchBrowser, login, row } from './helpers.ts';
+
+let service: RunningService;
+let browser: Browser;
+
+// Urgent tickets get a first-response target of 1.2 s, so one falls due while the test runs;
+// a low-priority ticket keeps the default 8 h.
+beforeAll(async () => {
+  [service, browser] = await Promise.all([
+    startService({ env: { SLA_PRIMERA_RESPUESTA_MIN: 'urgente=0.02', AUTO_ACK: 'off' } }),
+    launchBrowser(),
+  ]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await service?.stop();
+});
+
+const RED = 'rgb(254, 226, 226)';
+
+describe('SLA clocks in the console', () => {
+  it('a breached ticket reads "Vencido" on red in the table, a fresh one its time left, and Estadísticas counts the breach', async () => {
+    const api = await adminClient(service);
+    const late = await createTicket(api, { phone: '+5214771111111', subject: 'Servidor caído', priority: 'urgente' });
+    const fresh = await createTicket(api, { phone: '+5214772222222', subject: 'Duda', priority: 'baja' });
+    await eventually(async () => {
+      const { tickets } = await (await api('/api/tickets')).json();
+      return tickets.find((t: { id: number }) => t.id === late.id)?.sla.primera_respuesta.estado === 'vencido';
+    }, 'the urgent ticket to fall due');
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await login(page, service);
+    expect(await page.getByRole('columnheader', { name: 'SLA' }).count()).toBe(1);
+
+    const breached = row(page, late.id).getByTestId('sla-respuesta');
+    await breached.getByText(/Vencido/).waitFor();
+    expect(await breached.textContent()).toMatch(/^1\.ª respuesta: Vencido/);
+    expect(await breached.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(RED);
+
+    const onTime = row(page, fresh.id).getByTestId('sla-respuesta');
+    expect(await onTime.textContent()).toMatch(/^1\.ª respuesta: Quedan (8 h|7 h 5\d min)$/);
+    expect(await onTime.evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe(RED);
+    expect(await row(page, fresh.id).getByTestId('sla-resolucion').textContent()).toMatch(/^Resolución: Quedan (3 d|2 d 23 h)$/);
+
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Estadísticas' }).click();
+    const figures = page.getByTestId('stats-figures');
+    await figures.getByText('SLA vencido: 1.ª respuesta').waitFor();
+    expect(await figures.textContent()).toContain('SLA vencido: 1.ª respuesta1');
+    expect(await figures.textContent()).toContain('SLA vencido: resolución0');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
