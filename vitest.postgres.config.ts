@@ -11,6 +11,7 @@ export default defineConfig({
       'test/*.pg.test.ts',
       'server/tickets/tickets.test.ts',
       'server/auth/sessions.test.ts',
+      'server/auth/passwords.test.ts',
       'server/sla/routes.test.ts',
       'server/conversation/routes.test.ts',
       'server/live/live.test.ts',

@@ -10,6 +10,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Logger } from 'pino';
 import { ensureFirstAdmin } from './auth/accounts.ts';
 import { authenticate, resolvePrincipal } from './auth/guard.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
 import { loginRoutes, sessionRoutes } from './auth/routes.ts';
 import { tokensRoutes } from './auth/tokens-routes.ts';
 import { teamRoutes } from './auth/team-routes.ts';
@@ -204,10 +205,11 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
   const { db, events, driver, replies, tracker, config } = services;
   app.get('/healthz', async () => ({ status: 'ok', whatsapp: tracker.current().state }));
   const policy = { ttlHours: config.SESSION_TTL_HOURS, idleMinutes: config.SESSION_IDLE_MINUTES };
-  app.register(loginRoutes, { db, policy, transport });
+  const throttle = new LoginThrottle();
+  app.register(loginRoutes, { db, policy, transport, throttle });
   app.register(async (scope) => {
     scope.addHook('onRequest', authenticate(db, policy));
-    await scope.register(sessionRoutes, { db, policy });
+    await scope.register(sessionRoutes, { db, policy, throttle });
     await scope.register(usersRoutes, { db });
     await scope.register(teamRoutes, { db });
     await scope.register(tokensRoutes, { db });

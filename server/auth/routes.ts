@@ -1,17 +1,26 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
-import { forbidden, tooManyAttempts, unauthenticated } from '../http/errors.ts';
+import { AppError, forbidden, tooManyAttempts, unauthenticated } from '../http/errors.ts';
 import { isSecureRequest, type TransportOptions } from '../http/transport.ts';
 import { verifyCredentials } from './accounts.ts';
 import { currentUser, SESSION_COOKIE } from './guard.ts';
 import { LoginThrottle } from './login-throttle.ts';
+import { changeOwnPassword } from './passwords.ts';
 import { endOtherSessions, endSession, openSession, renewSession, type SessionPolicy } from './sessions.ts';
+import { newPassword } from './users-routes.ts';
 
 const credentials = z.object({
   username: z.string({ error: 'falta el usuario' }).trim().min(1, 'falta el usuario').max(100),
   password: z.string({ error: 'falta la contraseña' }).min(1, 'falta la contraseña').max(200),
 });
+
+const passwordChange = z.object({
+  actual: z.string({ error: 'falta la contraseña actual' }).min(1, 'falta la contraseña actual').max(200),
+  nueva: newPassword,
+});
+
+const wrongCurrentPassword = () => new AppError(403, 'sin_permiso', 'La contraseña actual no es correcta.');
 
 /** What the console needs to warn before the idle timeout ends the session. */
 const sessionInfo = (policy: SessionPolicy) => ({ inactividadMin: policy.idleMinutes });
@@ -52,7 +61,11 @@ export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy;
   );
 };
 
-export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy }> = async (app, { db, policy }) => {
+/** `throttle` is the login's: guessing a password through this form is slowed exactly like logging in. */
+export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy; throttle: LoginThrottle }> = async (
+  app,
+  { db, policy, throttle },
+) => {
   app.get('/api/auth/me', async (request) => {
     const user = currentUser(request);
     return user ? { user, sesion: sessionInfo(policy) } : { integration: request.principal };
@@ -77,5 +90,25 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolic
     const cerradas = await endOtherSessions(db, request.principal.user.id, request.principal.sessionHash);
     request.log.info({ userId: request.principal.user.id, ended: cerradas }, 'other sessions ended');
     return { cerradas };
+  });
+
+  /** "Mi cuenta": the current password proves it is the owner and not someone at an unlocked screen. */
+  app.post('/api/auth/contrasena', { schema: { body: passwordChange } }, async (request, reply) => {
+    const principal = request.principal;
+    if (principal?.kind !== 'user') throw forbidden();
+    const verdict = throttle.check(principal.user.username, request.ip);
+    if (!verdict.allowed) {
+      reply.header('retry-after', String(verdict.retryAfterS));
+      throw tooManyAttempts();
+    }
+    const outcome = await changeOwnPassword(db, { id: principal.user.id, sessionHash: principal.sessionHash }, request.body.actual, request.body.nueva);
+    if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
+    if (outcome === 'wrong_password') {
+      throttle.failed(principal.user.username, request.ip);
+      throw wrongCurrentPassword();
+    }
+    throttle.succeeded(principal.user.username, request.ip);
+    request.log.info({ userId: principal.user.id }, 'password changed');
+    return reply.code(204).send();
   });
 };

@@ -5,13 +5,20 @@ import { idParam } from '../http/common.ts';
 import { invalidState, notFound } from '../http/errors.ts';
 import { createUser, deactivateUser, listUsers } from './accounts.ts';
 import { currentUser, requireAdmin } from './guard.ts';
+import { listDeactivated, reactivateUser, resetPassword } from './passwords.ts';
+
+/** Every password an account is given: at account creation, a reset, a change. */
+export const newPassword = z
+  .string({ error: 'falta la contraseña' })
+  .min(8, 'la contraseña debe tener al menos 8 caracteres')
+  .max(200, 'la contraseña debe tener como máximo 200 caracteres');
 
 const newUser = z.object({
   username: z
     .string({ error: 'falta el usuario' })
     .trim()
     .regex(/^[a-zA-Z0-9._-]{3,40}$/, 'el usuario debe tener de 3 a 40 letras, números, punto, guion o guion bajo'),
-  password: z.string({ error: 'falta la contraseña' }).min(8, 'la contraseña debe tener al menos 8 caracteres').max(200),
+  password: newPassword,
   role: z.enum(['admin', 'tecnico'], { error: 'el rol debe ser admin o tecnico' }),
   displayName: z.string().trim().min(1).max(100).optional(),
 });
@@ -20,6 +27,8 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
   app.addHook('preHandler', requireAdmin);
 
   app.get('/api/users', async () => ({ users: await listUsers(db) }));
+
+  app.get('/api/users/desactivadas', async () => ({ users: await listDeactivated(db) }));
 
   app.post('/api/users', { schema: { body: newUser } }, async (request, reply) => {
     const user = await createUser(db, request.body);
@@ -34,4 +43,24 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     request.log.info({ userId: request.params.id }, 'account deactivated');
     return reply.code(204).send();
   });
+
+  app.post('/api/users/:id/reactivar', { schema: { params: idParam } }, async (request) => {
+    const user = await reactivateUser(db, request.params.id);
+    if (!user) throw notFound(`No existe una cuenta desactivada ${request.params.id}.`);
+    request.log.info({ userId: user.id }, 'account reactivated');
+    return user;
+  });
+
+  app.post(
+    '/api/users/:id/contrasena',
+    { schema: { params: idParam, body: z.object({ password: newPassword }) } },
+    async (request, reply) => {
+      // One's own password is changed under "Mi cuenta", which asks for the current one first.
+      if (currentUser(request)?.id === request.params.id) throw invalidState('Para cambiar tu propia contraseña usa «Mi cuenta».');
+      const ended = await resetPassword(db, request.params.id, request.body.password);
+      if (ended === null) throw notFound(`No existe una cuenta activa ${request.params.id}.`);
+      request.log.info({ userId: request.params.id, sessionsEnded: ended }, 'password reset');
+      return reply.code(204).send();
+    },
+  );
 };
