@@ -5,7 +5,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { ensureFirstAdmin } from './auth/accounts.ts';
@@ -23,7 +23,7 @@ import { Replies } from './conversation/send.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { Outbox } from './delivery/outbox.ts';
 import { EventBus } from './events.ts';
-import { handleError, handleNotFound } from './http/errors.ts';
+import { handleError, handleFrameworkError, handleNotFound } from './http/errors.ts';
 import { tlsOnlyHeaders, type TransportOptions } from './http/transport.ts';
 import { rejectIllFormedText } from './http/unicode.ts';
 import { fileInbound } from './inbound/file-inbound.ts';
@@ -74,6 +74,8 @@ export interface AppOptions {
   driver?: WhatsAppDriver;
   /** How often an open console socket's session is checked again (default 30 s). */
   liveRecheckMs?: number;
+  /** Sees every route as it is registered (the fuzz test drives each one, new ones included). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the whole service as a Fastify instance; `main.ts` listens, tests `inject`. */
@@ -85,7 +87,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     forceCloseConnections: true,
     // Behind a TLS reverse proxy: client address and X-Forwarded-Proto come from the proxy.
     trustProxy: config.TRUST_PROXY,
+    frameworkErrors: handleFrameworkError,
   });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);

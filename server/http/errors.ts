@@ -91,6 +91,21 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   return reply.code(answer.statusCode).send(answer.body());
 }
 
+/**
+ * Errors the router raises before any route runs (Fastify's `frameworkErrors`): a path that is
+ * not valid percent-encoding, a path parameter over the router's length limit. Without this they
+ * leave in Fastify's own body, outside the contract.
+ */
+export function handleFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return reply.code(400).send(invalidRequest('La dirección de la solicitud no es válida.').body());
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return reply.code(400).send(invalidRequest('La dirección de la solicitud es demasiado larga.').body());
+  }
+  return handleError(error, request, reply);
+}
+
 export function handleNotFound(request: FastifyRequest, reply: FastifyReply) {
   const answer = notFound(`No existe ${request.method} ${request.url.split('?')[0]}.`);
   return reply.code(404).send(answer.body());

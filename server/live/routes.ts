@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/accounts.ts';
 import type { EventBus, PuenteEvent } from '../events.ts';
+import { invalidRequest } from '../http/errors.ts';
 import { withoutQr } from '../whatsapp/status.ts';
 
 /** What one console may see of an event: the QR only reaches admins. */
@@ -21,21 +22,29 @@ export interface LiveOptions {
  * outlives the request that opened it, so its credential is checked again while it stays open.
  */
 export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events, recheck, recheckMs = 30_000 }) => {
-  app.get('/api/live', { websocket: true }, (socket, request) => {
-    let isAdmin = request.principal?.role === 'admin';
-    const unsubscribe = events.subscribe((event) => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(visibleTo(isAdmin, event)));
-    });
-    const timer = setInterval(async () => {
-      const principal = await recheck(request).catch(() => null);
-      if (!principal) return socket.close(4401, 'no_autenticado');
-      isAdmin = principal.role === 'admin';
-    }, recheckMs);
-    const end = () => {
-      clearInterval(timer);
-      unsubscribe();
-    };
-    socket.on('close', end);
-    socket.on('error', end);
+  app.route({
+    method: 'GET',
+    url: '/api/live',
+    // A plain HTTP GET (no upgrade) gets the contract's error body, not an empty 404.
+    handler: async () => {
+      throw invalidRequest('Esta dirección solo acepta conexiones WebSocket.');
+    },
+    wsHandler: (socket, request) => {
+      let isAdmin = request.principal?.role === 'admin';
+      const unsubscribe = events.subscribe((event) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(visibleTo(isAdmin, event)));
+      });
+      const timer = setInterval(async () => {
+        const principal = await recheck(request).catch(() => null);
+        if (!principal) return socket.close(4401, 'no_autenticado');
+        isAdmin = principal.role === 'admin';
+      }, recheckMs);
+      const end = () => {
+        clearInterval(timer);
+        unsubscribe();
+      };
+      socket.on('close', end);
+      socket.on('error', end);
+    },
   });
 };
