@@ -47,8 +47,12 @@ describe('inbound files', () => {
     const bytes = await pdf();
     await inbound({ media: { base64: bytes.toString('base64'), mimetype: 'application/pdf', filename: 'factura.pdf' } });
     const marked = (await eventually(async () => (await entries()).find((e) => /reintentará/.test(String(e.adjunto_pendiente)))))!;
-    expect(marked).toMatchObject({ kind: 'document', content: '', adjunto_intentos: 1 });
+    expect(marked).toMatchObject({ kind: 'document', content: '' });
     expect(marked.adjunto).toBeUndefined();
+    // The try count is the service's bookkeeping: stored, never on the wire (docs/api.md's Entry).
+    expect(Object.keys(marked).filter((key) => key.startsWith('adjunto'))).toEqual(['adjunto_pendiente']);
+    const row = await t.app.puente.db.prisma.message.findUniqueOrThrow({ where: { id: marked.id } });
+    expect(JSON.parse(row.extra!)).toMatchObject({ adjunto_intentos: 1 });
     t.simulator.downloadMedia = original;
     expect(await t.app.puente.inboundFiles.retryPending()).toBe(1);
     const [entry] = await entries();

@@ -23,13 +23,32 @@ export type EntryRow = Pick<Message, 'id' | 'role' | 'content' | 'timestamp' | '
 /** A stored message as Prisma returns it. */
 export type MessageRow = Message;
 
+/** Bookkeeping kept in `extra` beside the contract's fields (a download's try count); never on the wire. */
+const INTERNAL_EXTRA = new Set(['adjunto_intentos']);
+
+/**
+ * Fields of `extra` the service itself writes or sets on an entry: an integration's history may
+ * not carry them, or it could show a file, a place or a delivery state that never existed.
+ */
+export const RESERVED_EXTRA = [
+  'id', 'kind', 'author', 'autor', 'delivery', 'deliveryInfo',
+  'adjunto', 'adjunto_pendiente', 'ubicacion', 'contacto', ...INTERNAL_EXTRA,
+] as const;
+
+function publicExtra(extra: string | null): Record<string, unknown> {
+  if (!extra) return {};
+  const fields = JSON.parse(extra) as Record<string, unknown>;
+  for (const key of INTERNAL_EXTRA) delete fields[key];
+  return fields;
+}
+
 /** The contract's shape: role, content, timestamp first, then what this service adds. */
 export function toEntry(row: EntryRow): EntryView {
   const entry: EntryView = {
     role: row.role as Role,
     content: row.content,
     timestamp: row.timestamp,
-    ...(row.extra ? (JSON.parse(row.extra) as Record<string, unknown>) : {}),
+    ...publicExtra(row.extra),
     id: row.id,
     kind: row.kind,
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizePhone } from '../contract/phone.ts';
+import { RESERVED_EXTRA } from '../messages/entries.ts';
 import { PRIORITIES, STATUSES } from './tickets.ts';
 
 const statusField = z.enum(STATUSES, { error: `el estado debe ser uno de: ${STATUSES.join(', ')}` });
@@ -30,6 +31,11 @@ const historyEntry = z
       .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/, 'timestamp debe estar en ISO-8601')
       .max(40)
       .optional(),
+  })
+  .superRefine((entry, ctx) => {
+    for (const key of RESERVED_EXTRA) {
+      if (key in entry) ctx.addIssue({ code: 'custom', path: [key], message: `${key} lo pone el servicio; no puede venir en el historial` });
+    }
   })
   .transform(({ role, content, timestamp, ...extra }) => ({ role, content, timestamp, extra }));
 

@@ -111,6 +111,12 @@ describe('POST /api/tickets', () => {
     ],
     ['a historial timestamp that is not ISO-8601', { historial: [{ role: 'user', content: 'hola', timestamp: 'ayer' }] }, /ISO-8601/],
     ['a historial that is not a list', { historial: { role: 'user', content: 'hola' } }, /^historial: /],
+    [
+      'a historial entry faking a file the service never stored',
+      { historial: [{ role: 'user', content: '', adjunto: { id: 1, nombre: 'x.pdf', tipo: 'application/pdf', bytes: 1, url: '/api/adjuntos/1' } }] },
+      /^historial\.0\.adjunto: adjunto lo pone el servicio/,
+    ],
+    ['a historial entry faking a delivery state', { historial: [{ role: 'tecnico', content: 'hola', delivery: 'read' }] }, /^historial\.0\.delivery: /],
   ])('400 solicitud_invalida for %s, with nothing written', async (_, override, message) => {
     const before = await counts();
     const payload = {
