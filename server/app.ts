@@ -33,6 +33,7 @@ import { liveRoutes } from './live/routes.ts';
 import { outgoingMedia, referencedFiles } from './messages/attachments.ts';
 import { InboundFiles } from './media/inbound.ts';
 import { mediaRoutes } from './media/routes.ts';
+import { StorageQuota } from './media/quota.ts';
 import { MediaStore } from './media/store.ts';
 import { lastInboundAnyAt, lastInboundAt } from './messages/index.ts';
 import { lineKey, normalizePhone } from './contract/phone.ts';
@@ -56,6 +57,7 @@ export interface Services {
   replies: Replies;
   tracker: StatusTracker;
   media: MediaStore;
+  quota: StorageQuota;
   inboundFiles: InboundFiles;
   firstAdmin: { username: string; password: string; generated: boolean } | null;
 }
@@ -165,9 +167,11 @@ async function createServices(app: FastifyInstance, config: Config, options: App
     mediaOf: (messageId) => outgoingMedia(db, media, messageId),
   });
   const replies = new Replies({ db, outbox, events, log, media });
-  return { config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), media, inboundFiles: new InboundFiles({
+  const quota = new StorageQuota(db, media, config.MEDIA_MAX_MB * 1024 * 1024);
+  return { config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), media, quota, inboundFiles: new InboundFiles({
     db,
     store: media,
+    quota,
     events,
     log,
     download: driver.downloadMedia ? (waId) => driver.downloadMedia!(waId) : undefined,
@@ -220,10 +224,10 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(ticketsRoutes, { db, events, sla: config.sla });
     await scope.register(insightRoutes, { db, sla: config.sla });
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
-    await scope.register(fileRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
+    await scope.register(fileRoutes, { db, replies, quota: services.quota, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(notesRoutes, { db, events, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(whatsappRoutes, { db, driver, tracker });
-    await scope.register(mediaRoutes, { db, store: services.media });
+    await scope.register(mediaRoutes, { db, store: services.media, limitBytes: services.quota.limitBytes });
     await scope.register(liveRoutes, {
       events,
       recheck: (request) => resolvePrincipal(db, request, policy),

@@ -31,6 +31,7 @@ const envSchema = z.object({
     .optional(),
   SESSION_DIR: z.string().min(1).optional(),
   MEDIA_DIR: z.string().min(1).optional(),
+  MEDIA_MAX_MB: positiveInt(5120),
   WHATSAPP_DRIVER: z.enum(['wwebjs', 'simulator'], { error: 'debe ser wwebjs o simulator' }).default('wwebjs'),
   CHROME_PATH: z.string().min(1).optional(),
   SEND_TIMEOUT_MS: positiveInt(15_000),

@@ -20,6 +20,16 @@ describe('<WhatsAppPage>', () => {
     expect(page.querySelector('img')?.getAttribute('alt')).toBe('Código QR para vincular WhatsApp');
   });
 
+  it('shows the files stored against their limit', async () => {
+    shown = await renderSignedIn(
+      'tecnico',
+      { 'GET /api/whatsapp/status': { body: linking }, 'GET /api/adjuntos/uso': { body: { archivos: 3, bytes: 5 * 1024 * 1024, limite: 5120 * 1024 * 1024 } } },
+      <WhatsAppPage />,
+    );
+    await settle();
+    expect(shown.container.querySelector('[data-testid="media-storage"]')?.textContent).toBe('Archivos guardados: 3 · 5.0 MB de 5.0 GB');
+  });
+
   it('shows what the last reconnect recovered', async () => {
     const page = await showAs('tecnico');
     shown!.app.whatsapp.status.value = { ...linking, state: 'ready', lastCatchUp: { recovered: 4, at: '2026-02-05T10:05:00Z' } } as never;

@@ -11,8 +11,8 @@ const UNLINKABLE = new Set(['ready', 'authenticating', 'disconnected', 'starting
 
 export default function WhatsAppPage() {
   const { whatsapp, session, toasts, api } = useStores();
-  const [storage, setStorage] = useState<{ archivos: number; bytes: number } | null>(null);
-  useEffect(() => void api.get<{ archivos: number; bytes: number }>('/api/adjuntos/uso').then(setStorage, () => setStorage(null)), []);
+  const [storage, setStorage] = useState<{ archivos: number; bytes: number; limite?: number } | null>(null);
+  useEffect(() => void api.get<{ archivos: number; bytes: number; limite?: number }>('/api/adjuntos/uso').then(setStorage, () => setStorage(null)), []);
   const [confirming, setConfirming] = useState(false);
   const unlinkButton = useRef<HTMLButtonElement>(null);
   useEffect(() => void whatsapp.refresh(), []);
@@ -36,6 +36,7 @@ export default function WhatsAppPage() {
       {storage && (
         <p class="muted" data-testid="media-storage">
           Archivos guardados: {storage.archivos} · {formatBytes(storage.bytes)}
+          {storage.limite ? ` de ${formatBytes(storage.limite)}` : ''}
         </p>
       )}
       {!status ? (

@@ -134,6 +134,8 @@ export type ErrorWord =
   | 'cuerpo_demasiado_grande'
   | 'archivo_demasiado_grande'
   | 'tipo_no_permitido'
+  | 'rango_no_valido'
+  | 'almacenamiento_lleno'
   | 'envio_rechazado'
   | 'demasiadas_solicitudes'
   | 'whatsapp_desconectado'

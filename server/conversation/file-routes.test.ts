@@ -167,3 +167,26 @@ describe('POST /ticket/:id/enviar-archivo', () => {
     expect(t.simulator.sent()).toHaveLength(1);
   });
 });
+
+describe('storage bound (MEDIA_MAX_MB)', () => {
+  it('507 almacenamiento_lleno once the store would pass the limit, with nothing new stored; the same file again still fits', async () => {
+    await t.close();
+    t = await buildTestApp({ MEDIA_MAX_MB: '1' });
+    ticket = await createTicket(t);
+    const first = await pdfOfSize(700 * 1024);
+    expect((await upload([file(first, 'a.pdf')])).statusCode).toBe(200);
+
+    const second = await pdfOfSize(400 * 1024);
+    const refused = await upload([file(second, 'b.pdf')]);
+    expect(refused.statusCode).toBe(507);
+    expect(refused.json()).toEqual({ error: 'almacenamiento_lleno', mensaje: expect.stringContaining('lleno') });
+    expect(await t.app.puente.db.prisma.attachment.count()).toBe(1);
+    expect(await t.app.puente.db.prisma.message.count()).toBe(1);
+    expect(t.app.puente.media.has(MediaStore.sha256(second))).toBe(false);
+
+    // Content already stored takes no new room.
+    expect((await upload([file(first, 'a otra vez.pdf')])).statusCode).toBe(200);
+    const usage = await t.app.inject({ method: 'GET', url: '/api/adjuntos/uso', headers: t.admin });
+    expect(usage.json()).toEqual({ archivos: 1, bytes: first.length, limite: 1024 * 1024 });
+  });
+});

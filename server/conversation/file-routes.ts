@@ -4,10 +4,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { authorOf } from '../auth/guard.ts';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
-import { AppError, fileTooLarge, invalidRequest, ticketNotFound, typeNotAllowed } from '../http/errors.ts';
+import { AppError, fileTooLarge, invalidRequest, storageFull, ticketNotFound, typeNotAllowed } from '../http/errors.ts';
 import { adjuntoOf, attachmentOfMessage } from '../messages/attachments.ts';
 import { MAX_FILE_BYTES, prepareFile, type Refusal } from '../media/prepare.ts';
 import { MAX_PIXELS } from '../media/images.ts';
+import type { StorageQuota } from '../media/quota.ts';
 import { ticketExists } from '../tickets/tickets.ts';
 import { failureFor, sendHeaders } from './routes.ts';
 import type { Replies } from './send.ts';
@@ -84,6 +85,7 @@ function uploadError(err: unknown): unknown {
 export interface FileRouteDeps {
   db: Db;
   replies: Replies;
+  quota: StorageQuota;
   maxChars: number;
 }
 
@@ -104,6 +106,10 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRouteDeps> = async (app, deps
     const upload = await readUpload(request, deps.maxChars);
     const prepared = await prepareFile(upload.bytes, upload.filename);
     if (!prepared.ok) throw refusalError(prepared.reason);
+    if (!(await deps.quota.fits(prepared.file.bytes))) {
+      request.log.warn({ ticketId, bytes: prepared.file.bytes.length, limit: deps.quota.limitBytes }, 'media storage full');
+      throw storageFull('El almacenamiento de archivos está lleno (MEDIA_MAX_MB). Pide a un administrador que libere espacio o lo amplíe.');
+    }
     const result = await deps.replies.send({
       ticketId,
       text: upload.caption,

@@ -36,6 +36,8 @@ export const notFound = (mensaje: string) => new AppError(404, 'no_encontrado', 
 export const invalidState = (mensaje: string) => new AppError(409, 'estado_invalido', mensaje);
 export const fileTooLarge = (mensaje: string) => new AppError(413, 'archivo_demasiado_grande', mensaje);
 export const typeNotAllowed = (mensaje: string) => new AppError(415, 'tipo_no_permitido', mensaje);
+export const storageFull = (mensaje: string) => new AppError(507, 'almacenamiento_lleno', mensaje);
+export const rangeNotSatisfiable = (mensaje: string) => new AppError(416, 'rango_no_valido', mensaje);
 export const sendRejected = (reason: string, ticketId: number) =>
   new AppError(422, 'envio_rechazado', `WhatsApp rechazó el mensaje: ${reason}.`, { ticket_id: ticketId });
 export const whatsappDisconnected = (ticketId: number) =>

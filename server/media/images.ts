@@ -15,9 +15,10 @@ export type ImageResult =
 /**
  * What is stored is what is sent: metadata (EXIF with GPS, XMP, IPTC, comments) removed, the
  * camera's orientation applied to the pixels, and anything wider or taller than 1920 px scaled
- * to fit and re-encoded as JPEG q80. A clean image within bounds is kept byte for byte.
+ * to fit and re-encoded as JPEG q80 (unless `resize: false`: received files keep their size).
+ * A clean image within bounds is kept byte for byte.
  */
-export async function cleanImage(bytes: Buffer, mime: string): Promise<ImageResult> {
+export async function cleanImage(bytes: Buffer, mime: string, options: { resize?: boolean } = {}): Promise<ImageResult> {
   const animated = mime === 'image/gif' || mime === 'image/webp';
   let meta: Metadata;
   try {
@@ -30,7 +31,7 @@ export async function cleanImage(bytes: Buffer, mime: string): Promise<ImageResu
   if (!width || !frameHeight) return { ok: false, reason: 'unreadable' };
   if (width * (meta.height ?? frameHeight) > MAX_PIXELS) return { ok: false, reason: 'too_many_pixels' };
 
-  const oversize = Math.max(width, frameHeight) > MAX_SIDE;
+  const oversize = options.resize !== false && Math.max(width, frameHeight) > MAX_SIDE;
   const carriesMetadata = Boolean(meta.exif || meta.xmp || meta.iptc || meta.comments?.length) || (meta.orientation ?? 1) !== 1;
   if (!oversize && !carriesMetadata) return { ok: true, bytes, mime, ext: meta.format === 'jpeg' ? 'jpg' : String(meta.format) };
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, eventually, type TestApp } from '../../test/support/app.ts';
-import { pdf, smallPng } from '../../test/support/files.ts';
+import sharp from 'sharp';
+import { pdf, pdfOfSize, photoWithGps, smallPng } from '../../test/support/files.ts';
 import { MediaStore } from './store.ts';
 
 let t: TestApp;
@@ -31,6 +32,30 @@ describe('inbound files', () => {
     expect(download.rawPayload.equals(bytes)).toBe(true);
     const ticket = await t.app.puente.db.prisma.ticket.findFirstOrThrow();
     expect(ticket.subject).toBe('[Imagen] así sale la pantalla');
+  });
+
+  it('a received photo loses its EXIF and GPS but keeps its size', async () => {
+    const bytes = await photoWithGps(2400, 1800);
+    expect((await sharp(bytes).metadata()).exif).toBeDefined();
+    await inbound({ media: { base64: bytes.toString('base64'), mimetype: 'image/jpeg', filename: 'foto.jpg' } });
+    const entry = (await eventually(async () => (await entries()).find((e) => e.adjunto)))!;
+    const download = await t.app.inject({ method: 'GET', url: entry.adjunto.url, headers: t.admin });
+    const meta = await sharp(download.rawPayload).metadata();
+    expect(meta).toMatchObject({ format: 'jpeg', width: 2400, height: 1800 });
+    expect(meta.exif).toBeUndefined();
+    expect(download.rawPayload.includes(Buffer.from('PuentePhone'))).toBe(false);
+    expect(entry.adjunto).toMatchObject({ tipo: 'image/jpeg', bytes: download.rawPayload.length });
+  });
+
+  it('a received file that does not fit in MEDIA_MAX_MB keeps its entry, says why and is retried', async () => {
+    await t.close();
+    t = await buildTestApp({ AUTO_ACK: 'off', MEDIA_MAX_MB: '1' });
+    const big = await pdfOfSize(1024 * 1024 + 1);
+    await inbound({ media: { base64: big.toString('base64'), mimetype: 'application/pdf', filename: 'grande.pdf' } });
+    const marked = (await eventually(async () => (await entries()).find((e) => /lleno/.test(String(e.adjunto_pendiente)))))!;
+    expect(marked.adjunto).toBeUndefined();
+    expect(await t.app.puente.db.prisma.attachment.count()).toBe(0);
+    expect(t.app.puente.media.has(MediaStore.sha256(big))).toBe(false);
   });
 
   it('files a location as ubicacion', async () => {

@@ -4,8 +4,10 @@ import type { EventBus } from '../events.ts';
 import { toEntry } from '../messages/index.ts';
 import { adjuntoOf } from '../messages/attachments.ts';
 import { sanitizeFilename } from './names.ts';
+import { cleanImage } from './images.ts';
+import type { StorageQuota } from './quota.ts';
 import type { MediaStore } from './store.ts';
-import { detectType, extensionOf } from './types.ts';
+import { detectType, extensionOf, isImage } from './types.ts';
 import { fileTypeFromBuffer } from 'file-type';
 import { withTimeout } from '../delivery/transport.ts';
 
@@ -35,6 +37,8 @@ export interface InboundFilesDeps {
   store: MediaStore;
   events: EventBus;
   log: Logger;
+  /** MEDIA_MAX_MB: a file that does not fit waits (a failed try) until room is made. */
+  quota?: StorageQuota;
   /** The driver's downloadMedia; absent when the driver cannot fetch files. */
   download?: (waId: string) => Promise<ReceivedFile | null>;
 }
@@ -100,15 +104,21 @@ export class InboundFiles {
       return false;
     }
     const file = await describeReceived(received);
-    const sha256 = await store.put(received.bytes);
+    if (this.deps.quota && !(await this.deps.quota.fits(file.bytes))) {
+      log.warn({ messageId: row.id, bytes: file.bytes.length, tries }, 'media storage full');
+      const reason = 'El almacenamiento de archivos está lleno (MEDIA_MAX_MB); se reintentará cuando haya espacio.';
+      await this.#mark(row, extra, { adjunto_pendiente: reason, adjunto_intentos: tries });
+      return false;
+    }
+    const sha256 = await store.put(file.bytes);
     const entry = await db.write(async (tx) => {
       const attachment = await tx.attachment.create({
-        data: { sha256, mimetype: file.mimetype, filename: file.filename, bytes: received.bytes.length, messageId: row.id },
+        data: { sha256, mimetype: file.mimetype, filename: file.filename, bytes: file.bytes.length, messageId: row.id },
       });
       const { adjunto_pendiente: _pending, adjunto_intentos: _tries, ...rest } = extra;
       return tx.message.update({ where: { id: row.id }, data: { extra: JSON.stringify({ ...rest, adjunto: adjuntoOf(attachment) }) } });
     });
-    log.info({ ticketId: row.ticketId, messageId: row.id, bytes: received.bytes.length, mimetype: file.mimetype }, 'media filed');
+    log.info({ ticketId: row.ticketId, messageId: row.id, bytes: file.bytes.length, mimetype: file.mimetype }, 'media filed');
     this.deps.events.emit({ type: 'message', ticketId: row.ticketId, entry: toEntry(entry) });
     return true;
   }
@@ -138,17 +148,29 @@ export class InboundFiles {
 const tries = (row: PendingRow) => Number((JSON.parse(row.extra) as { adjunto_intentos?: number }).adjunto_intentos ?? 0);
 
 /**
- * The type we serve a received file as: what its bytes are when we recognise them and a browser
- * may show them; otherwise opaque bytes (`application/octet-stream`, always a download).
+ * What we keep of a received file and the type we serve it as: what its bytes are when we
+ * recognise them and a browser may show them; otherwise opaque bytes (`application/octet-stream`,
+ * always a download). Images lose their metadata (EXIF with GPS, XMP, IPTC) as uploads do: the
+ * end user's photo of a screen does not need to tell every technician where their home is. Unlike
+ * uploads they keep their size (WhatsApp has already compressed what it calls a photo; a photo
+ * sent as a document is evidence the technician may need to zoom into). One that cannot be decoded
+ * safely (damaged, or over 40 megapixels) is kept as opaque bytes: never shown, only downloaded.
  */
-export async function describeReceived(file: ReceivedFile): Promise<{ mimetype: string; filename: string }> {
+export async function describeReceived(file: ReceivedFile): Promise<{ bytes: Buffer; mimetype: string; filename: string }> {
   const named = file.filename ?? '';
+  const opaque = () => {
+    // Unrecognised (or not safe to show): the sender's extension is kept for the download's name only.
+    const ext = extensionOf(named) ?? /\.([A-Za-z0-9]{1,8})$/.exec(named)?.[1]?.toLowerCase() ?? 'bin';
+    return { bytes: file.bytes, mimetype: 'application/octet-stream', filename: sanitizeFilename(named, ext) };
+  };
   const allowed = await detectType(file.bytes, named.replace(/\.[^.]*$/, '') || 'archivo');
-  if (allowed.ok) return { mimetype: allowed.type.mime, filename: sanitizeFilename(named, allowed.type.ext) };
+  if (allowed.ok && isImage(allowed.type.mime)) {
+    const image = await cleanImage(file.bytes, allowed.type.mime, { resize: false });
+    return image.ok ? { bytes: image.bytes, mimetype: image.mime, filename: sanitizeFilename(named, image.ext) } : opaque();
+  }
+  if (allowed.ok) return { bytes: file.bytes, mimetype: allowed.type.mime, filename: sanitizeFilename(named, allowed.type.ext) };
   const found = await fileTypeFromBuffer(file.bytes);
   const base = found?.mime.split(';')[0].trim();
-  if (found && base && SAFE_TYPES.has(base)) return { mimetype: base, filename: sanitizeFilename(named, found.ext) };
-  // Unrecognised (or not safe to show): the sender's extension is kept for the download's name only.
-  const ext = extensionOf(named) ?? /\.([A-Za-z0-9]{1,8})$/.exec(named)?.[1]?.toLowerCase() ?? 'bin';
-  return { mimetype: 'application/octet-stream', filename: sanitizeFilename(named, ext) };
+  if (found && base && SAFE_TYPES.has(base)) return { bytes: file.bytes, mimetype: base, filename: sanitizeFilename(named, found.ext) };
+  return opaque();
 }

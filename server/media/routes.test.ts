@@ -54,13 +54,43 @@ describe('GET /api/adjuntos/:id', () => {
     expect(response.headers['content-disposition']).toMatch(/^inline; filename="captura.png"/);
   });
 
+  it('serves one byte range (206) so audio and video seek; 416 past the end; the whole file without Range', async () => {
+    const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => i % 251));
+    const id = await fileAttachment(bytes, 'audio/ogg', 'nota de voz.ogg');
+    const get = (headers: Record<string, string>) => t.app.inject({ method: 'GET', url: `/api/adjuntos/${id}`, headers: { ...t.admin, ...headers } });
+
+    const part = await get({ range: 'bytes=1000-1999' });
+    expect(part.statusCode).toBe(206);
+    expect(part.headers).toMatchObject({ 'content-range': 'bytes 1000-1999/5000', 'content-length': '1000', 'content-type': 'audio/ogg', 'accept-ranges': 'bytes' });
+    expect(part.rawPayload.equals(bytes.subarray(1000, 2000))).toBe(true);
+
+    const tail = await get({ range: 'bytes=-100' });
+    expect(tail.headers['content-range']).toBe('bytes 4900-4999/5000');
+    expect(tail.rawPayload.equals(bytes.subarray(4900))).toBe(true);
+
+    const beyond = await get({ range: 'bytes=5000-' });
+    expect(beyond.statusCode).toBe(416);
+    expect(beyond.headers['content-range']).toBe('bytes */5000');
+    expect(beyond.json()).toEqual({ error: 'rango_no_valido', mensaje: expect.stringContaining('5000 bytes') });
+
+    // If-Range naming another version, or several ranges: the whole file, as HTTP allows.
+    const wholeFile: Record<string, string>[] = [{ range: 'bytes=0-9', 'if-range': '"otro"' }, { range: 'bytes=0-9,20-29' }, {}];
+    for (const headers of wholeFile) {
+      const whole = await get(headers);
+      expect(whole.statusCode).toBe(200);
+      expect(whole.rawPayload.equals(bytes)).toBe(true);
+    }
+    // Still only for a signed-in console or token.
+    expect((await t.app.inject({ method: 'GET', url: `/api/adjuntos/${id}`, headers: { range: 'bytes=0-9' } })).statusCode).toBe(401);
+  });
+
   it('GET /api/adjuntos/uso counts each stored file once, 401 without a session', async () => {
     const bytes = await pdf();
     await fileAttachment(bytes, 'application/pdf', 'a.pdf');
     await fileAttachment(bytes, 'application/pdf', 'b.pdf');
     expect((await t.app.inject({ method: 'GET', url: '/api/adjuntos/uso' })).statusCode).toBe(401);
     const usage = await t.app.inject({ method: 'GET', url: '/api/adjuntos/uso', headers: t.admin });
-    expect(usage.json()).toEqual({ archivos: 1, bytes: bytes.length });
+    expect(usage.json()).toEqual({ archivos: 1, bytes: bytes.length, limite: 5120 * 1024 * 1024 });
   });
 
   it('a restart sweeps a file that never got its row, and keeps the ones that did', async () => {

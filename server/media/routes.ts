@@ -2,14 +2,17 @@ import fs from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound, rangeNotSatisfiable } from '../http/errors.ts';
 import { findAttachment, storageTotal } from '../messages/attachments.ts';
+import { parseRange } from './range.ts';
 import type { MediaStore } from './store.ts';
 import { isImage } from './types.ts';
 
 export interface MediaRouteDeps {
   db: Db;
   store: MediaStore;
+  /** MEDIA_MAX_MB in bytes, shown beside the total. */
+  limitBytes: number;
 }
 
 /** `attachment; filename="…"; filename*=UTF-8''…` with an ASCII fallback for old clients. */
@@ -18,11 +21,11 @@ export function contentDisposition(kind: 'inline' | 'attachment', filename: stri
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
-export const mediaRoutes: FastifyPluginAsyncZod<MediaRouteDeps> = async (app, { db, store }) => {
+export const mediaRoutes: FastifyPluginAsyncZod<MediaRouteDeps> = async (app, { db, store, limitBytes }) => {
   // Storage kept visible: files on disk (each counted once however many entries share it).
   app.get('/api/adjuntos/uso', async () => {
     const { files, bytes } = await storageTotal(db);
-    return { archivos: files, bytes };
+    return { archivos: files, bytes, limite: limitBytes };
   });
 
   app.get('/api/adjuntos/:id', { schema: { params: idParam } }, async (request, reply) => {
@@ -37,7 +40,23 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRouteDeps> = async (app, { 
       .header('Content-Security-Policy', "default-src 'none'; sandbox")
       .header('Content-Disposition', contentDisposition(isImage(row.mimetype) ? 'inline' : 'attachment', row.filename))
       .header('Cache-Control', 'private, max-age=31536000, immutable')
-      .header('ETag', `"${row.sha256}"`);
+      .header('ETag', `"${row.sha256}"`)
+      .header('Accept-Ranges', 'bytes');
+    // A single byte range, so a voice note or video seeks in the browser without fetching it all.
+    // If-Range naming another version means the whole file (ours never changes under one id).
+    const ifRange = request.headers['if-range'];
+    const range = ifRange && ifRange !== `"${row.sha256}"` ? null : parseRange(request.headers.range, row.bytes);
+    if (range === 'unsatisfiable') {
+      reply.header('Content-Range', `bytes */${row.bytes}`).removeHeader('Content-Length');
+      throw rangeNotSatisfiable(`El adjunto tiene ${row.bytes} bytes; el rango pedido queda fuera.`);
+    }
+    if (range) {
+      reply
+        .code(206)
+        .header('Content-Range', `bytes ${range.start}-${range.end}/${row.bytes}`)
+        .header('Content-Length', range.end - range.start + 1);
+      return reply.send(fs.createReadStream(store.pathOf(row.sha256), range));
+    }
     return reply.send(fs.createReadStream(store.pathOf(row.sha256)));
   });
 };
