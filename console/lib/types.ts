@@ -30,6 +30,8 @@ export interface SimulatorSent {
   body: string;
   id: string;
   at: string;
+  /** A file the phone received (DESIGN.md: sha256 of the bytes, hex). */
+  media?: { mimetype: string; filename: string; bytes: number; sha256: string };
 }
 
 /** An integration token as GET /api/tokens lists it (never the secret). */

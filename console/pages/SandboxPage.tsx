@@ -8,6 +8,7 @@ export default function SandboxPage() {
   const { whatsapp, sandbox, tickets } = useStores();
   const simulator = whatsapp.status.value?.driver === 'simulator';
   const list = useRef<HTMLOListElement>(null);
+  const photoPicker = useRef<HTMLInputElement>(null);
   const follower = useMemo(() => createStickToBottom(), []);
   const thread = sandbox.thread.value;
 
@@ -57,7 +58,8 @@ export default function SandboxPage() {
             {thread.length === 0 && <li class="messages__empty">Sin mensajes todavía.</li>}
             {thread.map((message) => (
               <li key={message.id} class={`phone__msg phone__msg--${message.direction}`} data-testid={`phone-${message.direction}`}>
-                <p>{message.body}</p>
+                {message.file && <p class="phone__file" data-testid="phone-file">📷 {message.file}</p>}
+                {message.body && <p>{message.body}</p>}
                 <time dateTime={message.at}>{shortTime(message.at)}</time>
               </li>
             ))}
@@ -66,6 +68,15 @@ export default function SandboxPage() {
             <label for="sandbox-text" class="visually-hidden">Mensaje del usuario</label>
             <input id="sandbox-text" placeholder="Escribe como el usuario…" autoComplete="off" value={sandbox.draft.value}
               onInput={(event) => (sandbox.draft.value = event.currentTarget.value)} />
+            <input ref={photoPicker} type="file" accept="image/jpeg,image/png,image/gif,image/webp" class="visually-hidden" tabIndex={-1}
+              data-testid="sandbox-photo-input"
+              onChange={(event) => {
+                const photo = event.currentTarget.files?.[0];
+                event.currentTarget.value = '';
+                if (photo) void sandbox.send(photo);
+              }} />
+            <button type="button" class="button button--light" aria-label="Enviar foto" title="Enviar foto (el texto escrito va como pie)"
+              disabled={sandbox.sending.value} onClick={() => photoPicker.current?.click()}>📷</button>
             <button type="submit" class="button button--success" disabled={sandbox.sending.value}>Enviar</button>
           </form>
           <div role="status">{sandbox.error.value && <p class="banner banner--error">{sandbox.error.value}</p>}</div>

@@ -10,6 +10,19 @@ export interface PhoneMessage {
   direction: 'out' | 'in';
   body: string;
   at: string;
+  /** The name of a file this message carried (a photo the phone sent, or a file it received). */
+  file?: string;
+}
+
+/** WhatsApp's own bound on what a phone sends as a photo is larger, but the simulator takes 16 MB of JSON. */
+export const SANDBOX_MAX_PHOTO_BYTES = 10 * 1024 * 1024;
+
+/** A file's bytes as base64, in slices so a large photo does not overflow the argument list. */
+async function toBase64(file: Blob): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 const PHONE_POLL_MS = 2000;
@@ -31,7 +44,7 @@ export function createSandboxStore(api: Api) {
     const mine = written.value.filter((message) => sameLine(message.phone, phone.value));
     const replies = received.value
       .filter((record) => sameLine(record.to, phone.value))
-      .map((record) => ({ id: record.id, direction: 'in' as const, body: record.body, at: record.at }));
+      .map((record) => ({ id: record.id, direction: 'in' as const, body: record.body, at: record.at, file: record.media?.filename }));
     return [...mine, ...replies].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   });
 
@@ -43,16 +56,27 @@ export function createSandboxStore(api: Api) {
     }
   }
 
-  async function send() {
+  /** Writes as the end user: the draft, or a photo with the draft as its caption. */
+  async function send(photo?: File) {
     const body = draft.value.trim();
-    if (!body || sending.value) return;
+    if ((!body && !photo) || sending.value) return;
+    if (photo && !photo.type.startsWith('image/')) {
+      error.value = 'Elige una imagen (JPG, PNG, GIF o WebP).';
+      return;
+    }
+    if (photo && photo.size > SANDBOX_MAX_PHOTO_BYTES) {
+      error.value = 'La foto supera los 10 MB que acepta el teléfono de prueba.';
+      return;
+    }
     sending.value = true;
     error.value = null;
     const id = `sandbox-${newKey()}`;
     try {
       const from = phone.value.trim();
-      await api.post('/api/simulator/inbound', { from, body, id, name: name.value.trim() || undefined });
-      written.value = [...written.value, { id, direction: 'out', body, at: new Date().toISOString(), phone: from }];
+      const media = photo ? { base64: await toBase64(photo), mimetype: photo.type, filename: photo.name || undefined } : undefined;
+      await api.post('/api/simulator/inbound', { from, body: body || undefined, id, name: name.value.trim() || undefined, media });
+      const file = photo ? photo.name || 'foto' : undefined;
+      written.value = [...written.value, { id, direction: 'out', body, at: new Date().toISOString(), phone: from, file }];
       draft.value = '';
     } catch (failure) {
       error.value = (failure as Error).message;
