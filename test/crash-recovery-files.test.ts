@@ -40,7 +40,7 @@ function post(svc: RunningService, ticketId: number, reply: Reply): Promise<Resp
   if (!reply.file) return api(svc)(`/ticket/${ticketId}/enviar-mensaje`, { body: { mensaje: reply.body } });
   const form = new FormData();
   if (reply.body) form.set('mensaje', reply.body);
-  form.set('archivo', new Blob([reply.file.bytes], { type: reply.file.type }), reply.file.name);
+  form.set('archivo', new Blob([new Uint8Array(reply.file.bytes)], { type: reply.file.type }), reply.file.name);
   return fetch(`${svc.url}/ticket/${ticketId}/enviar-archivo`, { method: 'POST', headers: { authorization }, body: form });
 }
 

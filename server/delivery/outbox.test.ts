@@ -8,7 +8,10 @@ import { openDatabase, type Db } from '../db/database.ts';
 import { EventBus } from '../events.ts';
 import { clientRef, Outbox, type OutboxOptions } from './outbox.ts';
 import type { Clock } from './throttle.ts';
-import type { OutgoingRecord, Transport } from './transport.ts';
+import type { OutgoingMedia, OutgoingRecord, Transport } from './transport.ts';
+import { createHash } from 'node:crypto';
+
+const hashOf = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** A WhatsApp stand-in whose behaviour each test scripts, recording what reached the phone. */
 class ScriptedTransport implements Transport {
@@ -25,7 +28,7 @@ class ScriptedTransport implements Transport {
   isReady() {
     return this.ready;
   }
-  async send(to: string, body: string, ref: string) {
+  async send(to: string, body: string, ref: string, media?: OutgoingMedia) {
     this.sendCalls += 1;
     this.sendTimes.push(Date.now());
     if (this.alwaysThrow?.body === body) throw new Error(this.alwaysThrow.error);
@@ -33,7 +36,8 @@ class ScriptedTransport implements Transport {
     this.nextSend = 'ok';
     if (mode === 'not_ready') throw Object.assign(new Error('down'), { code: 'not_ready' });
     if (mode === 'no_whatsapp') throw Object.assign(new Error('el número no tiene WhatsApp'), { code: 'no_whatsapp' });
-    const record = { waId: `wa-${this.phone.length + 1}`, to, body, at: new Date(), clientRef: this.keepsRefs ? ref : undefined };
+    const record: OutgoingRecord = { waId: `wa-${this.phone.length + 1}`, to, body, at: new Date(), clientRef: this.keepsRefs ? ref : undefined };
+    if (media) record.media = { mimetype: media.mimetype, sha256: hashOf(media.bytes) };
     this.phone.push(record);
     if (mode === 'hang') return new Promise<never>(() => {});
     return { waId: record.waId };
@@ -146,6 +150,50 @@ describe('Outbox', () => {
     expect(await box.submit({ id: row.id, phone: row.phone! })).toEqual({ kind: 'timeout' });
     await eventually(async () => (await deliveryOf(row.id)) === 'sent');
     expect(transport.sendCalls).toBe(1);
+  });
+
+  describe('after a restart that forgot the references (whatsapp-web.js), files by kind and hash', () => {
+    const guide = { bytes: Buffer.from('%PDF-1.4 guía'), mimetype: 'application/pdf', filename: 'guia.pdf' };
+    const other = { bytes: Buffer.from('%PDF-1.4 otra'), mimetype: 'application/pdf', filename: 'otra.pdf' };
+    const photo = { bytes: Buffer.from('jpeg'), mimetype: 'image/jpeg', filename: 'foto.jpg' };
+    const onPhone = (body: string, media?: OutgoingMedia) => ({
+      waId: `wa-phone-${body}-${media?.filename ?? 'texto'}`, to: '+5214771234567', body, at: new Date(),
+      ...(media ? { media: { mimetype: media.mimetype, sha256: hashOf(media.bytes) } } : {}),
+    });
+    const withFiles = (files: Map<number, OutgoingMedia>) => outbox({ mediaOf: async (id) => files.get(id) ?? null });
+
+    it('a caption-less PDF is not taken for a caption-less photo sent from the phone: it is sent', async () => {
+      transport.keepsRefs = false;
+      const row = await store('', 'sending');
+      transport.phone.push(onPhone('', photo));
+      await withFiles(new Map([[row.id, guide]])).start();
+      await eventually(async () => (await deliveryOf(row.id)) === 'sent');
+      expect(transport.sendCalls).toBe(1);
+      expect(transport.phone.at(-1)!.media!.sha256).toBe(hashOf(guide.bytes));
+    });
+
+    it('nor for another document with no caption (its hash differs), nor a file for a text with the same words', async () => {
+      transport.keepsRefs = false;
+      const file = await store('', 'sending');
+      transport.phone.push(onPhone('', other), onPhone('gracias', guide));
+      const text = await store('gracias', 'queued');
+      await withFiles(new Map([[file.id, guide]])).start();
+      await eventually(async () => (await deliveryOf(text.id)) === 'sent');
+      expect(transport.sendCalls).toBe(2);
+      expect(transport.phone.slice(2).map((r) => [r.body, r.media?.sha256 ?? null])).toEqual([['', hashOf(guide.bytes)], ['gracias', null]]);
+    });
+
+    it('two identical caption-less files: the one that reached the phone is found, the other is sent once', async () => {
+      transport.keepsRefs = false;
+      const first = await store('', 'sending');
+      const second = await store('', 'queued');
+      transport.phone.push(onPhone('', photo), onPhone('', guide)); // the first went out before the crash
+      await withFiles(new Map([[first.id, guide], [second.id, guide]])).start();
+      await eventually(async () => (await deliveryOf(second.id)) === 'sent');
+      expect(await deliveryOf(first.id)).toBe('sent');
+      expect((await db.prisma.message.findUniqueOrThrow({ where: { id: first.id } })).waId).toBe('wa-phone--guia.pdf');
+      expect(transport.sendCalls).toBe(1);
+    });
   });
 
   it('holds the rest of the chat until an uncertain send is settled', async () => {

@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
 import { isPending, messagesOf, outcomeOf, type AckState, type Delivery, type MessageStore, type Outcome, type OutgoingRow } from '../messages/index.ts';
 import { lineKey } from '../contract/phone.ts';
 import { createThrottle, realClock, type Clock } from './throttle.ts';
-import { errorCode, TimeoutError, withTimeout, type OutgoingMedia, type Transport } from './transport.ts';
+import { errorCode, TimeoutError, withTimeout, type OutgoingMedia, type OutgoingRecord, type Transport } from './transport.ts';
 
 export type { AckState, Outcome };
 
@@ -348,8 +349,23 @@ export class Outbox {
     }
     const ours = records.find((record) => record.clientRef === clientRef(row.id));
     if (ours) return { found: true, waId: ours.waId };
-    for (const record of records) {
-      if (record.clientRef || record.body !== row.content) continue;
+    // Without our reference (whatsapp-web.js forgets it on a restart): the same caption and the
+    // same kind of message, a file only for a file and of its type; one whose bytes' hash matches
+    // first. Records another reply already claimed are skipped, so two identical caption-less
+    // files in one chat pair off in order.
+    let file: OutgoingMedia | null;
+    try {
+      file = (await this.o.mediaOf?.(row.id)) ?? null;
+    } catch (err) {
+      this.o.log.warn({ err, messageId: row.id }, 'cannot read the reply file to compare');
+      return { found: false, cannotTell: true };
+    }
+    const sha = file ? createHash('sha256').update(file.bytes).digest('hex') : undefined;
+    const exact = (record: OutgoingRecord) => Number(sha !== undefined && record.media?.sha256 === sha);
+    const candidates = records
+      .filter((record) => !record.clientRef && record.body === row.content && sameKind(record, file, sha))
+      .sort((a, b) => exact(b) - exact(a));
+    for (const record of candidates) {
       if (!(await this.#messages.waIdTakenByAnother(record.waId, row.id))) return { found: true, waId: record.waId };
     }
     return { found: false, cannotTell: false };
@@ -401,4 +417,21 @@ function settle(items: Item[], outcome: Outcome): void {
   for (const item of items) {
     for (const waiter of item.waiters.splice(0)) waiter(outcome);
   }
+}
+
+const isImageType = (mime: string) => mime.startsWith('image/');
+
+/**
+ * Could this record be the reply? A text only for a text; a file only for a file of its type (a
+ * record that gives no type is taken at its word), and a document never when its known hash
+ * differs. Images only by kind: WhatsApp Web may re-encode a photo it sends, so neither its type
+ * nor its hash need match the stored bytes.
+ */
+function sameKind(record: OutgoingRecord, file: OutgoingMedia | null, sha: string | undefined): boolean {
+  if (!file) return !record.media;
+  if (!record.media) return false;
+  const type = record.media.mimetype?.split(';')[0].trim();
+  if (isImageType(file.mimetype)) return !type || isImageType(type);
+  if (type && type !== file.mimetype) return false;
+  return !record.media.sha256 || record.media.sha256 === sha;
 }

@@ -17,6 +17,12 @@ export interface OutgoingRecord {
   body: string;
   at: Date;
   clientRef?: string;
+  /**
+   * The file it carried, when it carried one and the driver can tell: its MIME type and, when
+   * WhatsApp keeps it, the sha256 (hex) of the plain bytes. Lets a look-up tell a caption-less
+   * file from another file, or a text, with the same (empty) body.
+   */
+  media?: { mimetype?: string; sha256?: string };
 }
 
 export interface Transport {

@@ -88,6 +88,8 @@ export interface OutgoingRecord {
   at: Date;
   /** The reference the service passed to `send()`, when the driver can keep it (simulator). */
   clientRef?: string;
+  /** The file it carried (MIME type; sha256 hex of the plain bytes when WhatsApp gives it). */
+  media?: { mimetype?: string; sha256?: string };
 }
 
 /** A file to send with a message; its caption is the message's body. */

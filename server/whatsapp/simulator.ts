@@ -132,7 +132,14 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
     if (this.state().state !== 'ready') throw new DriverError('not_ready', 'WhatsApp no está conectado.');
     return this.#records
       .filter((record) => record.to === to && new Date(record.at) >= since)
-      .map((record) => ({ waId: record.id, to, body: record.body, at: new Date(record.at), clientRef: record.clientRef }));
+      .map((record) => ({
+        waId: record.id,
+        to,
+        body: record.body,
+        at: new Date(record.at),
+        clientRef: record.clientRef,
+        ...(record.media ? { media: { mimetype: record.media.mimetype, sha256: record.media.sha256 } } : {}),
+      }));
   }
 
   /**

@@ -28,6 +28,9 @@ export interface WwebjsMessageLike {
     vcardList?: { displayName?: string; vcard?: string }[];
     filename?: string;
     caption?: string;
+    mimetype?: string;
+    /** base64 of the sha256 of the file's plain bytes (WhatsApp's own field). */
+    filehash?: string;
     /** For a call log: `miss`, `miss_video`, … (WhatsApp Web's CallLog subtypes). */
     subtype?: string;
   };

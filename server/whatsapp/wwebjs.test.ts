@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -338,6 +339,23 @@ describe('wwebjs driver sending', () => {
     const since = new Date(Date.now() - 1_000);
     expect(await driver.recentOutgoing('+5214771234567', since)).toEqual([
       { waId, to: '+5214771234567', body: 'respuesta', at: new Date(now * 1000), clientRef: 'ref-9' },
+    ]);
+  });
+
+  it('says which of our messages carried a file: its type and the sha256 WhatsApp keeps (filehash, base64)', async () => {
+    const { driver, client } = setup();
+    await driver.connect();
+    client().emit('ready');
+    const now = Math.floor(Date.now() / 1000);
+    const bytes = Buffer.from('%PDF-1.4 guía');
+    const sha = createHash('sha256').update(bytes).digest();
+    const doc = {
+      ...incoming('doc'), id: { _serialized: 'doc', fromMe: true }, fromMe: true, body: '', timestamp: now, type: 'document', hasMedia: true,
+      _data: { mimetype: 'application/pdf', filehash: sha.toString('base64'), filename: 'guia.pdf' },
+    };
+    client().chats = [{ id: { _serialized: USER }, fetchMessages: async () => [doc] }];
+    expect(await driver.recentOutgoing('+5214771234567', new Date(Date.now() - 1_000))).toEqual([
+      { waId: 'doc', to: '+5214771234567', body: '', at: new Date(now * 1000), media: { mimetype: 'application/pdf', sha256: sha.toString('hex') } },
     ]);
   });
 });

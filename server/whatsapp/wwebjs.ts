@@ -214,6 +214,7 @@ export class WwebjsDriver extends DriverEventHub implements WhatsAppDriver {
           body: m.body,
           at: new Date(m.timestamp * 1000),
           ...(this.#refs.has(m.id._serialized) ? { clientRef: this.#refs.get(m.id._serialized) } : {}),
+          ...(m.hasMedia || m._data?.mimetype ? { media: outgoingMediaOf(m) } : {}),
         }));
     } catch (err) {
       this.#log.warn({ err, phone: to }, 'could not read recent outgoing messages');
@@ -501,3 +502,11 @@ class PidRecordingAuth extends LocalAuth {
 
 const isLid = (to: string) => /^\d+@lid$/.test(to);
 
+/** What a sent file's message says about it, so a look-up after a restart can tell files apart. */
+function outgoingMediaOf(m: WwebjsMessageLike): { mimetype?: string; sha256?: string } {
+  const hash = m._data?.filehash ? Buffer.from(m._data.filehash, 'base64') : null;
+  return {
+    ...(m._data?.mimetype ? { mimetype: m._data.mimetype } : {}),
+    ...(hash?.length === 32 ? { sha256: hash.toString('hex') } : {}),
+  };
+}
