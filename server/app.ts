@@ -22,6 +22,7 @@ import { conversationRoutes } from './conversation/routes.ts';
 import { Replies } from './conversation/send.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { Outbox } from './delivery/outbox.ts';
+import type { Clock } from './delivery/throttle.ts';
 import { EventBus } from './events.ts';
 import { handleError, handleFrameworkError, handleNotFound } from './http/errors.ts';
 import { tlsOnlyHeaders, type TransportOptions } from './http/transport.ts';
@@ -76,6 +77,8 @@ export interface AppOptions {
   driver?: WhatsAppDriver;
   /** How often an open console socket's session is checked again (default 30 s). */
   liveRecheckMs?: number;
+  /** The outbox's clock (flood tests hold its pacing sleeps to count them). */
+  clock?: Clock;
   /** Sees every route as it is registered (the fuzz test drives each one, new ones included). */
   onRoute?: (route: RouteOptions) => void;
 }
@@ -164,6 +167,7 @@ async function createServices(app: FastifyInstance, config: Config, options: App
     log,
     sendTimeoutMs: config.SEND_TIMEOUT_MS,
     ratePerMinute: config.SEND_RATE_PER_MINUTE,
+    clock: options.clock,
     mediaOf: (messageId) => outgoingMedia(db, media, messageId),
   });
   const replies = new Replies({ db, outbox, events, log, media });

@@ -126,6 +126,19 @@ describe('Outbox', () => {
     expect(clock.sleeps).toEqual([]);
   });
 
+  it('paces automatic messages of many new chats like a backlog: the first at once, then one slot apart', async () => {
+    const clock = virtualClock();
+    const box = outbox({ clock, ratePerMinute: 60 });
+    const phones = ['+5214770000001', '+5214770000002', '+5214770000003', '+5214770000004'];
+    for (const phone of phones) {
+      const row = await store(`Recibimos tu mensaje`, 'queued', phone);
+      void box.submit({ id: row.id, phone }, { paced: true });
+    }
+    await eventually(() => transport.phone.length === 4);
+    // Four chats, four lanes, one shared pace: without it all four would leave at once.
+    expect(clock.sleeps).toEqual([1000, 1000, 1000]);
+  });
+
   it('after a crash mid-send, finds the message already on the phone and does not send it again', async () => {
     const row = await store('ya salió', 'sending');
     transport.phone.push({ waId: 'wa-early', to: row.phone!, body: 'ya salió', at: new Date(), clientRef: clientRef(row.id) });

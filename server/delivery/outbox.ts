@@ -92,9 +92,13 @@ export class Outbox {
     return rows.length;
   }
 
-  /** Hands a message stored earlier to its lane; resolves when the technician can be told something. */
-  submit(message: OutgoingMessage): Promise<Outcome> {
-    const { outcome } = this.#enqueue(message, false);
+  /**
+   * Hands a message stored earlier to its lane; resolves when the technician can be told something.
+   * `paced`: an automatic message (acknowledgement, satisfaction question) takes the backlog's
+   * throttled slots, so 500 new chats in a minute do not make the number burst 500 sends.
+   */
+  submit(message: OutgoingMessage, { paced = false }: { paced?: boolean } = {}): Promise<Outcome> {
+    const { outcome } = this.#enqueue(message, false, paced);
     this.#kick(message.phone);
     return outcome;
   }
@@ -145,10 +149,10 @@ export class Outbox {
     if (lane) void this.#run(lane);
   }
 
-  #enqueue(message: OutgoingMessage, markable: boolean) {
+  #enqueue(message: OutgoingMessage, markable: boolean, paced = false) {
     const lane = this.#lane(message.phone);
     const ready = this.o.transport.isReady() && !this.#stopped;
-    const item = newItem(message.id, !ready);
+    const item = newItem(message.id, !ready || paced);
     item.marked = markable && ready && lane.items.length === 0;
     lane.items.push(item);
     if (!ready) return { sendAtOnce: false, outcome: Promise.resolve<Outcome>({ kind: 'queued' }) };

@@ -128,7 +128,7 @@ export async function fileInbound(deps: InboundDeps, message: IncomingMessage): 
   deps.log.info({ ticketId, phone, waId: message.waId, opened: filed.opened }, 'received');
   deps.events.emit({ type: 'ticket', ticket: toTicketView(filed.ticket) });
   for (const entry of filed.entries) deps.events.emit({ type: 'message', ticketId, entry: toEntry(entry) });
-  if (filed.ack) void deps.outbox.submit({ id: filed.ack.id, phone });
+  if (filed.ack) void deps.outbox.submit({ id: filed.ack.id, phone }, { paced: true });
   return 'filed';
 }
 

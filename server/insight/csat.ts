@@ -37,7 +37,7 @@ export async function askForRating(deps: CsatDeps, ticketId: number): Promise<vo
   if (!asked) return;
   deps.log.info({ ticketId }, 'satisfaction asked');
   deps.events.emit({ type: 'message', ticketId, entry: toEntry(asked) });
-  void deps.outbox.submit({ id: asked.id, phone: asked.phone! });
+  void deps.outbox.submit({ id: asked.id, phone: asked.phone! }, { paced: true });
 }
 
 /**
