@@ -92,7 +92,21 @@ const fake = await vi.hoisted(async () => {
   }
   return {
     clients,
-    module: { default: { Client: FakeClient, LocalAuth: FakeLocalAuth } },
+    // The library's own MessageMedia is a plain holder of these four fields (structures/MessageMedia.js).
+    module: {
+      default: {
+        Client: FakeClient,
+        LocalAuth: FakeLocalAuth,
+        MessageMedia: class MessageMedia {
+          constructor(
+            readonly mimetype: string,
+            readonly data: string,
+            readonly filename?: string | null,
+            readonly filesize?: number | null,
+          ) {}
+        },
+      },
+    },
     get onNewClient() {
       return state.onNewClient;
     },
@@ -291,6 +305,24 @@ describe('wwebjs driver sending', () => {
     client().emit('ready');
     await expect(driver.send('+5214771234567', 'ya quedó ✅', 'r1')).resolves.toEqual({ waId: 'true_524771234567@c.us_1' });
     expect(client().sent).toEqual([['524771234567@c.us', 'ya quedó ✅']]);
+  });
+
+  it('sends a file as MessageMedia: a document keeps its name with the caption, an image goes as a photo', async () => {
+    const { driver, client } = setup();
+    await driver.connect();
+    client().emit('ready');
+    const pdfBytes = Buffer.from('%PDF-1.4 guía');
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0]);
+    await driver.send('+5214771234567', 'Aquí la guía', 'r1', { bytes: pdfBytes, mimetype: 'application/pdf', filename: 'Guía.pdf' });
+    await driver.send('+5214771234567', '', 'r2', { bytes: jpeg, mimetype: 'image/jpeg', filename: 'foto.jpg' });
+    const [[, doc], [, photo]] = client().sent as unknown as [string, Record<string, unknown>][];
+    expect(doc).toBeInstanceOf(fake.module.default.MessageMedia);
+    expect({ ...doc }).toEqual({ mimetype: 'application/pdf', data: pdfBytes.toString('base64'), filename: 'Guía.pdf', filesize: pdfBytes.length });
+    expect({ ...photo }).toMatchObject({ mimetype: 'image/jpeg', data: jpeg.toString('base64') });
+    expect(client().sendOptions).toEqual([
+      { sendSeen: false, caption: 'Aquí la guía', sendMediaAsDocument: true },
+      { sendSeen: false, caption: undefined, sendMediaAsDocument: false },
+    ]);
   });
 
   it('sends without marking the chat seen and without a link preview (both make WhatsApp Web fetch and can throw)', async () => {

@@ -89,6 +89,8 @@
     chat.t = Math.max(chat.t ?? 0, raw.t);
   }
   const bytes = (n) => new Uint8Array(Array.from({ length: 32 }, (_, i) => (i * n) % 256));
+  // The files behind received media, by directPath (what WhatsApp's media servers would hold).
+  const mediaFiles = new Map();
 
   const modules = {
     // AuthStore.js:5 AppState; Client.js:147 Socket.state.
@@ -165,6 +167,17 @@
         return noAccount.has(w._serialized) ? null : { wid: w };
       },
     },
+    // Message.js:560-571 downloadMedia: the decrypted bytes of a RESOLVED media message, by its
+    // directPath; a file the servers no longer hold answers 404 (Message.js:584 → undefined).
+    WAWebDownloadManager: {
+      downloadManager: {
+        downloadAndMaybeDecrypt: async ({ directPath }) => {
+          const base64 = mediaFiles.get(directPath);
+          if (base64 === undefined) throw Object.assign(new Error('stand-in: no such media'), { status: 404 });
+          return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)).buffer;
+        },
+      },
+    },
     // Chat.js:227-231 fetchMessages loads earlier messages until the limit: all are loaded here.
     WAWebChatLoadMessages: { loadEarlierMsgs: async () => [] },
     // Client.js:351-357: ClientInfo's wid once ready.
@@ -202,7 +215,10 @@
       Socket.set('hasSynced', true);
     },
     // A message arrives: Msg 'add' with isNewMsg (Client.js:1128-1135 → onAddMessageEvent → 'message').
-    receive: (raw) => {
+    receive: ({ standinFile, ...raw }) => {
+      // Media the phone sent: its bytes on the "servers", the message already RESOLVED (Message.js:528-541).
+      if (standinFile !== undefined) mediaFiles.set(raw.directPath, standinFile);
+      if (raw.directPath && !raw.mediaData) raw.mediaData = { mediaStage: raw.expired ? 'REUPLOADING' : 'RESOLVED' };
       const msg = messageModel(raw);
       Msg.models.push(msg);
       Msg.emit('add', msg);

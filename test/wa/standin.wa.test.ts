@@ -13,8 +13,8 @@ import { startStandIn, type StandIn } from './standin.ts';
 // against the stand-in for WhatsApp Web. Covered so far: load, QR (and its refresh), pairing to
 // ready, the late-ready path (with an empty chat list for the catch-up), unlink from the phone,
 // conflict, logout, inbound of every kind, sending a text (acks 1 → 2 → 3, no account, a refused
-// send) and the catch-up (placeholder skipped, again on CONNECTED). Not modelled: media download,
-// groups, channels, sending anything but text.
+// send), the catch-up (placeholder skipped, again on CONNECTED) and downloading received files.
+// Not modelled: sending a file (MessageMedia's upload path), groups, channels.
 const CHROMIUM = '/usr/bin/chromium';
 const ME = '5214770000000@c.us';
 const USER = '5214771234567@c.us';
@@ -174,6 +174,36 @@ describe('inbound through the real library', () => {
     expect(inbound.slice(0, 7).every((m) => m.from === '+5214771234567')).toBe(true);
     expect(byBody('con teléfono')).toMatchObject({ from: '+5214771234567' });
     expect(byBody('sin teléfono')).toMatchObject({ from: '', lid: unknown });
+    expect(standIn.unmodelled).toEqual([]);
+  });
+});
+
+describe('received files through the real library (Message.downloadMedia)', () => {
+  it('downloads the bytes of a photo and a document; an expired file and one the servers lost are null', async () => {
+    const link = await readyLink();
+    const inbound: InboundMessage[] = [];
+    link.driver.onInbound(async (message) => (inbound.push(message), 'filed'));
+    const t = Math.floor(Date.now() / 1000);
+    const photo = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7) % 256));
+    const doc = Buffer.from('%PDF-1.4 guía de la impresora');
+    let n = 0;
+    const raw = (fields: Record<string, unknown>) => {
+      const id = `3EB0MEDIA${++n}`;
+      return { id: { fromMe: false, remote: USER, id, _serialized: `false_${USER}_${id}` }, from: USER, to: ME, t, ack: 1, body: '', ...fields };
+    };
+    const sent = [
+      raw({ type: 'image', directPath: '/v/foto', mimetype: 'image/jpeg', caption: 'la pantalla', standinFile: photo.toString('base64') }),
+      raw({ type: 'document', directPath: '/v/doc', mimetype: 'application/pdf', filename: 'guia.pdf', standinFile: doc.toString('base64') }),
+      raw({ type: 'image', directPath: '/v/caducada', mimetype: 'image/jpeg', expired: true, standinFile: photo.toString('base64') }),
+      raw({ type: 'document', directPath: '/v/perdido', mimetype: 'application/pdf', filename: 'perdido.pdf' }),
+    ];
+    for (const message of sent) standIn.send('receive', message);
+    await until('every file message', () => inbound.length === sent.length, 30_000);
+    const [fromPhoto, fromDoc, expired, lost] = await Promise.all(inbound.map((m) => link.driver.downloadMedia!(m.waId)));
+    expect(fromPhoto).toEqual({ bytes: photo, mimetype: 'image/jpeg', filename: undefined });
+    expect(fromDoc).toEqual({ bytes: doc, mimetype: 'application/pdf', filename: 'guia.pdf' });
+    expect(expired).toBeNull();
+    expect(lost).toBeNull();
     expect(standIn.unmodelled).toEqual([]);
   });
 });
