@@ -20,6 +20,9 @@ import { fileRoutes } from './conversation/file-routes.ts';
 import { notesRoutes } from './conversation/notes-routes.ts';
 import { conversationRoutes } from './conversation/routes.ts';
 import { Replies } from './conversation/send.ts';
+import { Lease } from './cluster/lease.ts';
+import { leaseStore, type LeaseStore } from './cluster/lease-store.ts';
+import { linkStatusOf } from './cluster/link-status.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { Outbox } from './delivery/outbox.ts';
 import type { Clock } from './delivery/throttle.ts';
@@ -57,6 +60,9 @@ export interface Services {
   outbox: Outbox;
   replies: Replies;
   tracker: StatusTracker;
+  /** Whether this process holds the WhatsApp link (always, on SQLite). */
+  lease: Lease;
+  leases: LeaseStore;
   media: MediaStore;
   quota: StorageQuota;
   inboundFiles: InboundFiles;
@@ -124,17 +130,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   // Files that could not be downloaded when they arrived are tried again now and then.
   let mediaRetry: NodeJS.Timeout | undefined;
   app.addHook('onReady', async () => {
-    await services.outbox.start();
+    // Only the holder of the lease runs the driver and the delivery loop (see createServices).
+    await services.lease.start();
+    await services.lease.settled();
     mediaRetry = setInterval(() => {
       if (services.driver.state().state !== 'ready') return;
       void services.inboundFiles.retryPending().catch((err) => app.log.error({ err }, 'media retry failed'));
     }, MEDIA_RETRY_MS).unref();
-    void services.driver.connect().catch((err) => app.log.error({ err }, 'whatsapp connect failed'));
   });
   app.addHook('onClose', async () => {
     clearInterval(mediaRetry);
     await services.outbox.stop();
     await services.driver.disconnect().catch((err) => app.log.warn({ err }, 'whatsapp disconnect failed'));
+    // Let go of the link last: a send still in flight above must not overlap the next holder's.
+    await services.lease.stop();
     await services.db.close();
   });
   return app;
@@ -155,8 +164,11 @@ async function createServices(app: FastifyInstance, config: Config, options: App
       lastInboundAnyAt: () => lastInboundAnyAt(db),
     }));
   const events = new EventBus();
+  const leases = leaseStore(db);
+  // Assigned below: the lease starts and stops the outbox and the driver it is built before.
+  let lease: Lease;
   const transport = {
-    isReady: () => driver.state().state === 'ready',
+    isReady: () => driver.state().state === 'ready' && lease.held(),
     send: (to: string, body: string, ref: string, media?: OutgoingMedia) => driver.send(to, body, ref, media),
     recentOutgoing: (to: string, since: Date) => driver.recentOutgoing(to, since),
   };
@@ -172,7 +184,21 @@ async function createServices(app: FastifyInstance, config: Config, options: App
   });
   const replies = new Replies({ db, outbox, events, log, media });
   const quota = new StorageQuota(db, media, config.MEDIA_MAX_MB * 1024 * 1024);
-  return { config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), media, quota, inboundFiles: new InboundFiles({
+  lease = new Lease({
+    store: leases,
+    ttlMs: config.LEASE_TTL_MS,
+    log,
+    sole: db.dialect === 'sqlite',
+    onAcquired: async () => {
+      await outbox.start();
+      void driver.connect().catch((err) => log.error({ err }, 'whatsapp connect failed'));
+    },
+    onLost: async () => {
+      outbox.release();
+      await driver.disconnect().catch((err) => log.warn({ err }, 'whatsapp disconnect failed'));
+    },
+  });
+  return { config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), lease, leases, media, quota, inboundFiles: new InboundFiles({
     db,
     store: media,
     quota,
@@ -201,6 +227,10 @@ function wireDriver(services: Services, log: Logger | FastifyInstance['log']) {
   driver.onAck((ack) => void outbox.applyAck(ack.waId, ack.state).catch((err) => log.error({ err }, 'ack failed')));
   tracker.onChange((status) => {
     log.info({ state: status.state, reason: status.reason }, 'whatsapp state');
+    // The other processes answer the link's status from the lease row.
+    if (services.lease.held() && services.db.dialect === 'postgres') {
+      void services.leases.publishStatus(services.lease.holder, JSON.stringify(status)).catch((err) => log.warn({ err }, 'status not shared'));
+    }
     const announce = (queued: number) => events.emit({ type: 'whatsapp', status: { ...status, queued } });
     void queuedReplies(db)
       .then(announce)
@@ -230,7 +260,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(fileRoutes, { db, replies, quota: services.quota, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(notesRoutes, { db, events, maxChars: config.MAX_MESSAGE_CHARS });
-    await scope.register(whatsappRoutes, { db, driver, tracker });
+    await scope.register(whatsappRoutes, { db, driver, lease: services.lease, status: () => linkStatusOf(services) });
     await scope.register(mediaRoutes, { db, store: services.media, limitBytes: services.quota.limitBytes });
     await scope.register(liveRoutes, {
       events,

@@ -36,6 +36,14 @@ const envSchema = z.object({
   CHROME_PATH: z.string().min(1).optional(),
   SEND_TIMEOUT_MS: positiveInt(15_000),
   SEND_RATE_PER_MINUTE: positiveInt(20),
+  // How long the WhatsApp lease lasts unrenewed (PostgreSQL, several processes): a takeover after
+  // the holder dies takes at most TTL + TTL/3, so the default keeps it within 20 s.
+  LEASE_TTL_MS: z.coerce
+    .number({ error: 'debe ser un número' })
+    .int('debe ser entero')
+    .min(300, 'debe ser al menos 300')
+    .max(22_000, 'debe ser como mucho 22000 (la toma de la conexión debe caber en 30 s)')
+    .default(15_000),
   AUTO_ACK: flag.default(true),
   ADMIN_USERNAME: z.string().min(3, 'debe tener al menos 3 caracteres').optional(),
   ADMIN_PASSWORD: z.string().min(8, 'debe tener al menos 8 caracteres').optional(),

@@ -102,6 +102,8 @@ export interface LinkStatus {
   lastCatchUp?: { recovered: number; at: string };
   /** Replies stored but not yet confirmed by WhatsApp. */
   queued: number;
+  /** Whether the process that answered holds the WhatsApp link (several processes share one database). */
+  titular?: boolean;
   qr?: string;
   qrImage?: string;
 }

@@ -83,13 +83,33 @@ export class Outbox {
     this.#waitForSlot = createThrottle(o.ratePerMinute, this.#clock);
   }
 
-  /** Picks up what a previous run left: queued rows, and sends a crash interrupted. */
+  /**
+   * Picks up what a previous run (or holder of the link) left: queued rows, and sends a crash
+   * interrupted. Rows already in a lane are left where they are, so it may run again.
+   */
   async start(): Promise<number> {
+    this.#stopped = false;
     const rows = await this.#messages.pending();
-    for (const row of rows) this.#lane(row.phone).items.push(newItem(row.id, true));
-    if (rows.length > 0) this.o.log.info({ pending: rows.length }, 'outbox backlog loaded');
+    const known = new Set<number>();
+    for (const lane of this.#lanes.values()) for (const item of lane.items) known.add(item.id);
+    const fresh = rows.filter((row) => !known.has(row.id));
+    for (const row of fresh) this.#lane(row.phone).items.push(newItem(row.id, true));
+    if (fresh.length > 0) this.o.log.info({ pending: fresh.length }, 'outbox backlog loaded');
     this.resume();
-    return rows.length;
+    return fresh.length;
+  }
+
+  /**
+   * This process no longer holds the link: forget every lane (their rows stay queued or
+   * `sending` in the database for the next holder) and answer whoever waits `queued`.
+   */
+  release(): void {
+    for (const lane of this.#lanes.values()) {
+      clearTimeout(lane.retry);
+      settle(lane.items, { kind: 'queued' });
+      lane.items.length = 0;
+    }
+    this.#lanes.clear();
   }
 
   /**

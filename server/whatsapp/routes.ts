@@ -1,32 +1,45 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { requireAdmin } from '../auth/guard.ts';
+import type { Lease } from '../cluster/lease.ts';
+import { invalidState } from '../http/errors.ts';
 import type { Db } from '../db/database.ts';
 import { messagesOf } from '../messages/index.ts';
 import type { WhatsAppDriver } from './driver.ts';
-import { withoutQr, type StatusTracker } from './status.ts';
+import { withoutQr, type LinkStatus } from './status.ts';
 
 /** Replies stored but not yet confirmed by WhatsApp: what an operator waits on. */
 export function queuedReplies(db: Db): Promise<number> {
   return messagesOf(db).pendingCount();
 }
 
-export const whatsappRoutes: FastifyPluginAsyncZod<{ db: Db; driver: WhatsAppDriver; tracker: StatusTracker }> = async (
-  app,
-  { db, driver, tracker },
-) => {
+export interface WhatsAppRouteOptions {
+  db: Db;
+  driver: WhatsAppDriver;
+  lease: Lease;
+  /** The link's status as this process answers it (the holder's, on any process), with `titular`. */
+  status: () => Promise<LinkStatus & { titular: boolean }>;
+}
+
+/** Only the holder may start or unlink the driver: a second one would open the same session. */
+const notHolder = () =>
+  invalidState('Este proceso no tiene la conexión de WhatsApp; el que la tiene la mantiene. Inténtalo desde ese proceso o espera a que la tome este.');
+
+export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async (app, { db, driver, lease, status: current }) => {
   app.get('/api/whatsapp/status', async (request) => {
-    const status = tracker.current();
+    const status = await current();
     const visible = request.principal?.role === 'admin' ? status : withoutQr(status);
     return { ...visible, queued: await queuedReplies(db) };
   });
 
   app.post('/api/whatsapp/connect', { preHandler: requireAdmin }, async (request, reply) => {
+    if (!lease.held()) throw notHolder();
     request.log.info({ state: driver.state().state }, 'whatsapp link requested');
     await driver.connect();
     return reply.code(202).send({ state: driver.state().state });
   });
 
   app.post('/api/whatsapp/logout', { preHandler: requireAdmin }, async (request, reply) => {
+    if (!lease.held()) throw notHolder();
     request.log.warn({ by: request.principal?.kind === 'user' ? request.principal.user.id : null }, 'whatsapp unlink requested');
     await driver.logout();
     return reply.code(202).send({ state: driver.state().state });
