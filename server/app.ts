@@ -22,7 +22,7 @@ import { conversationRoutes } from './conversation/routes.ts';
 import { Replies } from './conversation/send.ts';
 import { Lease } from './cluster/lease.ts';
 import { leaseStore, type LeaseStore } from './cluster/lease-store.ts';
-import { linkStatusOf } from './cluster/link-status.ts';
+import { linkStatusOf } from './whatsapp/link-status.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { Outbox } from './delivery/outbox.ts';
 import type { Clock } from './delivery/throttle.ts';
@@ -174,6 +174,7 @@ async function createServices(app: FastifyInstance, config: Config, options: App
   };
   const outbox = new Outbox({
     db,
+    lease: { fence: () => lease.fence(), fenced: () => lease.fenced() },
     transport,
     events,
     log,

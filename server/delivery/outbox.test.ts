@@ -4,6 +4,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/support/app.ts';
+import { leaseStore, type Fence } from '../cluster/lease-store.ts';
 import { openDatabase, type Db } from '../db/database.ts';
 import { EventBus } from '../events.ts';
 import { clientRef, Outbox, type OutboxOptions } from './outbox.ts';
@@ -69,11 +70,16 @@ let dir: string;
 let db: Db;
 let transport: ScriptedTransport;
 let ticketId: number;
+/** This test process's hold on the WhatsApp lease; a test may steal it. */
+let fence: Fence;
+let fencedCalls = 0;
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-outbox-'));
   db = await openDatabase(`file:${path.join(dir, 'test.db')}`);
   transport = new ScriptedTransport();
+  fence = { holder: 'outbox-test', generation: (await leaseStore(db).acquire('outbox-test', 60_000, true))! };
+  fencedCalls = 0;
   ticketId = (await db.prisma.ticket.create({ data: { numero: 'TKT-22222222', phone: '+5214771234567', phoneKey: '+524771234567', subject: 's' } })).id;
 });
 
@@ -85,6 +91,7 @@ afterEach(async () => {
 const outbox = (options: Partial<OutboxOptions> = {}) =>
   new Outbox({
     db,
+    lease: { fence: () => fence, fenced: () => void (fencedCalls += 1) },
     transport,
     events: new EventBus(),
     log: pino({ level: 'silent' }),
@@ -314,8 +321,8 @@ describe('Outbox acks', () => {
 
 describe('Outbox.handOff, around the reply store transaction', () => {
   /** A store like the reply's: claims inside, marks the row sending when told the lane is idle. */
-  const storeWith = (row: { id: number; phone: string | null }, atOnce: boolean[]) => async (claim: (m: { id: number; phone: string }) => boolean) => {
-    const sendAtOnce = claim({ id: row.id, phone: row.phone! });
+  const storeWith = (row: { id: number; phone: string | null }, atOnce: boolean[]) => async (claim: (m: { id: number; phone: string }) => Fence | null) => {
+    const sendAtOnce = claim({ id: row.id, phone: row.phone! }) !== null;
     atOnce.push(sendAtOnce);
     if (sendAtOnce) await db.prisma.message.update({ where: { id: row.id }, data: { delivery: 'sending', attemptAt: new Date() } });
     return row;
@@ -365,7 +372,7 @@ describe('Outbox.handOff, around the reply store transaction', () => {
     expect(box.pending()).toBe(0);
     let sendAtOnce = false;
     // A store that finds nothing to store (no such ticket) gives its place back too.
-    expect(await box.handOff(async (claim) => ((sendAtOnce = claim({ id: 9002, phone })), null))).toBeNull();
+    expect(await box.handOff(async (claim) => ((sendAtOnce = claim({ id: 9002, phone }) !== null), null))).toBeNull();
     expect(sendAtOnce).toBe(true);
     expect(box.pending()).toBe(0);
   });
@@ -409,3 +416,28 @@ describe('Outbox acks racing each other', () => {
   });
 });
 
+
+describe('Outbox, fenced by the WhatsApp lease', () => {
+  it('does not mark nor send a message once another process took the lease, and says the lease is lost', async () => {
+    const box = outbox();
+    const row = await store('después del robo');
+    // Another process takes the link (a forced take stands for an expired lease).
+    await leaseStore(db).acquire('otro-proceso', 60_000, true);
+    expect(await box.submit({ id: row.id, phone: row.phone! })).toEqual({ kind: 'queued' });
+    expect(await deliveryOf(row.id)).toBe('queued');
+    expect((await db.prisma.message.findUniqueOrThrow({ where: { id: row.id } })).attempts).toBe(0);
+    expect(transport.sendCalls).toBe(0);
+    expect(fencedCalls).toBe(1);
+  });
+
+  it('sends nothing when the lease lapsed by this process\'s clock, even if the database still names it', async () => {
+    const box = outbox();
+    const row = await store('sin contrato');
+    const held = fence;
+    fence = null as unknown as Fence; // lapsed locally: fence() answers null
+    expect(await box.submit({ id: row.id, phone: row.phone! })).toEqual({ kind: 'queued' });
+    expect(await deliveryOf(row.id)).toBe('queued');
+    expect(transport.sendCalls).toBe(0);
+    fence = held;
+  });
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Fence } from '../cluster/lease-store.ts';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
 import { isPending, messagesOf, outcomeOf, type AckState, type Delivery, type MessageStore, type Outcome, type OutgoingRow } from '../messages/index.ts';
@@ -35,8 +36,18 @@ interface Lane {
   retry?: NodeJS.Timeout;
 }
 
+/** The WhatsApp lease as the outbox sees it (server/cluster/lease.ts). */
+export interface SendRight {
+  /** What a send must carry to be marked `sending`; null when this process may not send now. */
+  fence(): Fence | null;
+  /** The database refused a fence: another process holds the link. */
+  fenced(): void;
+}
+
 export interface OutboxOptions {
   db: Db;
+  /** Every send is marked `sending` only under this process's fence (issue 12). */
+  lease: SendRight;
   transport: Transport;
   events: EventBus;
   log: Logger;
@@ -133,14 +144,14 @@ export class Outbox {
    * `announce` runs before the lane starts, so consoles hear of the message before its delivery.
    */
   async handOff<T>(
-    store: (claim: (message: OutgoingMessage) => boolean) => Promise<T | null>,
+    store: (claim: (message: OutgoingMessage) => Fence | null) => Promise<T | null>,
     announce: (stored: T) => void = () => undefined,
   ): Promise<{ stored: T; outcome: Promise<Outcome> } | null> {
     const claims: { message: OutgoingMessage; outcome: Promise<Outcome> }[] = [];
     const claim = (message: OutgoingMessage) => {
       const { sendAtOnce, outcome } = this.#enqueue(message, true);
       claims.push({ message, outcome });
-      return sendAtOnce;
+      return sendAtOnce ? this.o.lease.fence() : null;
     };
     const stored = await store(claim).catch((err: unknown) => {
       for (const { message } of claims) this.#unclaim(message);
@@ -280,7 +291,8 @@ export class Outbox {
 
   async #attempt(row: OutgoingRow, item: Item, alreadyMarked = false): Promise<Step> {
     if (!alreadyMarked) {
-      await this.#messages.markAttempt(row.id, new Date());
+      const fence = this.o.lease.fence();
+      if (!fence || !(await this.#messages.markAttempt(row.id, new Date(), fence))) return this.#fencedOff(row);
       this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sending' });
     }
     const where = { ticketId: row.ticketId, phone: row.phone, messageId: row.id };
@@ -294,6 +306,9 @@ export class Outbox {
       this.o.log.error({ ...where, err }, 'attachment unreadable');
       return { kind: 'rejected', reason };
     }
+    // Marked under the fence; a pause since (GC, SIGSTOP) may have outlived the lease: the row
+    // stays `sending`, and the next holder looks for it before sending it again.
+    if (!this.o.lease.fence()) return this.#fencedOff(row);
     const send = this.o.transport.send(row.phone!, row.content, clientRef(row.id), media ?? undefined);
     try {
       const { waId } = await withTimeout(send, this.o.sendTimeoutMs);
@@ -325,6 +340,13 @@ export class Outbox {
       this.o.log.warn({ ...where, err }, 'send outcome uncertain; will check before sending again');
       return this.#failedAttempt(row, item, err, where);
     }
+  }
+
+  /** Another process holds the link: nothing was handed to WhatsApp, and this process stops sending. */
+  #fencedOff(row: OutgoingRow): Step {
+    this.o.log.warn({ ticketId: row.ticketId, messageId: row.id }, 'send refused: the WhatsApp lease is not ours');
+    this.o.lease.fenced();
+    return { kind: 'queued' };
   }
 
   /** Backs off (doubling, capped) after a throw; after `maxAttempts` the message is `failed` with why. */

@@ -9,6 +9,11 @@ import type { MessageStore, OutgoingRow } from './store.ts';
 // camelCase names, and a parameter only tested for NULL needs a type.
 const ENTRY = 'id, role, content, timestamp, kind, extra, "authorName", delivery, "deliveryInfo"';
 const OUTGOING = 'id, "ticketId", phone, content, delivery, "waId", "attemptAt", "createdAt"';
+// The fence: the lease still names this process and generation and has not expired by the
+// database's clock. FOR SHARE holds the lease row until the mark commits, so a takeover (an
+// UPDATE of that row) is ordered entirely before or after it.
+const FENCED = `EXISTS (SELECT 1 FROM "WhatsAppLease" WHERE id = 1 AND holder = :holder AND generation = :generation
+  AND "expiresAt" > timezone('UTC', clock_timestamp()) FOR SHARE)`;
 
 const SQL = {
   history: `SELECT ${ENTRY} FROM "Message" WHERE "ticketId" = :ticketId AND id > :after AND id < :before
@@ -23,7 +28,7 @@ const SQL = {
   key: 'INSERT INTO "IdempotentRequest" (key, "ticketId", "messageId", "createdAt") VALUES (:key, :ticketId, :messageId, :at)',
   extra: 'UPDATE "Message" SET extra = :extra WHERE id = :id RETURNING extra',
   touch: 'UPDATE "Ticket" SET "lastMessageAt" = :at, "updatedAt" = :at WHERE id = :id',
-  sendingNow: `UPDATE "Message" SET delivery = 'sending', attempts = 1, "attemptAt" = :at WHERE id = :id`,
+  sendingNow: `UPDATE "Message" SET delivery = 'sending', attempts = 1, "attemptAt" = :at WHERE id = :id AND ${FENCED} RETURNING id`,
   firstCall: `SELECT r."ticketId", r."messageId", r.outcome, m.delivery, m."waId"
     FROM "IdempotentRequest" r JOIN "Message" m ON m.id = r."messageId" WHERE r.key = :key`,
   outcome: 'UPDATE "IdempotentRequest" SET outcome = :outcome WHERE key = :key',
@@ -32,7 +37,7 @@ const SQL = {
   outgoing: `SELECT ${OUTGOING} FROM "Message" WHERE id = :id`,
   outgoingByWaId: `SELECT ${OUTGOING} FROM "Message" WHERE "waId" = :waId`,
   outgoingByWaIdLocked: `SELECT ${OUTGOING} FROM "Message" WHERE "waId" = :waId FOR UPDATE`,
-  attempt: `UPDATE "Message" SET delivery = 'sending', attempts = attempts + 1, "attemptAt" = :at WHERE id = :id`,
+  attempt: `UPDATE "Message" SET delivery = 'sending', attempts = attempts + 1, "attemptAt" = :at WHERE id = :id AND ${FENCED} RETURNING id`,
   sent: `UPDATE "Message" SET delivery = 'sent', "waId" = :waId, "sentAt" = :at, "deliveryInfo" = NULL WHERE id = :id`,
   delivery: 'UPDATE "Message" SET delivery = :delivery, "deliveryInfo" = :deliveryInfo WHERE id = :id',
   taken: 'SELECT 1 FROM "Message" WHERE "waId" = :waId AND id <> :id',
@@ -89,10 +94,8 @@ export function postgresMessages(db: Db): MessageStore {
         await sql(SQL.touch, { at, id: ticket.id });
         // Called before the commit, as on SQLite: the reply takes its place in the chat's queue in
         // the order stored. A rollback after a true claim is handled by the caller, as there.
-        if (claim({ id: message.id, phone: ticket.phone })) {
-          await sql(SQL.sendingNow, { at, id: message.id });
-          message.delivery = 'sending';
-        }
+        const fence = claim({ id: message.id, phone: ticket.phone });
+        if (fence && (await sql(SQL.sendingNow, { at, id: message.id, ...fence })).length === 1) message.delivery = 'sending';
         return { ticket: { ...ticket, lastMessageAt: at, updatedAt: at }, message };
       });
     },
@@ -110,7 +113,7 @@ export function postgresMessages(db: Db): MessageStore {
     },
     outgoing: (id) => one<OutgoingRow>(SQL.outgoing, { id }),
     outgoingByWaId: (waId) => one<OutgoingRow>(SQL.outgoingByWaId, { waId }),
-    markAttempt: (id, at) => write(SQL.attempt, { at, id }),
+    markAttempt: (id, at, fence) => db.pgWrite(async (sql) => (await sql(SQL.attempt, { at, id, ...fence })).length === 1),
     markSent: (id, waId, at) => write(SQL.sent, { waId, at, id }),
     setDelivery: (id, delivery, deliveryInfo) => write(SQL.delivery, { delivery, deliveryInfo, id }),
     applyAck(waId, state, deliveryInfo) {

@@ -7,6 +7,7 @@ import type { MessageStore, OutgoingRow } from './store.ts';
 
 const ENTRY = 'id, role, content, timestamp, kind, extra, authorName, delivery, deliveryInfo';
 const OUTGOING = 'id, ticketId, phone, content, delivery, waId, attemptAt, createdAt';
+const FENCED = 'EXISTS (SELECT 1 FROM WhatsAppLease WHERE id = 1 AND holder = ? AND generation = ?)';
 
 const SQL = {
   history: `SELECT ${ENTRY} FROM Message WHERE ticketId = ? AND id > ? AND id < ? AND (role <> 'nota' OR ?) ORDER BY id`,
@@ -18,7 +19,9 @@ const SQL = {
   extra: 'UPDATE Message SET extra = ? WHERE id = ?',
   key: 'INSERT INTO IdempotentRequest (key, ticketId, messageId, createdAt) VALUES (?, ?, ?, ?)',
   touch: 'UPDATE Ticket SET lastMessageAt = ?, updatedAt = ? WHERE id = ?',
-  sendingNow: "UPDATE Message SET delivery = 'sending', attempts = 1, attemptAt = ? WHERE id = ?",
+  // Fenced: only while the lease names this process and generation (one process per file, so
+  // this holds unless a test steals it; the same path as on PostgreSQL, at the cost of one lookup).
+  sendingNow: `UPDATE Message SET delivery = 'sending', attempts = 1, attemptAt = ? WHERE id = ? AND ${FENCED}`,
   entry: 'SELECT * FROM Message WHERE id = ?',
   firstCall: `SELECT r.ticketId, r.messageId, r.outcome, m.delivery, m.waId
     FROM IdempotentRequest r JOIN Message m ON m.id = r.messageId WHERE r.key = ?`,
@@ -27,7 +30,7 @@ const SQL = {
   pendingCount: "SELECT count(*) AS n FROM Message WHERE delivery IN ('queued', 'sending')",
   outgoing: `SELECT ${OUTGOING} FROM Message WHERE id = ?`,
   outgoingByWaId: `SELECT ${OUTGOING} FROM Message WHERE waId = ?`,
-  attempt: "UPDATE Message SET delivery = 'sending', attempts = attempts + 1, attemptAt = ? WHERE id = ?",
+  attempt: `UPDATE Message SET delivery = 'sending', attempts = attempts + 1, attemptAt = ? WHERE id = ? AND ${FENCED}`,
   sent: "UPDATE Message SET delivery = 'sent', waId = ?, sentAt = ?, deliveryInfo = NULL WHERE id = ?",
   delivery: 'UPDATE Message SET delivery = ?, deliveryInfo = ? WHERE id = ?',
   taken: 'SELECT 1 FROM Message WHERE waId = ? AND id != ?',
@@ -78,10 +81,8 @@ export function sqliteMessages(db: Db): MessageStore {
         if (reply.idempotencyKey) db.sql(SQL.key).run(reply.idempotencyKey, ticket.id, id, at);
         db.sql(SQL.touch).run(at, at, ticket.id);
         const message = get<EntryRow>(SQL.entry, id)!;
-        if (claim({ id, phone: ticket.phone })) {
-          db.sql(SQL.sendingNow).run(at, id);
-          message.delivery = 'sending';
-        }
+        const fence = claim({ id, phone: ticket.phone });
+        if (fence && db.sql(SQL.sendingNow).run(at, id, fence.holder, fence.generation).changes === 1) message.delivery = 'sending';
         return { ticket: { ...ticket, lastMessageAt: at, updatedAt: at }, message };
       });
     },
@@ -98,7 +99,7 @@ export function sqliteMessages(db: Db): MessageStore {
     },
     outgoing: async (id) => get<OutgoingRow>(SQL.outgoing, id),
     outgoingByWaId: async (waId) => get<OutgoingRow>(SQL.outgoingByWaId, waId),
-    markAttempt: (id, at) => write(SQL.attempt, sqlTime(at), id),
+    markAttempt: (id, at, fence) => db.writeNow(() => db.sql(SQL.attempt).run(sqlTime(at), id, fence.holder, fence.generation).changes === 1),
     markSent: (id, waId, at) => write(SQL.sent, waId, sqlTime(at), id),
     setDelivery: (id, delivery, deliveryInfo) => write(SQL.delivery, delivery, deliveryInfo, id),
     applyAck(waId, state, deliveryInfo) {

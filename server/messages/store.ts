@@ -1,3 +1,4 @@
+import type { Fence } from '../cluster/lease-store.ts';
 import type { TicketRow } from '../db/rows.ts';
 import type { AckState, Delivery, Outcome } from './delivery.ts';
 import type { EntryRow, HistoryWindow } from './entries.ts';
@@ -54,10 +55,11 @@ export interface MessageStore {
   /**
    * A technician's reply, its idempotency record and the ticket's last-message time in one
    * transaction. `claim` runs inside it before the commit (the reply takes its place in the
-   * chat's queue in the order stored); when it answers true the row is stored already `sending`.
+   * chat's queue in the order stored); when it answers a fence the row is stored already
+   * `sending`, if the lease still carries that fence (else it stays `queued`).
    * Null when the ticket does not exist.
    */
-  storeReply(reply: NewReply, claim: (message: { id: number; phone: string }) => boolean): Promise<{ ticket: TicketRow; message: EntryRow } | null>;
+  storeReply(reply: NewReply, claim: (message: { id: number; phone: string }) => Fence | null): Promise<{ ticket: TicketRow; message: EntryRow } | null>;
   firstCall(idempotencyKey: string): Promise<FirstCall | null>;
   recordOutcome(idempotencyKey: string, outcome: Outcome): Promise<void>;
 
@@ -66,8 +68,11 @@ export interface MessageStore {
   pendingCount(): Promise<number>;
   outgoing(id: number): Promise<OutgoingRow | undefined>;
   outgoingByWaId(waId: string): Promise<OutgoingRow | undefined>;
-  /** A new attempt starts: `sending`, one more attempt, its time. */
-  markAttempt(id: number, at: Date): Promise<void>;
+  /**
+   * A new attempt starts: `sending`, one more attempt, its time; only while the WhatsApp lease
+   * still has this fence (checked in the same statement). False when fenced off: not marked.
+   */
+  markAttempt(id: number, at: Date, fence: Fence): Promise<boolean>;
   /** WhatsApp took it; `waId` null when that id already belongs to another row. */
   markSent(id: number, waId: string | null, at: Date): Promise<void>;
   setDelivery(id: number, delivery: Delivery, deliveryInfo: string | null): Promise<void>;

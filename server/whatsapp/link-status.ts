@@ -1,6 +1,6 @@
-import type { Lease } from './lease.ts';
-import type { LeaseStore } from './lease-store.ts';
-import type { LinkStatus, StatusTracker } from '../whatsapp/status.ts';
+import type { Lease } from '../cluster/lease.ts';
+import type { LeaseStore } from '../cluster/lease-store.ts';
+import type { LinkStatus, StatusTracker } from './status.ts';
 
 const NO_HOLDER = 'Ningún proceso del servicio tiene la conexión de WhatsApp en este momento; otro la tomará en segundos.';
 
