@@ -127,4 +127,54 @@ describe('files in Chat en Vivo', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('a voice note plays and seeks: the browser reads it by byte ranges', async () => {
+    // Five seconds of 8 kHz mono 16-bit silence as WAV: a real file Chromium plays without a codec pack.
+    const seconds = 5;
+    const samples = Buffer.alloc(8000 * 2 * seconds);
+    const header = Buffer.alloc(44);
+    header.write('RIFF', 0);
+    header.writeUInt32LE(36 + samples.length, 4);
+    header.write('WAVEfmt ', 8);
+    header.writeUInt32LE(16, 16);
+    header.writeUInt16LE(1, 20); // PCM
+    header.writeUInt16LE(1, 22); // mono
+    header.writeUInt32LE(8000, 24);
+    header.writeUInt32LE(16000, 28);
+    header.writeUInt16LE(2, 32);
+    header.writeUInt16LE(16, 34);
+    header.write('data', 36);
+    header.writeUInt32LE(samples.length, 40);
+    const wav = Buffer.concat([header, samples]);
+    await api('/api/simulator/inbound', { body: { from: '+5214775550903', name: 'Vera', media: { base64: wav.toString('base64'), mimetype: 'audio/wav', filename: 'nota.wav' } } });
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const ranges: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/adjuntos/') && request.headers().range) ranges.push(request.headers().range);
+    });
+    await login(page, service);
+    await page.getByRole('row').filter({ hasText: 'Vera' }).getByRole('button', { name: 'Chat en Vivo' }).click();
+    const audio = page.getByRole('dialog').getByTestId('attachment-audio');
+    await audio.waitFor();
+    const state = await audio.evaluate(
+      (element: HTMLAudioElement) =>
+        new Promise<{ duration: number; seekableEnd: number; at: number }>((resolve, reject) => {
+          element.preload = 'metadata';
+          element.onerror = () => reject(new Error(`audio error ${element.error?.code}`));
+          element.onloadedmetadata = () => {
+            element.onseeked = () => resolve({ duration: element.duration, seekableEnd: element.seekable.length ? element.seekable.end(0) : 0, at: element.currentTime });
+            element.currentTime = 4;
+          };
+          element.load();
+        }),
+    );
+    expect(state.duration).toBeCloseTo(seconds, 1);
+    // Chromium offers seeking over the whole file only when the server answers byte ranges.
+    expect(state.seekableEnd).toBeCloseTo(seconds, 1);
+    expect(state.at).toBeCloseTo(4, 1);
+    expect(ranges.length).toBeGreaterThan(0);
+    await context.close();
+  });
 });
