@@ -1,7 +1,10 @@
 import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { linkStateLabel } from '../lib/labels.ts';
 import { useStores } from '../stores/context.ts';
+import { IdleWarning, useActivityTracking } from './IdleWarning.tsx';
+import { MyAccountDialog } from './MyAccountDialog.tsx';
 import { Toasts } from './Toasts.tsx';
 
 /** The frame around every page once signed in: navigation, WhatsApp state, the account. */
@@ -10,6 +13,8 @@ export function Shell({ children }: { children: ComponentChildren }) {
   const { path } = useLocation();
   const user = session.user.value!;
   const status = whatsapp.status.value;
+  const [myAccount, setMyAccount] = useState<HTMLElement | null>(null);
+  useActivityTracking();
   const links = [
     { href: '/', label: 'Tickets' },
     { href: '/estadisticas', label: 'Estadísticas' },
@@ -38,12 +43,17 @@ export function Shell({ children }: { children: ComponentChildren }) {
           <span>
             {user.displayName ?? user.username} <span class="muted">({user.role === 'admin' ? 'Administrador' : 'Técnico'})</span>
           </span>
+          <button type="button" class="button button--ghost button--small" onClick={(event) => setMyAccount(event.currentTarget)}>
+            Mi cuenta
+          </button>
           <button type="button" class="button button--ghost button--small" onClick={() => void session.logout()}>
             Cerrar sesión
           </button>
         </div>
       </header>
       <main id="contenido" tabIndex={-1}>{children}</main>
+      {myAccount && <MyAccountDialog returnFocus={myAccount} onClose={() => setMyAccount(null)} />}
+      <IdleWarning />
       <Toasts />
     </>
   );

@@ -1,7 +1,8 @@
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import type { Role, User } from '../lib/types.ts';
 import { useStores } from '../stores/context.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
+import { Modal } from './Modal.tsx';
 
 export const ROLE_LABELS: Record<Role, string> = { admin: 'Administrador', tecnico: 'Técnico' };
 
@@ -10,6 +11,7 @@ export function UsersCard() {
   const { accounts, session, toasts } = useStores();
   const users = accounts.users.value;
   const [confirming, setConfirming] = useState<{ user: User; button: HTMLElement } | null>(null);
+  const [resetting, setResetting] = useState<{ user: User; button: HTMLElement } | null>(null);
 
   async function deactivate(user: User) {
     const done = await accounts.deactivateUser(user.id);
@@ -40,10 +42,16 @@ export function UsersCard() {
                   <td>{ROLE_LABELS[user.role]}</td>
                   <td>
                     {user.id !== session.user.value?.id && (
-                      <button type="button" class="button button--small button--light" aria-label={`Desactivar ${user.username}`}
-                        onClick={(event) => setConfirming({ user, button: event.currentTarget })}>
-                        Desactivar
-                      </button>
+                      <>
+                        <button type="button" class="button button--small button--light" aria-label={`Restablecer la contraseña de ${user.username}`}
+                          onClick={(event) => setResetting({ user, button: event.currentTarget })}>
+                          Restablecer contraseña
+                        </button>{' '}
+                        <button type="button" class="button button--small button--light" aria-label={`Desactivar ${user.username}`}
+                          onClick={(event) => setConfirming({ user, button: event.currentTarget })}>
+                          Desactivar
+                        </button>
+                      </>
                     )}
                   </td>
                 </tr>
@@ -52,7 +60,9 @@ export function UsersCard() {
           </tbody>
         </table>
       </div>
+      <DeactivatedUsers />
       <NewUserForm />
+      {resetting && <ResetPasswordDialog user={resetting.user} returnFocus={resetting.button} onClose={() => setResetting(null)} />}
       {confirming && (
         <ConfirmDialog
           title="¿Desactivar la cuenta?"
@@ -112,5 +122,69 @@ function NewUserForm() {
         {accounts.creatingUser.value ? 'Creando…' : 'Crear cuenta'}
       </button>
     </form>
+  );
+}
+
+/** Accounts an admin deactivated: each can be brought back with its old password. */
+function DeactivatedUsers() {
+  const { accounts, toasts } = useStores();
+  const users = accounts.deactivated.value;
+  if (users.length === 0) return null;
+  async function reactivate(user: User) {
+    if (await accounts.reactivateUser(user.id)) toasts.show(`Se reactivó la cuenta ${user.username}.`, 'info');
+  }
+  return (
+    <div class="table-wrap">
+      <table class="tickets" aria-labelledby="deactivated-title" data-testid="deactivated-table">
+        <caption id="deactivated-title">Cuentas desactivadas</caption>
+        <tbody>
+          {users.map((user) => (
+            <tr key={user.id} data-testid={`deactivated-row-${user.username}`}>
+              <td class="cell__main">{user.username}</td>
+              <td>{user.displayName ?? '—'}</td>
+              <td>{ROLE_LABELS[user.role]}</td>
+              <td>
+                <button type="button" class="button button--small button--light" aria-label={`Reactivar ${user.username}`}
+                  onClick={() => void reactivate(user)}>
+                  Reactivar
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** An admin sets someone's password: told to them by the admin; their open sessions end. */
+function ResetPasswordDialog({ user, returnFocus, onClose }: { user: User; returnFocus: HTMLElement; onClose: () => void }) {
+  const { accounts, toasts } = useStores();
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const field = useRef<HTMLInputElement>(null);
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    const refusal = await accounts.resetPassword(user.id, password);
+    setBusy(false);
+    if (refusal) return setProblem(refusal);
+    toasts.show(`Se cambió la contraseña de ${user.username}; sus sesiones abiertas terminaron.`, 'info');
+    onClose();
+  }
+  return (
+    <Modal title={`Restablecer la contraseña de ${user.username}`} onClose={onClose} returnFocus={returnFocus} initialFocus={field} testId="reset-password">
+      <form class="accounts-form" onSubmit={(event) => void submit(event)}>
+        <div class="field">
+          <label for="reset-password-input">Nueva contraseña</label>
+          <input id="reset-password-input" ref={field} type="password" required minLength={8} autoComplete="new-password" value={password}
+            aria-describedby="reset-password-hint" onInput={(event) => setPassword(event.currentTarget.value)} />
+          <small id="reset-password-hint" class="muted">Al menos 8 caracteres. Sus sesiones abiertas se cerrarán.</small>
+        </div>
+        <div role="status">{problem && <p class="banner banner--error">{problem}</p>}</div>
+        <button type="submit" class="button button--success" disabled={busy}>{busy ? 'Guardando…' : 'Guardar contraseña'}</button>
+      </form>
+    </Modal>
   );
 }

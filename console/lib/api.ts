@@ -31,11 +31,16 @@ export interface Api {
 export interface ApiOptions {
   onUnauthorized?: (error: ApiError) => void;
   fetch?: typeof fetch;
+  /** True while nobody is at the console: its requests are then polls, which must not keep the session from idling. */
+  background?: () => boolean;
 }
+
+/** The server's BACKGROUND_HEADER (server/auth/sessions.ts). */
+const BACKGROUND = { 'x-puente-segundo-plano': '1' };
 
 const OFFLINE = 'No se pudo conectar con el servidor. Revisa tu conexión e inténtalo de nuevo.';
 
-export function createApi({ onUnauthorized, fetch: doFetch = (...args) => fetch(...args) }: ApiOptions = {}): Api {
+export function createApi({ onUnauthorized, fetch: doFetch = (...args) => fetch(...args), background }: ApiOptions = {}): Api {
   async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
     const hasBody = options.body !== undefined;
     let response: Response;
@@ -43,7 +48,7 @@ export function createApi({ onUnauthorized, fetch: doFetch = (...args) => fetch(
       response = await doFetch(path, {
         method: options.method ?? (hasBody ? 'POST' : 'GET'),
         // Only with a body: the server refuses an empty body declared as JSON.
-        headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...options.headers },
+        headers: { ...(hasBody ? { 'content-type': 'application/json' } : {}), ...(background?.() ? BACKGROUND : {}), ...options.headers },
         body: hasBody ? JSON.stringify(options.body) : undefined,
         credentials: 'same-origin',
       });

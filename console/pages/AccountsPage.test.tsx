@@ -18,6 +18,7 @@ async function showAs(role: 'admin' | 'tecnico') {
     role,
     {
       'GET /api/whatsapp/status': { body: { driver: 'simulator', state: 'ready', since: '2026-02-05T10:00:00Z', lastReadyAt: null, queued: 0 } },
+      'GET /api/users/desactivadas': { body: { users: [] } },
       'GET /api/users': { body: { users: [{ id: 1, username: 'admin', displayName: 'Administrador', role: 'admin' }, ana] } },
       'GET /api/tokens': { body: { tokens } },
     },
@@ -36,7 +37,7 @@ describe('<AccountsPage>', () => {
   it('shows an admin the accounts with their roles in Spanish, and the tokens with their state', async () => {
     const { page } = await showAs('admin');
     const users = page.querySelector('[data-testid="users-table"]')!;
-    expect(users.querySelector('[data-testid="user-row-ana"]')?.textContent).toBe('anaAna TécnicaTécnicoDesactivar');
+    expect(users.querySelector('[data-testid="user-row-ana"]')?.textContent).toBe('anaAna TécnicaTécnicoRestablecer contraseña Desactivar');
     expect(users.querySelector('[data-testid="user-row-admin"]')?.textContent).toContain('Administrador');
     expect(page.querySelector('[data-testid="token-row-7"]')?.textContent).toContain('Activo');
     expect(page.querySelector('[data-testid="token-row-7"] button')?.textContent?.trim()).toBe('Revocar');

@@ -10,6 +10,7 @@ const active: ApiToken = { id: 7, name: 'CRM', createdAt: '2026-02-05T10:00:00.0
 
 function setup(routes: Parameters<typeof fakeServer>[0] = {}) {
   const server = fakeServer({
+    'GET /api/users/desactivadas': { body: { users: [] } },
     'GET /api/users': { body: { users: [admin] } },
     'GET /api/tokens': { body: { tokens: [active] } },
     ...routes,
@@ -111,5 +112,35 @@ describe('the accounts store', () => {
     store.reset();
     expect(store.created.value).toBeNull();
     expect(store.tokens.value).toEqual([]);
+  });
+
+  it('lists deactivated accounts apart, and a reactivated one moves back to the active list', async () => {
+    const { server, store } = setup({
+      'GET /api/users/desactivadas': { body: { users: [ana] } },
+      'POST /api/users/2/reactivar': { body: ana },
+    });
+    await store.refresh();
+    expect(store.users.value).toEqual([admin]);
+    expect(store.deactivated.value).toEqual([ana]);
+    expect(await store.reactivateUser(2)).toBe(true);
+    expect(server.callsTo('POST /api/users/2/reactivar')).toHaveLength(1);
+    expect(store.users.value).toEqual([admin, ana]);
+    expect(store.deactivated.value).toEqual([]);
+  });
+
+  it('a deactivated account moves to the deactivated list', async () => {
+    const { store } = setup({ 'GET /api/users': { body: { users: [admin, ana] } }, 'DELETE /api/users/2': { status: 204 } });
+    await store.refresh();
+    expect(await store.deactivateUser(2)).toBe(true);
+    expect(store.users.value).toEqual([admin]);
+    expect(store.deactivated.value).toEqual([ana]);
+  });
+
+  it("resets a password through POST /api/users/:id/contrasena, or answers the server's reason", async () => {
+    const { server, store } = setup({ 'POST /api/users/2/contrasena': { status: 204 } });
+    expect(await store.resetPassword(2, 'nueva-clave-123')).toBeNull();
+    expect(server.callsTo('POST /api/users/2/contrasena')[0].body).toEqual({ password: 'nueva-clave-123' });
+    server.on('POST /api/users/2/contrasena', error(400, 'solicitud_invalida', 'password: la contraseña debe tener al menos 8 caracteres'));
+    expect(await store.resetPassword(2, 'corta')).toBe('password: la contraseña debe tener al menos 8 caracteres');
   });
 });

@@ -19,6 +19,8 @@ const message = (failure: unknown, fallback: string) => (failure instanceof ApiE
  */
 export function createAccountsStore(api: Api) {
   const users = signal<User[]>([]);
+  /** Deactivated accounts, which an admin may bring back. */
+  const deactivated = signal<User[]>([]);
   const tokens = signal<ApiToken[]>([]);
   const loaded = signal(false);
   const error = signal<string | null>(null);
@@ -35,7 +37,12 @@ export function createAccountsStore(api: Api) {
   const revoking = signal<number | null>(null);
 
   async function loadUsers() {
-    users.value = (await api.get<{ users: User[] }>('/api/users')).users;
+    const [active, inactive] = await Promise.all([
+      api.get<{ users: User[] }>('/api/users'),
+      api.get<{ users: User[] }>('/api/users/desactivadas'),
+    ]);
+    users.value = active.users;
+    deactivated.value = inactive.users;
   }
 
   async function loadTokens() {
@@ -100,11 +107,37 @@ export function createAccountsStore(api: Api) {
     userError.value = null;
     try {
       await api.request(`/api/users/${id}`, { method: 'DELETE' });
+      const gone = users.value.find((user) => user.id === id);
       users.value = users.value.filter((user) => user.id !== id);
+      if (gone) deactivated.value = [...deactivated.value, gone];
       return true;
     } catch (failure) {
       userError.value = message(failure, 'No se pudo desactivar la cuenta.');
       return false;
+    }
+  }
+
+  /** Brings a deactivated account back (its old password works again); true when the server took it. */
+  async function reactivateUser(id: number): Promise<boolean> {
+    userError.value = null;
+    try {
+      const user = await api.post<User>(`/api/users/${id}/reactivar`);
+      deactivated.value = deactivated.value.filter((known) => known.id !== id);
+      users.value = [...users.value, user].sort((a, b) => a.id - b.id);
+      return true;
+    } catch (failure) {
+      userError.value = message(failure, 'No se pudo reactivar la cuenta.');
+      return false;
+    }
+  }
+
+  /** Sets someone's password (their sessions end); null when taken, else the server's reason. */
+  async function resetPassword(id: number, password: string): Promise<string | null> {
+    try {
+      await api.post(`/api/users/${id}/contrasena`, { password });
+      return null;
+    } catch (failure) {
+      return message(failure, 'No se pudo cambiar la contraseña.');
     }
   }
 
@@ -130,6 +163,7 @@ export function createAccountsStore(api: Api) {
 
   return {
     users,
+    deactivated,
     tokens,
     loaded,
     error,
@@ -145,6 +179,8 @@ export function createAccountsStore(api: Api) {
     editUser,
     createUser,
     deactivateUser,
+    reactivateUser,
+    resetPassword,
     createToken,
     revokeToken,
     dismissToken() {
@@ -154,6 +190,7 @@ export function createAccountsStore(api: Api) {
     reset() {
       created.value = null;
       users.value = [];
+      deactivated.value = [];
       tokens.value = [];
       loaded.value = false;
       error.value = null;

@@ -4,6 +4,8 @@ import { createLiveClient, liveUrl } from '../lib/live.ts';
 import { createAccountsStore } from './accounts.ts';
 import { createCategoriesStore } from './categories.ts';
 import { createChatStore } from './chat.ts';
+import { createIdleStore, type IdleStore } from './idle.ts';
+import { createMyAccountStore } from './my-account.ts';
 import { createNotifyStore } from './notify.ts';
 import { createSandboxStore } from './sandbox.ts';
 import { createSessionStore, type SessionStore } from './session.ts';
@@ -13,6 +15,7 @@ import { createToastStore } from './toasts.ts';
 import { createWhatsAppStore } from './whatsapp.ts';
 
 export interface AppDeps {
+  now?: () => number;
   fetch?: typeof fetch;
   WebSocket?: typeof WebSocket;
   liveUrl?: string;
@@ -22,8 +25,10 @@ export interface AppDeps {
 export function createAppStores(deps: AppDeps = {}) {
   // The API reports a 401 to the session, which needs the API to exist first.
   let session!: SessionStore;
-  const api = createApi({ fetch: deps.fetch, onUnauthorized: () => session.expire() });
+  let idle!: IdleStore;
+  const api = createApi({ fetch: deps.fetch, onUnauthorized: () => session.expire(), background: () => idle.isBackground() });
   session = createSessionStore(api);
+  idle = createIdleStore(api, { now: deps.now, onExpire: () => void session.endIdle() });
   const tickets = createTicketsStore(api);
   const chat = createChatStore(api, { onTicket: tickets.upsert });
   const whatsapp = createWhatsAppStore(api, () => session.isAdmin.value);
@@ -43,6 +48,7 @@ export function createAppStores(deps: AppDeps = {}) {
   // Signing in opens the live channel; signing out (or an expired session) closes everything,
   // so no poll keeps knocking with a dead cookie.
   const stopAll = () => {
+    idle.stop();
     live.close();
     whatsapp.stop();
     chat.close();
@@ -53,6 +59,7 @@ export function createAppStores(deps: AppDeps = {}) {
     const signedIn = session.phase.value === 'authenticated';
     untracked(() => {
       if (!signedIn) return stopAll();
+      idle.start(session.idleMinutes.value);
       live.connect();
       whatsapp.start();
       void team.load();
@@ -70,6 +77,8 @@ export function createAppStores(deps: AppDeps = {}) {
     team,
     categories,
     live,
+    idle,
+    myAccount: createMyAccountStore(api),
     notify: createNotifyStore(api),
     sandbox: createSandboxStore(api),
     toasts: createToastStore(),

@@ -3,6 +3,14 @@ import { ApiError, type Api } from '../lib/api.ts';
 import type { User } from '../lib/types.ts';
 
 export const EXPIRED_NOTICE = 'Tu sesión expiró, vuelve a iniciar sesión';
+export const IDLE_NOTICE = 'Tu sesión se cerró por inactividad. Vuelve a iniciar sesión.';
+/** The server's default, for an answer that does not say (an older server). */
+const DEFAULT_IDLE_MINUTES = 30;
+
+interface SignedIn {
+  user: User;
+  sesion?: { inactividadMin: number };
+}
 
 const LOGOUT_FAILED =
   'No se pudo cerrar la sesión en el servidor. Si usas un equipo compartido, cierra el navegador.';
@@ -18,8 +26,11 @@ export function createSessionStore(api: Api) {
   const loginError = signal<string | null>(null);
   const busy = signal(false);
   const isAdmin = computed(() => user.value?.role === 'admin');
+  /** SESSION_IDLE_MINUTES as the server said at login. */
+  const idleMinutes = signal(DEFAULT_IDLE_MINUTES);
 
-  function signIn(next: User) {
+  function signIn({ user: next, sesion }: SignedIn) {
+    idleMinutes.value = sesion?.inactividadMin ?? DEFAULT_IDLE_MINUTES;
     user.value = next;
     notice.value = null;
     loginError.value = null;
@@ -28,8 +39,8 @@ export function createSessionStore(api: Api) {
 
   async function check() {
     try {
-      const me = await api.request<{ user?: User }>('/api/auth/me', { expectUnauthorized: true });
-      if (me.user) return signIn(me.user);
+      const me = await api.request<Partial<SignedIn>>('/api/auth/me', { expectUnauthorized: true });
+      if (me.user) return signIn({ user: me.user, sesion: me.sesion });
       phase.value = 'anonymous'; // an integration token is no console session
     } catch (error) {
       // No cookie or an old one: the login page, without an "expired" scare on first visit.
@@ -43,8 +54,7 @@ export function createSessionStore(api: Api) {
     loginError.value = null;
     try {
       const body = { username, password };
-      const answer = await api.request<{ user: User }>('/api/auth/login', { body, expectUnauthorized: true });
-      signIn(answer.user);
+      signIn(await api.request<SignedIn>('/api/auth/login', { body, expectUnauthorized: true }));
       return true;
     } catch (error) {
       loginError.value = error instanceof ApiError ? error.mensaje : 'No se pudo iniciar sesión.';
@@ -54,7 +64,7 @@ export function createSessionStore(api: Api) {
     }
   }
 
-  async function logout() {
+  async function logout(reason: string | null = null) {
     let failed = false;
     try {
       await api.request('/api/auth/logout', { method: 'POST', expectUnauthorized: true });
@@ -64,7 +74,7 @@ export function createSessionStore(api: Api) {
     // Even if the server is unreachable, this screen must stop showing the account; but the
     // cookie may still be valid there, and on a shared computer the technician must know.
     user.value = null;
-    notice.value = failed ? LOGOUT_FAILED : null;
+    notice.value = failed ? LOGOUT_FAILED : reason;
     phase.value = 'anonymous';
   }
 
@@ -75,7 +85,21 @@ export function createSessionStore(api: Api) {
     phase.value = 'anonymous';
   }
 
-  return { user, phase, notice, loginError, busy, isAdmin, check, login, logout, expire };
+  return {
+    user,
+    phase,
+    notice,
+    loginError,
+    busy,
+    isAdmin,
+    idleMinutes,
+    check,
+    login,
+    logout,
+    expire,
+    /** Nobody answered the idle warning: the session ends here and on the server. */
+    endIdle: () => logout(IDLE_NOTICE),
+  };
 }
 
 export type SessionStore = ReturnType<typeof createSessionStore>;

@@ -98,4 +98,60 @@ describe('the Cuentas page', () => {
     expect(errors).toEqual([]);
     await close();
   });
+
+  it('an admin resets a password: the old session is gone, the new password works; the person then changes it under Mi cuenta', async () => {
+    const admin = await signedIn();
+    await openAccounts(admin.page);
+    await admin.page.getByLabel('Nombre de usuario').fill('carla');
+    await admin.page.getByLabel('Contraseña inicial').fill('clave-de-carla-123');
+    await admin.page.getByRole('button', { name: 'Crear cuenta' }).click();
+    await admin.page.getByTestId('user-row-carla').waitFor();
+
+    const technician = await signedIn({ username: 'carla', password: 'clave-de-carla-123' });
+    await technician.page.getByTestId('tickets-table').waitFor();
+
+    await admin.page.getByRole('button', { name: 'Restablecer la contraseña de carla' }).click();
+    const dialog = admin.page.getByTestId('reset-password');
+    await dialog.getByLabel('Nueva contraseña').fill('otra-clave-de-carla');
+    await dialog.getByRole('button', { name: 'Guardar contraseña' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await admin.page.getByText('Se cambió la contraseña de carla').waitFor();
+
+    // Carla's open console is signed out at its next request; the old password no longer works.
+    await technician.page.goto(`${service.url}/`);
+    await technician.page.getByRole('button', { name: 'Entrar' }).waitFor();
+    await technician.page.getByLabel('Usuario').fill('carla');
+    await technician.page.getByLabel('Contraseña').fill('clave-de-carla-123');
+    await technician.page.getByRole('button', { name: 'Entrar' }).click();
+    await technician.page.getByText('Usuario o contraseña incorrectos.').waitFor();
+    await technician.close();
+
+    const renewed = await signedIn({ username: 'carla', password: 'otra-clave-de-carla' });
+    await renewed.page.getByRole('button', { name: 'Mi cuenta' }).click();
+    const mine = renewed.page.getByTestId('my-account');
+    await mine.getByLabel('Contraseña actual').fill('no-es-la-mia');
+    await mine.getByLabel('Nueva contraseña', { exact: true }).fill('clave-propia-de-carla');
+    await mine.getByLabel('Repite la nueva contraseña').fill('clave-propia-de-carla');
+    await mine.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await mine.getByText('La contraseña actual no es correcta.').waitFor();
+    await mine.getByLabel('Contraseña actual').fill('otra-clave-de-carla');
+    await mine.getByRole('button', { name: 'Cambiar contraseña' }).click();
+    await mine.waitFor({ state: 'detached' });
+    await renewed.page.getByTestId('tickets-table').waitFor(); // still signed in
+    const loginWith = (password: string) =>
+      fetch(`${service.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'carla', password }) });
+    expect((await loginWith('clave-propia-de-carla')).status).toBe(200);
+    expect(renewed.errors).toEqual([]);
+    await renewed.close();
+
+    // Deactivated, then brought back from the list of deactivated accounts.
+    await admin.page.getByRole('button', { name: 'Desactivar carla' }).click();
+    await admin.page.getByRole('alertdialog').getByRole('button', { name: 'Sí, desactivar' }).click();
+    await admin.page.getByRole('button', { name: 'Reactivar carla' }).click();
+    await admin.page.getByTestId('user-row-carla').waitFor();
+    expect(await admin.page.getByTestId('deactivated-row-carla').count()).toBe(0);
+    expect((await loginWith('clave-propia-de-carla')).status).toBe(200);
+    expect(admin.errors).toEqual([]);
+    await admin.close();
+  });
 });
