@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { buildApp } from '../server/app.ts';
+import { buildApp } from '../test/support/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { multipartBody, pdfOfSize } from '../test/support/files.ts';
 

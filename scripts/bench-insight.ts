@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { buildApp } from '../server/app.ts';
+import { buildApp } from '../test/support/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { databaseFile } from '../server/db/database.ts';
 

@@ -1,16 +1,21 @@
-import { buildApp } from './app.ts';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { puenteApp, serverOptions } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
+import { createServices } from './services.ts';
 
-/** The process: read config, pick the logger, listen, and shut down cleanly on a signal. */
+/** The process: read config, make the server (logger, limits, timeouts), listen, stop on a signal. */
 async function main() {
   const config = readConfigOrExit();
-  const app = await buildApp(config, {
+  const app = Fastify({
+    ...serverOptions(config),
+    ...socketTimeouts(config),
     logger: {
       level: config.LOG_LEVEL,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
     },
-    timeouts: socketTimeouts(config),
   });
+  await app.register(puenteApp, { services: await createServices(config, app.log as Logger) });
   announceFirstAdmin(app.puente.firstAdmin);
   if (config.WHATSAPP_DRIVER === 'wwebjs') await printQrCodesInTerminal(app);
   closeOnSignals(app);
@@ -52,14 +57,14 @@ function announceFirstAdmin(admin: { username: string; password: string; generat
   );
 }
 
-async function printQrCodesInTerminal(app: Awaited<ReturnType<typeof buildApp>>) {
+async function printQrCodesInTerminal(app: FastifyInstance) {
   const { printQr } = await import('./whatsapp/qr-terminal.ts');
   app.puente.tracker.onChange((status) => {
     if (status.state === 'qr' && status.qr) printQr(status.qr);
   });
 }
 
-function closeOnSignals(app: Awaited<ReturnType<typeof buildApp>>) {
+function closeOnSignals(app: FastifyInstance) {
   let closing = false;
   const close = async (signal: string) => {
     if (closing) process.exit(1); // a second signal means: stop now

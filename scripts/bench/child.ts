@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { buildApp } from '../../server/app.ts';
+import { buildApp } from '../../test/support/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { databaseFile } from '../../server/db/database.ts';
 import { createTicket } from '../../server/tickets/tickets.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../server/app.ts';
+import { buildApp } from '../../test/support/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import type { SimulatorDriver } from '../../server/whatsapp/simulator.ts';
 import type { Pragmas } from './baseline-db.ts';

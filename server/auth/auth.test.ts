@@ -4,8 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, buildTestApp, createTicket, eventually, loginCookie, type TestApp } from '../../test/support/app.ts';
-import { buildApp } from '../app.ts';
+import { ADMIN, buildApp, buildTestApp, createTicket, eventually, loginCookie, type TestApp } from '../../test/support/app.ts';
 import { loadConfig } from '../config.ts';
 
 let t: TestApp;

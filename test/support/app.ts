@@ -1,13 +1,37 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { buildApp, type AppOptions } from '../../server/app.ts';
-import { loadConfig } from '../../server/config.ts';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import type { Logger } from 'pino';
+import { puenteApp, serverOptions } from '../../server/app.ts';
+import { loadConfig, type Config } from '../../server/config.ts';
+import { createServices, type ServiceOptions } from '../../server/services.ts';
 import { SimulatorDriver } from '../../server/whatsapp/simulator.ts';
 import { clusterUrl, freshDatabase } from './postgres.ts';
 
 export const ADMIN = { username: 'admin', password: 'contraseña-de-prueba' };
+
+export interface AppOptions extends ServiceOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** The process's socket timeouts, as main.ts sets them (tests inject, so they need none). */
+  timeouts?: Pick<FastifyServerOptions, 'connectionTimeout' | 'requestTimeout' | 'keepAliveTimeout'>;
+  /** How often an open console socket's session is checked again (default 30 s). */
+  liveRecheckMs?: number;
+  /** Sees every route as it is registered (the fuzz test drives each one, new ones included). */
+  onRoute?: (route: RouteOptions) => void;
+}
+
+/**
+ * The server as main.ts makes it (same limits, same plugin), with the logger off unless asked;
+ * not yet ready.
+ */
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ ...serverOptions(config), ...options.timeouts, logger: options.logger ?? false });
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  const services = await createServices(config, app.log as Logger, { driver: options.driver, clock: options.clock });
+  await app.register(puenteApp, { services, liveRecheckMs: options.liveRecheckMs });
+  return app;
+}
 
 export interface TestApp {
   app: FastifyInstance;

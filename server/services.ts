@@ -1,0 +1,168 @@
+import type { Logger } from 'pino';
+import { ensureFirstAdmin } from './auth/accounts.ts';
+import type { Config } from './config.ts';
+import { Lease } from './cluster/lease.ts';
+import { leaseStore, type LeaseStore } from './cluster/lease-store.ts';
+import { Replies } from './conversation/send.ts';
+import { openDatabase, type Db } from './db/database.ts';
+import { Outbox } from './delivery/outbox.ts';
+import type { Clock } from './delivery/throttle.ts';
+import { EventBus } from './events.ts';
+import { fileInbound } from './inbound/file-inbound.ts';
+import { askForRating } from './insight/csat.ts';
+import { InboundFiles } from './media/inbound.ts';
+import { StorageQuota } from './media/quota.ts';
+import { MediaStore } from './media/store.ts';
+import { outgoingMedia, referencedFiles } from './messages/attachments.ts';
+import { lastInboundAnyAt, lastInboundAt } from './messages/index.ts';
+import { lineKey, normalizePhone } from './contract/phone.ts';
+import type { OutgoingMedia, WhatsAppDriver } from './whatsapp/driver.ts';
+import { queuedReplies } from './whatsapp/routes.ts';
+import { selectDriver } from './whatsapp/select-driver.ts';
+import { StatusTracker } from './whatsapp/status.ts';
+
+const MEDIA_RETRY_MS = 5 * 60_000;
+
+/** Everything the routes use, built once per process from the config. */
+export interface Services {
+  config: Config;
+  db: Db;
+  events: EventBus;
+  driver: WhatsAppDriver;
+  outbox: Outbox;
+  replies: Replies;
+  tracker: StatusTracker;
+  /** Whether this process holds the WhatsApp link (always, on SQLite). */
+  lease: Lease;
+  leases: LeaseStore;
+  media: MediaStore;
+  quota: StorageQuota;
+  inboundFiles: InboundFiles;
+  firstAdmin: { username: string; password: string; generated: boolean } | null;
+  /** Takes the lease (whose holder runs delivery and the WhatsApp link) and starts the media retry. */
+  start(): Promise<void>;
+  /** Stops them and closes the database (when the server closes). */
+  stop(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Replaces the driver WHATSAPP_DRIVER would pick (supervisor tests use a scripted one). */
+  driver?: WhatsAppDriver;
+  /** The outbox's clock (flood tests hold its pacing sleeps to count them). */
+  clock?: Clock;
+}
+
+/** Opens the database, creates the first admin, picks the driver and wires its events in. */
+export async function createServices(config: Config, log: Logger, options: ServiceOptions = {}): Promise<Services> {
+  const db = await openDatabase(config.databaseUrl);
+  const firstAdmin = await ensureFirstAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
+  const media = new MediaStore(config.mediaDir);
+  // A crash between writing a file and committing its entry leaves a file nothing refers to.
+  const swept = await media.sweep(await referencedFiles(db));
+  if (swept.orphans || swept.temporary) log.info(swept, 'media sweep removed leftovers');
+  const driver =
+    options.driver ??
+    (await selectDriver(config, log, {
+      lastInboundAt: (phone) => lastInboundAt(db, lineKey(normalizePhone(phone) ?? phone)),
+      lastInboundAnyAt: () => lastInboundAnyAt(db),
+    }));
+  const events = new EventBus();
+  const leases = leaseStore(db);
+  // Assigned below: the lease starts and stops the outbox and the driver it is built before.
+  let lease: Lease;
+  const transport = {
+    isReady: () => driver.state().state === 'ready' && lease.held(),
+    send: (to: string, body: string, ref: string, media?: OutgoingMedia) => driver.send(to, body, ref, media),
+    recentOutgoing: (to: string, since: Date) => driver.recentOutgoing(to, since),
+  };
+  const outbox = new Outbox({
+    db,
+    lease: { fence: () => lease.fence(), fenced: () => lease.fenced() },
+    transport,
+    events,
+    log,
+    sendTimeoutMs: config.SEND_TIMEOUT_MS,
+    ratePerMinute: config.SEND_RATE_PER_MINUTE,
+    clock: options.clock,
+    mediaOf: (messageId) => outgoingMedia(db, media, messageId),
+  });
+  const replies = new Replies({ db, outbox, events, log, media });
+  const download = driver.downloadMedia ? (waId: string) => driver.downloadMedia!(waId) : undefined;
+  const quota = new StorageQuota(db, media, config.MEDIA_MAX_MB * 1024 * 1024);
+  const inboundFiles = new InboundFiles({ db, store: media, quota, events, log, download });
+  lease = new Lease({
+    store: leases,
+    ttlMs: config.LEASE_TTL_MS,
+    log,
+    sole: db.dialect === 'sqlite',
+    onAcquired: async () => {
+      await outbox.start();
+      void driver.connect().catch((err) => log.error({ err }, 'whatsapp connect failed'));
+    },
+    onLost: async () => {
+      outbox.release();
+      await driver.disconnect().catch((err) => log.warn({ err }, 'whatsapp disconnect failed'));
+    },
+  });
+
+  // Files that could not be downloaded when they arrived are tried again now and then.
+  let mediaRetry: NodeJS.Timeout | undefined;
+  const services: Services = {
+    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), lease, leases, media, quota, inboundFiles, firstAdmin,
+    async start() {
+      // Only the holder of the lease runs the driver and the delivery loop (see onAcquired above).
+      await lease.start();
+      await lease.settled();
+      mediaRetry = setInterval(() => {
+        if (driver.state().state !== 'ready') return;
+        void inboundFiles.retryPending().catch((err) => log.error({ err }, 'media retry failed'));
+      }, MEDIA_RETRY_MS).unref();
+    },
+    async stop() {
+      clearInterval(mediaRetry);
+      await outbox.stop();
+      await driver.disconnect().catch((err) => log.warn({ err }, 'whatsapp disconnect failed'));
+      // Let go of the link last: a send still in flight above must not overlap the next holder's.
+      await lease.stop();
+      await db.close();
+    },
+  };
+  wireDriver(services, log);
+  return services;
+}
+
+/** What arrives from WhatsApp (messages, acks, link states) goes to the services that handle it. */
+function wireDriver(services: Services, log: Logger) {
+  const { db, driver, outbox, events, tracker, config } = services;
+  const deps = { db, outbox, events, log, autoAck: config.AUTO_ACK };
+  driver.onInbound(async (message) => {
+    const outcome = await fileInbound(deps, message);
+    // The entry is stored; its file is fetched after, so a slow download never holds up the chat.
+    if (outcome === 'filed' && message.hasMedia) void services.inboundFiles.fetch(message.waId).catch((err) => log.error({ err }, 'media fetch failed'));
+    return outcome;
+  });
+  if (config.CSAT) {
+    const csat = { db, outbox, events, log, text: config.CSAT_TEXTO };
+    events.subscribe((event) => {
+      const ticket = event.type === 'ticket' ? event.ticket : null;
+      if (ticket?.status === 'resolved') void askForRating(csat, ticket.id).catch((err) => log.error({ err }, 'csat failed'));
+    });
+  }
+  driver.onAck((ack) => void outbox.applyAck(ack.waId, ack.state).catch((err) => log.error({ err }, 'ack failed')));
+  tracker.onChange((status) => {
+    log.info({ state: status.state, reason: status.reason }, 'whatsapp state');
+    // The other processes answer the link's status from the lease row.
+    if (services.lease.held() && services.db.dialect === 'postgres') {
+      void services.leases.publishStatus(services.lease.holder, JSON.stringify(status)).catch((err) => log.warn({ err }, 'status not shared'));
+    }
+    const announce = (queued: number) => events.emit({ type: 'whatsapp', status: { ...status, queued } });
+    void queuedReplies(db)
+      .then(announce)
+      .catch((err) => log.error({ err }, 'queued count failed'))
+      .finally(() => {
+        if (status.state !== 'ready') return;
+        outbox.resume();
+        void services.inboundFiles.retryPending().catch((err) => log.error({ err }, 'media retry failed'));
+      });
+  });
+}
