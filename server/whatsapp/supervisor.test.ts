@@ -8,6 +8,7 @@ import {
   type StateChange,
   type WhatsAppDriver,
 } from './driver.ts';
+import { StatusTracker } from './status.ts';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from './supervisor.ts';
 
 /**
@@ -115,7 +116,7 @@ describe('supervisor: reconnecting', () => {
     const gaps = drivers.slice(1, 7).map((driver, i) => driver.createdAt - drivers[i].createdAt - 100);
     expect(gaps).toEqual([1_000, 2_000, 4_000, 8_000, 8_000, 8_000]);
     expect(drivers.slice(0, 6).every((driver) => driver.disconnected)).toBe(true);
-    expect(supervisor.status()).toMatchObject({ state: 'ready', attempt: 0 });
+    expect(supervisor.state()).toEqual({ state: 'ready' });
 
     // Lost again after being ready: the next wait is the initial one, not the cap.
     drivers[6].emit({ state: 'disconnected', reason: 'se cayó la red' });
@@ -125,23 +126,33 @@ describe('supervisor: reconnecting', () => {
     expect(drivers[7].createdAt - lostAt).toBe(1_000);
   });
 
-  it('reports why it is down, since when, the last ready time and the attempt', async () => {
+  it('reports why it is down; the link status adds since when and the last ready time', async () => {
     supervise(['ready', 'fail', 'fail', 'ready']);
+    const tracker = new StatusTracker(supervisor);
     await supervisor.connect();
     await vi.advanceTimersByTimeAsync(100);
     const readyAt = new Date().toISOString();
-    expect(supervisor.status()).toEqual({ state: 'ready', since: readyAt, lastReadyAt: readyAt, attempt: 0 });
+    expect(supervisor.state()).toEqual({ state: 'ready' });
+    expect(tracker.current()).toMatchObject({ state: 'ready', since: readyAt, lastReadyAt: readyAt });
 
     await vi.advanceTimersByTimeAsync(5_000);
     drivers[0].emit({ state: 'disconnected', reason: 'se cayó la red' });
     const downAt = new Date().toISOString();
-    expect(supervisor.status()).toEqual({ state: 'disconnected', reason: 'se cayó la red', since: downAt, lastReadyAt: readyAt, attempt: 1 });
     expect(supervisor.state()).toEqual({ state: 'disconnected', reason: 'se cayó la red' });
+    expect(tracker.current()).toMatchObject({ state: 'disconnected', reason: 'se cayó la red', since: downAt, lastReadyAt: readyAt });
 
+    // Second attempt after 1 s fails too; the third waits 2 s (the attempt counted up), then is ready.
     await vi.advanceTimersByTimeAsync(1_000 + 100);
-    expect(supervisor.status()).toMatchObject({ state: 'disconnected', reason: 'sin red', attempt: 2, lastReadyAt: readyAt });
-    await vi.advanceTimersByTimeAsync(2_000 + 100 + 4_000 + 100);
-    expect(supervisor.status()).toMatchObject({ state: 'ready', attempt: 0, lastReadyAt: new Date().toISOString() });
+    expect(drivers).toHaveLength(2);
+    expect(supervisor.state()).toEqual({ state: 'disconnected', reason: 'sin red' });
+    expect(tracker.current()).toMatchObject({ state: 'disconnected', lastReadyAt: readyAt });
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(drivers).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(drivers).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(100 + 4_000 + 100);
+    expect(supervisor.state()).toEqual({ state: 'ready' });
+    expect(tracker.current()).toMatchObject({ state: 'ready', lastReadyAt: new Date().toISOString() });
   });
 
   it('tells its listeners every state, with the QR while one is shown', async () => {
@@ -150,9 +161,8 @@ describe('supervisor: reconnecting', () => {
     supervisor.onState((change) => seen.push(change));
     await supervisor.connect();
     await vi.advanceTimersByTimeAsync(100);
-    expect(supervisor.status().since).toBe(new Date().toISOString());
     expect(seen).toEqual([{ state: 'qr', qr: 'QR-1' }]); // it was already `starting`
-    expect(supervisor.status()).toMatchObject({ state: 'qr', qr: 'QR-1' });
+    expect(supervisor.state()).toEqual({ state: 'qr', qr: 'QR-1' });
   });
 });
 
@@ -161,27 +171,27 @@ describe('supervisor: hung or crashed Chromium', () => {
     supervise(['hang', 'ready']);
     await supervisor.connect();
     await vi.advanceTimersByTimeAsync(100);
-    expect(supervisor.status().state).toBe('ready');
+    expect(supervisor.state().state).toBe('ready');
 
     await vi.advanceTimersByTimeAsync(30_000 + 5_000);
     expect(drivers[0].disconnected).toBe(true);
-    expect(supervisor.status()).toMatchObject({ state: 'disconnected', reason: expect.stringContaining('no responde'), attempt: 1 });
+    expect(supervisor.state()).toMatchObject({ state: 'disconnected', reason: expect.stringContaining('no responde') });
 
     await vi.advanceTimersByTimeAsync(1_000 + 100);
     expect(drivers).toHaveLength(2);
-    expect(supervisor.status()).toMatchObject({ state: 'ready', attempt: 0 });
+    expect(supervisor.state()).toEqual({ state: 'ready' });
   });
 
   it('restarts a driver stuck loading past the watchdog', async () => {
     supervise(['stall', 'ready']);
     await supervisor.connect();
     await vi.advanceTimersByTimeAsync(59_999);
-    expect(supervisor.status().state).toBe('starting');
+    expect(supervisor.state().state).toBe('starting');
     await vi.advanceTimersByTimeAsync(1);
     expect(drivers[0].disconnected).toBe(true);
-    expect(supervisor.status()).toMatchObject({ state: 'disconnected', reason: expect.stringContaining('no terminó de cargar') });
+    expect(supervisor.state()).toMatchObject({ state: 'disconnected', reason: expect.stringContaining('no terminó de cargar') });
     await vi.advanceTimersByTimeAsync(1_100);
-    expect(supervisor.status().state).toBe('ready');
+    expect(supervisor.state().state).toBe('ready');
   });
 
   it('uses a custom probe when given one', async () => {
@@ -201,9 +211,9 @@ describe('supervisor: unlinking', () => {
     supervise(['unlinked', 'qr']);
     await supervisor.connect();
     await vi.advanceTimersByTimeAsync(100);
-    expect(supervisor.status()).toMatchObject({ state: 'logged_out', reason: 'desvinculado en el teléfono' });
+    expect(supervisor.state()).toMatchObject({ state: 'logged_out', reason: 'desvinculado en el teléfono' });
     await vi.advanceTimersByTimeAsync(1_100);
-    expect(supervisor.status()).toMatchObject({ state: 'qr', qr: 'QR-1' });
+    expect(supervisor.state()).toMatchObject({ state: 'qr', qr: 'QR-1' });
   });
 
   it('after an operator logout waits for connect() before showing a new QR', async () => {
@@ -214,11 +224,11 @@ describe('supervisor: unlinking', () => {
     expect(drivers[0]).toMatchObject({ loggedOut: true, disconnected: true });
     await vi.advanceTimersByTimeAsync(60_000);
     expect(drivers).toHaveLength(1);
-    expect(supervisor.status().state).toBe('logged_out');
+    expect(supervisor.state().state).toBe('logged_out');
 
     await supervisor.connect();
     await vi.advanceTimersByTimeAsync(100);
-    expect(supervisor.status()).toMatchObject({ state: 'qr', qr: 'QR-1' });
+    expect(supervisor.state()).toMatchObject({ state: 'qr', qr: 'QR-1' });
   });
 });
 
@@ -255,7 +265,7 @@ describe('supervisor: as the core sees it', () => {
     await supervisor.connect();
     await vi.advanceTimersByTimeAsync(1_200);
     drivers[0].emit({ state: 'ready' });
-    expect(supervisor.status().state).toBe('qr');
+    expect(supervisor.state().state).toBe('qr');
   });
 
   it('stop() disposes the driver and builds no other', async () => {
@@ -266,6 +276,6 @@ describe('supervisor: as the core sees it', () => {
     await vi.advanceTimersByTimeAsync(60_000);
     expect(drivers).toHaveLength(1);
     expect(drivers[0].disconnected).toBe(true);
-    expect(supervisor.status().state).toBe('disconnected');
+    expect(supervisor.state().state).toBe('disconnected');
   });
 });

@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import { DriverEventHub } from './driver-events.ts';
 import {
   DriverError,
-  type ConnectionState,
   type OutgoingRecord,
   type StateChange,
   type WhatsAppDriver,
@@ -26,16 +25,6 @@ export interface SupervisorOptions {
   probeTimeoutMs?: number;
   /** Longest a driver's disconnect may take before the next one is built anyway. */
   disposeTimeoutMs?: number;
-}
-
-export interface SupervisorStatus {
-  state: ConnectionState;
-  reason?: string;
-  qr?: string;
-  since: string;
-  lastReadyAt: string | null;
-  /** Consecutive attempts that failed since the link was last ready. */
-  attempt: number;
 }
 
 const DEFAULTS = {
@@ -65,37 +54,29 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
   #driver: ProbedDriver | null = null;
   /** Bumped per driver: events of a disposed driver must not move the state. */
   #generation = 0;
-  #status: SupervisorStatus;
+  /** What the core sees (StatusTracker adds since when and the last ready time). */
+  #state: StateChange = { state: 'starting' };
+  /** Consecutive attempts that failed since the link was last ready: the backoff's exponent. */
+  #attempt = 0;
   #running = false;
   #retryTimer: NodeJS.Timeout | null = null;
   #watchdog: NodeJS.Timeout | null = null;
   #probeTimer: NodeJS.Timeout | null = null;
   #disposing: Promise<void> = Promise.resolve();
-  readonly #statusListeners: ((status: SupervisorStatus) => void)[] = [];
 
   constructor(options: SupervisorOptions) {
     super();
     this.#options = options;
     this.#log = options.logger.child({ component: 'whatsapp-supervisor' });
     this.#backoff = options.backoff ?? DEFAULTS.backoff;
-    this.#status = { state: 'starting', since: new Date().toISOString(), lastReadyAt: null, attempt: 0 };
   }
 
   get name() {
     return this.#driver?.name ?? 'wwebjs';
   }
 
-  onStatus(listener: (status: SupervisorStatus) => void) {
-    this.#statusListeners.push(listener);
-  }
-
-  status(): SupervisorStatus {
-    return this.#status;
-  }
-
   state(): StateChange {
-    const { state, reason, qr } = this.#status;
-    return { state, ...(reason ? { reason } : {}), ...(qr ? { qr } : {}) };
+    return this.#state;
   }
 
   /** Starts (or, while a retry is pending or after an unlink, restarts at once) the link. */
@@ -133,7 +114,8 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
     this.#driver = driver;
     this.#dispose();
     await this.#disposing;
-    this.#publish({ state: 'logged_out', reason: 'Se desvinculó el número; vincúlelo de nuevo con un código QR.' }, { attempt: 0 });
+    this.#attempt = 0;
+    this.#publish({ state: 'logged_out', reason: 'Se desvinculó el número; vincúlelo de nuevo con un código QR.' });
   }
 
   async send(to: string, body: string, clientRef: string): Promise<{ waId: string }> {
@@ -145,7 +127,7 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
   }
 
   #readyDriver(): ProbedDriver {
-    if (this.#status.state !== 'ready' || !this.#driver) throw new DriverError('not_ready', 'WhatsApp no está conectado.');
+    if (this.#state.state !== 'ready' || !this.#driver) throw new DriverError('not_ready', 'WhatsApp no está conectado.');
     return this.#driver;
   }
 
@@ -192,7 +174,8 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
         return;
       case 'ready':
         this.#clearTimer('watchdog');
-        this.#publish(change, { attempt: 0, lastReadyAt: new Date().toISOString() });
+        this.#attempt = 0;
+        this.#publish(change);
         this.#startProbing();
         return;
       case 'disconnected':
@@ -207,8 +190,8 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
   /** The current driver failed: dispose it and schedule the next one. */
   #fail(reason: string, state: 'disconnected' | 'logged_out' = 'disconnected') {
     this.#dispose();
-    const attempt = this.#status.attempt + 1;
-    this.#publish({ state, reason }, { attempt });
+    const attempt = ++this.#attempt;
+    this.#publish({ state, reason });
     if (!this.#running) return;
     const { initialMs, maxMs, factor } = this.#backoff;
     const delayMs = Math.min(maxMs, Math.round(initialMs * factor ** (attempt - 1)));
@@ -255,7 +238,7 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
       const alive = await withTimeout(probe(driver), timeoutMs).catch(() => false);
       inFlight = false;
       if (alive || generation !== this.#generation) return;
-      this.#log.warn({ state: this.#status.state }, 'whatsapp web does not answer; restarting it');
+      this.#log.warn({ state: this.#state.state }, 'whatsapp web does not answer; restarting it');
       this.#fail('Chromium no responde (colgado o cerrado); se reinicia.');
     }, this.#options.probeIntervalMs ?? DEFAULTS.probeIntervalMs);
   }
@@ -266,23 +249,16 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
     if (which === 'probe' && this.#probeTimer) clearInterval(this.#probeTimer), (this.#probeTimer = null);
   }
 
-  #publish(change: StateChange, counters: Partial<Pick<SupervisorStatus, 'attempt' | 'lastReadyAt'>> = {}) {
-    const previous = this.#status;
-    const next: SupervisorStatus = {
+  #publish(change: StateChange) {
+    const previous = this.#state;
+    const next: StateChange = {
       state: change.state,
       ...(change.reason ? { reason: change.reason } : {}),
       ...(change.qr ? { qr: change.qr } : {}),
-      since: change.state === previous.state ? previous.since : new Date().toISOString(),
-      lastReadyAt: counters.lastReadyAt ?? previous.lastReadyAt,
-      attempt: counters.attempt ?? previous.attempt,
     };
-    const same = (['state', 'reason', 'qr', 'attempt', 'lastReadyAt'] as const).every((key) => next[key] === previous[key]);
-    if (same) return;
-    this.#status = next;
-    if (next.state !== previous.state) this.#log.info({ state: next.state, reason: next.reason, attempt: next.attempt }, 'whatsapp state');
-    const { since: _since, lastReadyAt: _ready, attempt: _attempt, ...stateChange } = next;
-    this.emitState(stateChange);
-    for (const listener of this.#statusListeners) listener(next);
+    if (next.state === previous.state && next.reason === previous.reason && next.qr === previous.qr) return;
+    this.#state = next;
+    if (next.state !== previous.state) this.#log.info({ state: next.state, reason: next.reason, attempt: this.#attempt }, 'whatsapp state');
+    this.emitState(next);
   }
 }
-
