@@ -1,7 +1,7 @@
 import { computed, signal } from '@preact/signals';
 import type { Api } from '../lib/api.ts';
 import { newKey } from '../lib/format.ts';
-import { sameLine } from '../lib/phone.ts';
+import { sameLine } from '../../server/contract/phone.ts';
 import { createPoller } from '../lib/poll.ts';
 import type { SimulatorSent } from '../lib/types.ts';
 

@@ -2,7 +2,7 @@ import { timeFor, type Db, type Statement } from '../db/database.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
 import type { SessionUser } from './sessions.ts';
 
-import type { AccountRole as Role, User as UserView } from '../contract/index.ts';
+import type { AccountRole as Role, CreatedToken, User as UserView } from '../contract/index.ts';
 
 export type { Role, UserView };
 
@@ -88,7 +88,7 @@ export async function principalFromToken(db: Db, token: string): Promise<Princip
   return { kind: 'token', tokenId: row.id, name: row.name, role: 'integracion' };
 }
 
-export async function createApiToken(db: Db, name: string, createdById: number) {
+export async function createApiToken(db: Db, name: string, createdById: number): Promise<CreatedToken> {
   const token = `pnt_${randomToken()}`;
   const row = await db.write((tx) => tx.apiToken.create({ data: { name, tokenHash: sha256(token), createdById } }));
   return { id: row.id, name: row.name, token };

@@ -125,6 +125,38 @@ export interface User {
   role: AccountRole;
 }
 
+/** One predefined message behind the console's Notificar button (GET /api/plantillas). */
+export interface Plantilla {
+  id: string;
+  titulo: string;
+  texto: string;
+}
+
+/** An integration token as GET /api/tokens lists it (never the secret). */
+export interface ApiToken {
+  id: number;
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+/** What POST /api/tokens answers: the secret, this once. */
+export interface CreatedToken {
+  id: number;
+  name: string;
+  token: string;
+}
+
+/** What the simulator's phones received (GET /api/simulator/sent); a file by its fingerprint. */
+export interface SimulatorSent {
+  to: string;
+  body: string;
+  id: string;
+  at: string;
+  media?: { mimetype: string; filename: string; bytes: number; sha256: string };
+}
+
 /** The machine words of the error bodies (`{ "error", "mensaje", … }`). */
 export type ErrorWord =
   | 'solicitud_invalida'

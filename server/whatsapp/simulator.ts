@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { SimulatorSent } from '../contract/index.ts';
 import { DriverEventHub } from './driver-events.ts';
 import {
   DriverError,
@@ -172,7 +173,7 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
     return this.#media.get(waId) ?? null;
   }
 
-  sent(): { to: string; body: string; id: string; at: string; media?: SentMedia }[] {
+  sent(): SimulatorSent[] {
     return this.#records.map(({ to, body, id, at, media }) => ({ to, body, id, at, ...(media ? { media } : {}) }));
   }
 
