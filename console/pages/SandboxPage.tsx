@@ -75,7 +75,7 @@ export default function SandboxPage() {
                 event.currentTarget.value = '';
                 if (photo) void sandbox.send(photo);
               }} />
-            <button type="button" class="button button--light" aria-label="Enviar foto" title="Enviar foto (el texto escrito va como pie)"
+            <button type="button" class="button button--light" aria-label="Adjuntar foto" title="Enviar una foto (el texto escrito va como pie)"
               disabled={sandbox.sending.value} onClick={() => photoPicker.current?.click()}>📷</button>
             <button type="submit" class="button button--success" disabled={sandbox.sending.value}>Enviar</button>
           </form>

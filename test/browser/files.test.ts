@@ -110,7 +110,7 @@ describe('files in Chat en Vivo', () => {
     await page.getByLabel('Nombre', { exact: true }).fill('Teo');
     const phone = page.getByTestId('sandbox-phone');
     await phone.getByLabel('Mensaje del usuario').fill('así sale el error');
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), phone.getByRole('button', { name: 'Enviar foto' }).click()]);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), phone.getByRole('button', { name: 'Adjuntar foto' }).click()]);
     await chooser.setFiles({ name: 'error.jpg', mimeType: 'image/jpeg', buffer: photo });
     await phone.getByTestId('phone-out').filter({ hasText: 'error.jpg' }).filter({ hasText: 'así sale el error' }).waitFor();
 
