@@ -3,6 +3,9 @@ import { ensureFirstAdmin } from './auth/accounts.ts';
 import type { Config } from './config.ts';
 import { Lease } from './cluster/lease.ts';
 import { leaseStore, type LeaseStore } from './cluster/lease-store.ts';
+import { PgRelay } from './cluster/relay.ts';
+import { RemoteSends } from './cluster/remote-sends.ts';
+import { wireCluster } from './cluster/wire.ts';
 import { Replies } from './conversation/send.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { Outbox } from './delivery/outbox.ts';
@@ -35,6 +38,8 @@ export interface Services {
   /** Whether this process holds the WhatsApp link (always, on SQLite). */
   lease: Lease;
   leases: LeaseStore;
+  /** PostgreSQL: LISTEN/NOTIFY between the processes sharing the database; null on SQLite. */
+  relay: PgRelay | null;
   media: MediaStore;
   quota: StorageQuota;
   inboundFiles: InboundFiles;
@@ -68,6 +73,18 @@ export async function createServices(config: Config, log: Logger, options: Servi
     }));
   const events = new EventBus();
   const leases = leaseStore(db);
+  const relay = db.dialect === 'postgres' ? new PgRelay(config.databaseUrl, log) : null;
+  await relay?.start();
+  const remote = relay
+    ? new RemoteSends({
+        relay,
+        sendTimeoutMs: config.SEND_TIMEOUT_MS,
+        holderReady: async () => {
+          const row = await leases.read();
+          return Boolean(row?.live && row.status && JSON.parse(row.status).state === 'ready');
+        },
+      })
+    : null;
   // Assigned below: the lease starts and stops the outbox and the driver it is built before.
   let lease: Lease;
   const transport = {
@@ -78,6 +95,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
   const outbox = new Outbox({
     db,
     lease: { fence: () => lease.fence(), fenced: () => lease.fenced() },
+    remote: remote ?? undefined,
     transport,
     events,
     log,
@@ -99,16 +117,19 @@ export async function createServices(config: Config, log: Logger, options: Servi
       await outbox.start();
       void driver.connect().catch((err) => log.error({ err }, 'whatsapp connect failed'));
     },
+    // The holder sweeps the queue on every renewal: a reply whose word from another process was lost.
+    onRenewed: () => void outbox.sweep().catch((err) => log.warn({ err }, 'queue sweep failed')),
     onLost: async () => {
       outbox.release();
       await driver.disconnect().catch((err) => log.warn({ err }, 'whatsapp disconnect failed'));
     },
   });
+  if (relay && remote) wireCluster({ db, events, outbox, lease, relay, remote, log });
 
   // Files that could not be downloaded when they arrived are tried again now and then.
   let mediaRetry: NodeJS.Timeout | undefined;
   const services: Services = {
-    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), lease, leases, media, quota, inboundFiles, firstAdmin,
+    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), lease, leases, relay, media, quota, inboundFiles, firstAdmin,
     async start() {
       // Only the holder of the lease runs the driver and the delivery loop (see onAcquired above).
       await lease.start();
@@ -124,6 +145,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
       await driver.disconnect().catch((err) => log.warn({ err }, 'whatsapp disconnect failed'));
       // Let go of the link last: a send still in flight above must not overlap the next holder's.
       await lease.stop();
+      await relay?.close();
       await db.close();
     },
   };

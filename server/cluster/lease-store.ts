@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { sqlTime } from '../db/database.ts';
+import type { Fence } from '../messages/index.ts';
 
 /** A lease as the database holds it; `live` is whether it has not expired by the database's clock. */
 export interface LeaseRow {
@@ -9,11 +10,7 @@ export interface LeaseRow {
   status: string | null;
 }
 
-/** The right to send: who holds the link, and since which change of holder. */
-export interface Fence {
-  holder: string;
-  generation: number;
-}
+export type { Fence };
 
 // PostgreSQL's clock decides expiry, so machines whose clocks disagree still agree on the lease.
 // DateTime columns are `timestamp without time zone` written in UTC.

@@ -15,6 +15,8 @@ export interface LeaseOptions {
   sole: boolean;
   /** This process now holds the link: start the driver and the delivery loop. */
   onAcquired: (generation: number) => Promise<void> | void;
+  /** Each renewal while held (not the first take). */
+  onRenewed?: () => void;
   /** This process no longer holds it (taken, expired, fenced): stop sending at once. */
   onLost: () => Promise<void> | void;
 }
@@ -83,7 +85,7 @@ export class Lease {
     }
     if (this.#generation !== null && this.#generation !== generation) this.#lose('changed hands meanwhile');
     this.#validUntil = startedAt + this.options.ttlMs;
-    if (this.#generation === generation) return;
+    if (this.#generation === generation) return this.options.onRenewed?.();
     this.#generation = generation;
     this.options.log.info({ holder: this.holder, generation }, 'whatsapp lease acquired');
     this.#transition(() => this.options.onAcquired(generation));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Fence } from '../cluster/lease-store.ts';
+import type { Fence } from '../messages/index.ts';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
 import { isPending, messagesOf, outcomeOf, type AckState, type Delivery, type MessageStore, type Outcome, type OutgoingRow } from '../messages/index.ts';
@@ -14,6 +14,18 @@ export type { AckState, Outcome };
 export interface OutgoingMessage {
   id: number;
   phone: string;
+  /**
+   * Older replies of the same ticket still waiting, as its store transaction saw them: under
+   * several processes one may have been stored elsewhere and not reached this lane yet; it
+   * takes its place first, so the chat keeps the order written.
+   */
+  earlier?: { id: number; phone: string }[];
+}
+
+/** Another process holds the link: it sends what this one stored (server/cluster/remote-sends.ts). */
+export interface RemoteSender {
+  /** Hands a stored reply to the holder; the outcome its outbox answers (or `timeout`). */
+  forward(message: OutgoingMessage): Promise<Outcome>;
 }
 
 type Step = Outcome | { kind: 'retry'; delayMs?: number } | { kind: 'unknown' };
@@ -48,6 +60,8 @@ export interface OutboxOptions {
   db: Db;
   /** Every send is marked `sending` only under this process's fence (issue 12). */
   lease: SendRight;
+  /** Under several processes: where a reply goes while this process does not hold the link. */
+  remote?: RemoteSender;
   transport: Transport;
   events: EventBus;
   log: Logger;
@@ -100,11 +114,17 @@ export class Outbox {
    */
   async start(): Promise<number> {
     this.#stopped = false;
+    return this.sweep();
+  }
+
+  /** As `start`, for a running outbox: what was stored but never reached a lane (a lost word). */
+  async sweep(): Promise<number> {
+    if (this.#stopped) return 0;
     const rows = await this.#messages.pending();
     const known = new Set<number>();
     for (const lane of this.#lanes.values()) for (const item of lane.items) known.add(item.id);
     const fresh = rows.filter((row) => !known.has(row.id));
-    for (const row of fresh) this.#lane(row.phone).items.push(newItem(row.id, true));
+    for (const row of fresh) this.#place(this.#lane(row.phone), newItem(row.id, true));
     if (fresh.length > 0) this.o.log.info({ pending: fresh.length }, 'outbox backlog loaded');
     this.resume();
     return fresh.length;
@@ -129,8 +149,9 @@ export class Outbox {
    * throttled slots, so 500 new chats in a minute do not make the number burst 500 sends.
    */
   submit(message: OutgoingMessage, { paced = false }: { paced?: boolean } = {}): Promise<Outcome> {
-    const { outcome } = this.#enqueue(message, false, paced);
-    this.#kick(message.phone);
+    const { outcome, forward } = this.#enqueue(message, false, paced);
+    if (forward) forward();
+    else this.#kick(message.phone);
     return outcome;
   }
 
@@ -147,10 +168,10 @@ export class Outbox {
     store: (claim: (message: OutgoingMessage) => Fence | null) => Promise<T | null>,
     announce: (stored: T) => void = () => undefined,
   ): Promise<{ stored: T; outcome: Promise<Outcome> } | null> {
-    const claims: { message: OutgoingMessage; outcome: Promise<Outcome> }[] = [];
+    const claims: { message: OutgoingMessage; outcome: Promise<Outcome>; forward?: () => void }[] = [];
     const claim = (message: OutgoingMessage) => {
-      const { sendAtOnce, outcome } = this.#enqueue(message, true);
-      claims.push({ message, outcome });
+      const { sendAtOnce, outcome, forward } = this.#enqueue(message, true);
+      claims.push({ message, outcome, forward });
       return sendAtOnce ? this.o.lease.fence() : null;
     };
     const stored = await store(claim).catch((err: unknown) => {
@@ -162,7 +183,10 @@ export class Outbox {
       return null;
     }
     announce(stored);
-    for (const { message } of claims) this.#kick(message.phone);
+    for (const { message, forward } of claims) {
+      if (forward) forward();
+      else this.#kick(message.phone);
+    }
     return { stored, outcome: claims[0]?.outcome ?? Promise.resolve<Outcome>({ kind: 'queued' }) };
   }
 
@@ -180,12 +204,27 @@ export class Outbox {
     if (lane) void this.#run(lane);
   }
 
-  #enqueue(message: OutgoingMessage, markable: boolean, paced = false) {
+  #enqueue(message: OutgoingMessage, markable: boolean, paced = false): { sendAtOnce: boolean; outcome: Promise<Outcome>; forward?: () => void } {
+    const remote = this.o.remote;
+    if (remote && !this.o.lease.fence()) {
+      // Not ours to send: the holder sends it, after the commit (`forward` runs then).
+      let answer: (outcome: Outcome) => void = () => undefined;
+      const outcome = new Promise<Outcome>((resolve) => (answer = resolve));
+      const forward = () => void remote.forward(message).then(answer, () => answer({ kind: 'queued' }));
+      return { sendAtOnce: false, outcome, forward };
+    }
     const lane = this.#lane(message.phone);
     const ready = this.o.transport.isReady() && !this.#stopped;
-    const item = newItem(message.id, !ready || paced);
-    item.marked = markable && ready && lane.items.length === 0;
-    lane.items.push(item);
+    for (const older of message.earlier ?? []) {
+      if (!lane.items.some((each) => each.id === older.id)) this.#place(lane, newItem(older.id, !ready));
+    }
+    // Already in its lane (the holder's sweep found it before the other process's word came).
+    let item = lane.items.find((each) => each.id === message.id);
+    if (!item) {
+      item = newItem(message.id, !ready || paced);
+      item.marked = markable && ready && lane.items.length === 0;
+      this.#place(lane, item);
+    }
     if (!ready) return { sendAtOnce: false, outcome: Promise.resolve<Outcome>({ kind: 'queued' }) };
     const outcome = new Promise<Outcome>((resolve) => {
       const timer = setTimeout(() => resolve({ kind: 'timeout' }), this.o.sendTimeoutMs);
@@ -195,6 +234,17 @@ export class Outbox {
       });
     });
     return { sendAtOnce: item.marked, outcome };
+  }
+
+  /**
+   * In id order (the order written), but never ahead of the lane's head while it is being sent.
+   * Within one process ids arrive in order and this is a push.
+   */
+  #place(lane: Lane, item: Item): void {
+    const from = lane.running ? 1 : 0;
+    const index = lane.items.findIndex((each, i) => i >= from && each.id > item.id);
+    if (index < 0) lane.items.push(item);
+    else lane.items.splice(index, 0, item);
   }
 
   /** WhatsApp is (back) ready: whatever waited is now a backlog, drained at the throttled pace. */

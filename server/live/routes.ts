@@ -31,9 +31,12 @@ export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events,
     },
     wsHandler: (socket, request) => {
       let isAdmin = request.principal?.role === 'admin';
-      const unsubscribe = events.subscribe((event) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(visibleTo(isAdmin, event)));
-      });
+      const unsubscribe = events.subscribe(
+        (event) => {
+          if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(visibleTo(isAdmin, event)));
+        },
+        { everywhere: true },
+      );
       const timer = setInterval(async () => {
         const principal = await recheck(request).catch(() => null);
         if (!principal) return socket.close(4401, 'no_autenticado');

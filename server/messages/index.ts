@@ -10,7 +10,7 @@ import type { MessageStore } from './store.ts';
 export * from './delivery.ts';
 export * from './entries.ts';
 export * from './prisma.ts';
-export type { FirstCall, MessageStore, NewReply, OutgoingRow } from './store.ts';
+export type { Fence, FirstCall, MessageStore, NewReply, OutgoingRow } from './store.ts';
 
 const stores = new WeakMap<Db, MessageStore>();
 

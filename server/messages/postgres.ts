@@ -32,6 +32,7 @@ const SQL = {
   firstCall: `SELECT r."ticketId", r."messageId", r.outcome, m.delivery, m."waId"
     FROM "IdempotentRequest" r JOIN "Message" m ON m.id = r."messageId" WHERE r.key = :key`,
   outcome: 'UPDATE "IdempotentRequest" SET outcome = :outcome WHERE key = :key',
+  earlier: `SELECT id, phone FROM "Message" WHERE "ticketId" = :ticketId AND id < :id AND delivery IN ('queued', 'sending') ORDER BY id`,
   pending: `SELECT id, phone FROM "Message" WHERE delivery IN ('queued', 'sending') ORDER BY id`,
   pendingCount: `SELECT count(*) AS n FROM "Message" WHERE delivery IN ('queued', 'sending')`,
   outgoing: `SELECT ${OUTGOING} FROM "Message" WHERE id = :id`,
@@ -94,7 +95,10 @@ export function postgresMessages(db: Db): MessageStore {
         await sql(SQL.touch, { at, id: ticket.id });
         // Called before the commit, as on SQLite: the reply takes its place in the chat's queue in
         // the order stored. A rollback after a true claim is handled by the caller, as there.
-        const fence = claim({ id: message.id, phone: ticket.phone });
+        // Under the ticket's row lock, every older reply of this ticket has committed: those still
+        // waiting (perhaps stored by another process) go before this one.
+        const earlier = await sql<{ id: number; phone: string }>(SQL.earlier, { ticketId: ticket.id, id: message.id });
+        const fence = claim({ id: message.id, phone: ticket.phone, earlier });
         if (fence && (await sql(SQL.sendingNow, { at, id: message.id, ...fence })).length === 1) message.delivery = 'sending';
         return { ticket: { ...ticket, lastMessageAt: at, updatedAt: at }, message };
       });

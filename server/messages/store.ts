@@ -1,7 +1,15 @@
-import type { Fence } from '../cluster/lease-store.ts';
 import type { TicketRow } from '../db/rows.ts';
 import type { AckState, Delivery, Outcome } from './delivery.ts';
 import type { EntryRow, HistoryWindow } from './entries.ts';
+
+/**
+ * The right to send, as the WhatsApp lease row states it (server/cluster/lease.ts): a send is
+ * marked only while the row still names this holder and generation.
+ */
+export interface Fence {
+  holder: string;
+  generation: number;
+}
 
 /** The columns the outbox works with. */
 export interface OutgoingRow {
@@ -59,7 +67,10 @@ export interface MessageStore {
    * `sending`, if the lease still carries that fence (else it stays `queued`).
    * Null when the ticket does not exist.
    */
-  storeReply(reply: NewReply, claim: (message: { id: number; phone: string }) => Fence | null): Promise<{ ticket: TicketRow; message: EntryRow } | null>;
+  storeReply(
+    reply: NewReply,
+    claim: (message: { id: number; phone: string; earlier?: { id: number; phone: string }[] }) => Fence | null,
+  ): Promise<{ ticket: TicketRow; message: EntryRow } | null>;
   firstCall(idempotencyKey: string): Promise<FirstCall | null>;
   recordOutcome(idempotencyKey: string, outcome: Outcome): Promise<void>;
 
