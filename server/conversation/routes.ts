@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { conditionalGet } from '../http/etag.ts';
 import { z } from 'zod';
 import { authorOf } from '../auth/guard.ts';
 import type { Outcome } from '../delivery/outbox.ts';
@@ -65,6 +66,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replie
     {
       schema: { params: idParam, querystring: historyQuery, response: { 200: z.object({ historial: z.array(entrySchema) }), ...errorResponses(400, 401, 404) } },
       serializerCompiler: serializeUnchecked,
+      onSend: conditionalGet,
     },
     async (request) => {
       if (!(await ticketExists(deps.db, request.params.id))) throw ticketNotFound(request.params.id);

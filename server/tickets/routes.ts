@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { conditionalGet } from '../http/etag.ts';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
 import type { SlaPolicy } from '../sla/policy.ts';
@@ -15,7 +16,7 @@ import { createTicket, findTicket, listTicketPage, markRead, updateTicket } from
 export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sla: SlaPolicy }> = async (app, { db, events, sla }) => {
   // The ticket list (every console polls it): declared, rows not re-validated per request (see serializeUnchecked).
   const listed = { 200: z.object({ tickets: z.array(ticketSchema), pagina: z.number(), hay_mas: z.boolean() }), ...errorResponses(400, 401) };
-  app.get('/api/tickets', { schema: { querystring: ticketListQuery, response: listed }, serializerCompiler: serializeUnchecked }, async (request) => {
+  app.get('/api/tickets', { schema: { querystring: ticketListQuery, response: listed }, serializerCompiler: serializeUnchecked, onSend: conditionalGet }, async (request) => {
     const { tickets, hayMas } = await listTicketPage(db, request.query);
     const clocks = await clocksFor(db, sla, tickets);
     return { tickets: tickets.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) })), pagina: request.query.pagina, hay_mas: hayMas };

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { conditionalGet } from '../http/etag.ts';
 import { requireAdmin } from '../auth/guard.ts';
 import type { Lease } from '../cluster/lease.ts';
 import { invalidState } from '../http/errors.ts';
@@ -25,7 +26,7 @@ const notHolder = () =>
   invalidState('Este proceso no tiene la conexión de WhatsApp; el que la tiene la mantiene. Inténtalo desde ese proceso o espera a que la tome este.');
 
 export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async (app, { db, driver, lease, status: current }) => {
-  app.get('/api/whatsapp/status', async (request) => {
+  app.get('/api/whatsapp/status', { onSend: conditionalGet }, async (request) => {
     const status = await current();
     const visible = request.principal?.role === 'admin' ? status : withoutQr(status);
     return { ...visible, queued: await queuedReplies(db) };
