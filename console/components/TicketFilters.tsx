@@ -1,10 +1,10 @@
-import { STATUS_LABEL } from '../lib/labels.ts';
-import { STATUSES, type TicketStatus } from '../lib/types.ts';
+import { PRIORITY_LABEL, STATUS_LABEL } from '../lib/labels.ts';
+import { PRIORITIES, STATUSES, type Priority, type TicketStatus } from '../lib/types.ts';
 import { useStores } from '../stores/context.ts';
 
 export function TicketFilters() {
   const { tickets, session, categories } = useStores();
-  const { status, query, assigned, category } = tickets.filter.value;
+  const { status, priority = '', query, assigned, category } = tickets.filter.value;
   const me = session.user.value?.id ?? null;
   const assignedValue = assigned === '' ? '' : assigned === 'ninguno' ? 'ninguno' : 'mios';
   return (
@@ -20,6 +20,17 @@ export function TicketFilters() {
           {STATUSES.map((value) => (
             <option key={value} value={value}>
               {STATUS_LABEL[value]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filtro-prioridad">Prioridad</label>
+        <select id="filtro-prioridad" value={priority} onChange={(event) => tickets.setPriority(event.currentTarget.value as Priority | '')}>
+          <option value="">Todas</option>
+          {PRIORITIES.map((value) => (
+            <option key={value} value={value}>
+              {PRIORITY_LABEL[value]}
             </option>
           ))}
         </select>

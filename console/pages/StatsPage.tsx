@@ -1,4 +1,5 @@
 import { useEffect, useMemo } from 'preact/hooks';
+import { ExportLinks } from '../components/ExportLinks.tsx';
 import { PRIORITY_LABEL, STATUS_LABEL } from '../lib/labels.ts';
 import { useStores } from '../stores/context.ts';
 import { createStatsStore, type Statistics } from '../stores/stats.ts';
@@ -64,11 +65,7 @@ export default function StatsPage() {
             <BarChart id="por-prioridad" title="Por prioridad" rows={Object.entries(stats.por_prioridad).map(([k, n]) => [PRIORITY_LABEL[k as keyof typeof PRIORITY_LABEL] ?? k, n])} />
           </div>
           <Technicians stats={stats} />
-          <p class="stats__exports">
-            Exportar todos los tickets: <a href="/api/exportes/tickets.csv" download>CSV</a> ·{' '}
-            <a href="/api/exportes/tickets.xlsx" download>Excel</a> ·{' '}
-            <a href="/api/exportes/tickets.pdf" download>PDF</a>
-          </p>
+          <ExportLinks />
         </>
       )}
     </section>

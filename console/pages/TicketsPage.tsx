@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ChatModal } from '../components/ChatModal.tsx';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
+import { ExportLinks } from '../components/ExportLinks.tsx';
 import { NotifyDialog } from '../components/NotifyDialog.tsx';
 import { TicketFilters } from '../components/TicketFilters.tsx';
 import type { RowAction } from '../components/TicketRow.tsx';
@@ -55,6 +56,7 @@ export default function TicketsPage() {
         </p>
       )}
       <TicketTable onChat={openChat('chat')} onHistory={openChat('history')} onNotify={openNotify} />
+      <ExportLinks />
       <ChatModal returnFocus={opener} />
       {notifying?.step === 'choose' && (
         <NotifyDialog

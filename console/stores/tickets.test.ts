@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApi } from '../lib/api.ts';
 import { fakeServer, flush } from '../testing/fake-server.ts';
 import { ticket } from '../testing/fixtures.ts';
-import { applyTicket, createTicketsStore } from './tickets.ts';
+import { applyTicket, createTicketsStore, exportUrl } from './tickets.ts';
 
 afterEach(() => vi.useRealTimers());
 
@@ -130,5 +130,22 @@ describe('pages of the table', () => {
     await flush();
     expect(store.page.value).toBe(1);
     expect(server.calls.map((call) => call.path)).toEqual(['/api/tickets', '/api/tickets?pagina=2', '/api/tickets?status=open']);
+  });
+});
+
+describe('exportUrl', () => {
+  it('carries every filter of the table, and none when the table shows everything', () => {
+    expect(exportUrl('csv', { status: '', priority: '', query: ' ', assigned: '', category: '' })).toBe('/api/exportes/tickets.csv');
+    const url = exportUrl('xlsx', { status: 'open', priority: 'alta', query: ' impresora ', assigned: 'ninguno', category: 'red y wifi' });
+    expect(url.startsWith('/api/exportes/tickets.xlsx?')).toBe(true);
+    expect(Object.fromEntries(new URL(url, 'http://x').searchParams)).toEqual({
+      status: 'open', priority: 'alta', q: 'impresora', asignado: 'ninguno', category: 'red y wifi',
+    });
+    expect(exportUrl('pdf', { status: '', query: '', assigned: 7, category: '' })).toBe('/api/exportes/tickets.pdf?asignado=7');
+  });
+
+  it('a pushed ticket of another priority leaves a priority-filtered table', () => {
+    const filter = { status: '' as const, priority: 'urgente' as const, query: '', assigned: '' as const, category: '' };
+    expect(applyTicket([ticket({ id: 1, priority: 'urgente' })], ticket({ id: 1, priority: 'baja' }), filter)).toEqual([]);
   });
 });

@@ -1,10 +1,12 @@
 import { signal } from '@preact/signals';
 import type { Api } from '../lib/api.ts';
 import { createPoller } from '../lib/poll.ts';
-import type { LiveEvent, Ticket, TicketStatus } from '../lib/types.ts';
+import type { LiveEvent, Priority, Ticket, TicketStatus } from '../lib/types.ts';
 
 export interface TicketFilter {
   status: TicketStatus | '';
+  /** '' or absent: every priority. */
+  priority?: Priority | '';
   query: string;
   /** '' everyone's, an account id ("Mis tickets"), or 'ninguno' ("Sin asignar"). */
   assigned: number | 'ninguno' | '';
@@ -23,7 +25,7 @@ const SEARCH_DEBOUNCE_MS = 300;
 /** The ticket table: filtered on the server, refreshed every 5 s and on `ticket` pushes. */
 export function createTicketsStore(api: Api) {
   const tickets = signal<Ticket[]>([]);
-  const filter = signal<TicketFilter>({ status: '', query: '', assigned: '', category: '' });
+  const filter = signal<TicketFilter>({ status: '', priority: '', query: '', assigned: '', category: '' });
   const loaded = signal(false);
   const error = signal<string | null>(null);
   /** The page shown, 1 = the newest activity; the server says whether an older one follows. */
@@ -34,12 +36,7 @@ export function createTicketsStore(api: Api) {
 
   async function refresh() {
     const request = ++latest;
-    const { status, query } = filter.value;
-    const params = new URLSearchParams();
-    if (status) params.set('status', status);
-    if (query.trim()) params.set('q', query.trim());
-    if (filter.value.assigned !== '') params.set('asignado', String(filter.value.assigned));
-    if (filter.value.category) params.set('category', filter.value.category);
+    const params = filterParams(filter.value);
     if (page.value > 1) params.set('pagina', String(page.value));
     const search = params.size ? `?${params}` : '';
     try {
@@ -73,6 +70,11 @@ export function createTicketsStore(api: Api) {
 
   function setAssigned(assigned: TicketFilter['assigned']) {
     setFilter({ assigned });
+    void refresh();
+  }
+
+  function setPriority(priority: Priority | '') {
+    setFilter({ priority });
     void refresh();
   }
 
@@ -121,6 +123,7 @@ export function createTicketsStore(api: Api) {
     setStatus,
     setQuery,
     setAssigned,
+    setPriority,
     setCategory,
     edit,
     upsert,
@@ -138,6 +141,23 @@ export function createTicketsStore(api: Api) {
 
 export type TicketsStore = ReturnType<typeof createTicketsStore>;
 
+/** The table's filters as GET /api/tickets reads them; the export links carry the same ones. */
+export function filterParams(filter: TicketFilter): URLSearchParams {
+  const params = new URLSearchParams();
+  if (filter.status) params.set('status', filter.status);
+  if (filter.priority) params.set('priority', filter.priority);
+  if (filter.category) params.set('category', filter.category);
+  if (filter.assigned !== '') params.set('asignado', String(filter.assigned));
+  if (filter.query.trim()) params.set('q', filter.query.trim());
+  return params;
+}
+
+/** The export of exactly the rows the table's filters select (every page of them). */
+export function exportUrl(format: 'csv' | 'xlsx' | 'pdf', filter: TicketFilter): string {
+  const params = filterParams(filter);
+  return `/api/exportes/tickets.${format}${params.size ? `?${params}` : ''}`;
+}
+
 /**
  * A pushed ticket, placed as the server would list it. A new ticket under a text search is left
  * to the next poll: whether it matches is the server's call.
@@ -146,7 +166,8 @@ export function applyTicket(list: Ticket[], ticket: Ticket, filter: TicketFilter
   const assigned = filter.assigned ?? '';
   const matchesAssignee = assigned === '' || (assigned === 'ninguno' ? ticket.assigneeId === null : ticket.assigneeId === assigned);
   const matchesCategory = !filter.category || ticket.category === filter.category;
-  const matchesStatus = (!filter.status || ticket.status === filter.status) && matchesAssignee && matchesCategory;
+  const matchesPriority = !filter.priority || ticket.priority === filter.priority;
+  const matchesStatus = (!filter.status || ticket.status === filter.status) && matchesAssignee && matchesCategory && matchesPriority;
   const previous = list.find((item) => item.id === ticket.id);
   if (!matchesStatus) return previous ? list.filter((item) => item.id !== ticket.id) : list;
   if (!previous && filter.query.trim()) return list;

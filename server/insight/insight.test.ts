@@ -192,6 +192,25 @@ describe('GET /api/exportes/tickets.csv', () => {
     expect(searched.map((row) => row.asunto).sort()).toEqual(['Ticket 120', 'Ticket 1200', 'Ticket 1201', 'Ticket 1202']);
   });
 
+  it('only the rows of every table filter at once: status, priority, category, assignee and search', async () => {
+    const ana = await user('ana', 'Ana López');
+    const make = (subject: string, fields: { status?: string; priority?: string; category?: string; assigneeId?: number }) =>
+      prisma().ticket.create({ data: { numero: newNumero(), phone: '+5214771234567', phoneKey: '+524771234567', subject, ...fields } });
+    const wanted = await make('Impresora atorada', { status: 'open', priority: 'alta', category: 'hardware', assigneeId: ana.id });
+    await make('Impresora sin tóner', { status: 'open', priority: 'baja', category: 'hardware', assigneeId: ana.id }); // priority
+    await make('Impresora de red', { status: 'closed', priority: 'alta', category: 'hardware', assigneeId: ana.id }); // status
+    await make('Impresora nueva', { status: 'open', priority: 'alta', category: 'compras', assigneeId: ana.id }); // category
+    await make('Impresora prestada', { status: 'open', priority: 'alta', category: 'hardware' }); // assignee
+    await make('Monitor parpadea', { status: 'open', priority: 'alta', category: 'hardware', assigneeId: ana.id }); // search
+
+    const rows = await csv(`?status=open&priority=alta&category=hardware&asignado=${ana.id}&q=impresora`);
+    expect(rows.map((row) => row.id)).toEqual([String(wanted.id)]);
+    expect((await csv('?priority=baja')).map((row) => row.asunto)).toEqual(['Impresora sin tóner']);
+    const listed = (await get('/api/tickets?priority=alta&category=hardware&asignado=ninguno')).json();
+    expect(listed.tickets.map((ticket: { subject: string }) => ticket.subject)).toEqual(['Impresora prestada']);
+    expect((await get('/api/exportes/tickets.csv?priority=maxima')).statusCode).toBe(400);
+  });
+
   it('400 for a filter the table would reject', async () => {
     const response = await get('/api/exportes/tickets.csv?status=perdido');
     expect(response.statusCode).toBe(400);

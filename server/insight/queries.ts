@@ -105,6 +105,7 @@ export const EXPORT_PAGE: Statement = {
   LEFT JOIN User u ON u.id = t.assigneeId
   WHERE t.id < :after
     AND (:status IS NULL OR t.status = :status)
+    AND (:priority IS NULL OR t.priority = :priority)
     AND (:category IS NULL OR t.category = :category)
     AND (:assignee IS NULL OR t.assigneeId = :assignee OR (:assignee = 0 AND t.assigneeId IS NULL))
     AND (:text IS NULL
@@ -116,6 +117,7 @@ export const EXPORT_PAGE: Statement = {
   LEFT JOIN "User" u ON u.id = t."assigneeId"
   WHERE t.id < :after::bigint
     AND (:status::text IS NULL OR t.status = :status)
+    AND (:priority::text IS NULL OR t.priority = :priority)
     AND (:category::text IS NULL OR t.category = :category)
     AND (:assignee::int IS NULL OR t."assigneeId" = :assignee OR (:assignee = 0 AND t."assigneeId" IS NULL))
     AND (:text::text IS NULL

@@ -60,6 +60,7 @@ export const ticketPatchBody = z
 
 export const ticketListQuery = z.object({
   status: statusField.optional(),
+  priority: priorityField.optional(),
   q: z.string().max(200).optional(),
   category: categoryField.optional(),
   asignado: z

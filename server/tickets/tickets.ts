@@ -95,6 +95,7 @@ export async function findTicket(db: Db, id: number): Promise<TicketView | null>
 const LIST: Statement = {
   sqlite: `SELECT * FROM Ticket
   WHERE (:status IS NULL OR status = :status)
+    AND (:priority IS NULL OR priority = :priority)
     AND (:category IS NULL OR category = :category)
     AND (:assignee IS NULL OR assigneeId = :assignee OR (:assignee = 0 AND assigneeId IS NULL))
     AND (:text IS NULL
@@ -104,6 +105,7 @@ const LIST: Statement = {
   ORDER BY lastMessageAt DESC, id DESC LIMIT :limit OFFSET :offset`,
   postgres: `SELECT * FROM "Ticket"
   WHERE (:status::text IS NULL OR status = :status)
+    AND (:priority::text IS NULL OR priority = :priority)
     AND (:category::text IS NULL OR category = :category)
     AND (:assignee::int IS NULL OR "assigneeId" = :assignee OR (:assignee = 0 AND "assigneeId" IS NULL))
     AND (:text::text IS NULL
@@ -142,6 +144,7 @@ export async function listTicketPage(db: Db, filter: TicketFilter & { limit: num
 
 export interface TicketFilter {
   status?: Status;
+  priority?: Priority;
   q?: string;
   category?: string;
   /** An account's id, or 0 for tickets nobody is assigned to. */
@@ -155,6 +158,7 @@ export function ticketFilterParams(filter: TicketFilter) {
   const phone = digits ? normalizePhone(digits) : null;
   return {
     status: filter.status ?? null,
+    priority: filter.priority ?? null,
     category: filter.category ?? null,
     assignee: filter.asignado ?? null,
     text: text?.toLowerCase() ?? null,

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, startService, type RunningService } from '../support/service.ts';
@@ -53,6 +54,36 @@ describe('SLA clocks in the console', () => {
     expect(await figures.textContent()).toContain('SLA vencido: 1.ª respuesta1');
     expect(await figures.textContent()).toContain('SLA vencido: resolución0');
     expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('export links', () => {
+  it('carry the table\'s filters: the CSV holds only the rows the table shows', async () => {
+    const api = await adminClient(service);
+    const wanted = await createTicket(api, { phone: '+5214773333333', subject: 'Impresora atorada', priority: 'alta' });
+    await createTicket(api, { phone: '+5214774444444', subject: 'Impresora sin tóner', priority: 'media' });
+    await createTicket(api, { phone: '+5214775555555', subject: 'Monitor parpadea', priority: 'alta' });
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await login(page, service);
+    await page.getByLabel('Prioridad', { exact: true }).selectOption('alta');
+    await page.getByLabel('Buscar').fill('impresora');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid^="ticket-row-"]').length === 1);
+    expect(await row(page, wanted.id).count()).toBe(1);
+
+    const href = await page.getByTestId('export-links').getByRole('link', { name: 'CSV' }).getAttribute('href');
+    const response = await context.request.get(`${service.url}${href}`);
+    expect(response.status()).toBe(200);
+    const rows = parse(await response.body(), { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r.id, r.asunto, r.prioridad])).toEqual([[String(wanted.id), 'Impresora atorada', 'alta']]);
+
+    // The Estadísticas page exports the same filtered list.
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Estadísticas' }).click();
+    const statsHref = await page.getByTestId('export-links').getByRole('link', { name: 'Excel' }).getAttribute('href');
+    expect(new URL(statsHref!, service.url).searchParams.get('priority')).toBe('alta');
+    expect(new URL(statsHref!, service.url).searchParams.get('q')).toBe('impresora');
     await context.close();
   });
 });
