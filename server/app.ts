@@ -8,7 +8,7 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { authenticate, resolvePrincipal } from './auth/guard.ts';
+import { authenticate, credentialKey, resolvePrincipal } from './auth/guard.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { loginRoutes, sessionRoutes } from './auth/routes.ts';
 import { tokensRoutes } from './auth/tokens-routes.ts';
@@ -19,6 +19,7 @@ import { fileRoutes } from './conversation/file-routes.ts';
 import { notesRoutes } from './conversation/notes-routes.ts';
 import { conversationRoutes } from './conversation/routes.ts';
 import { handleError, handleFrameworkError, handleNotFound } from './http/errors.ts';
+import { tooManyRequests } from './http/expensive.ts';
 import { tlsOnlyHeaders, type TransportOptions } from './http/transport.ts';
 import { rejectIllFormedText } from './http/unicode.ts';
 import { insightRoutes } from './insight/routes.ts';
@@ -87,7 +88,8 @@ export const puenteApp = fp(async function puente(server: FastifyInstance, optio
   });
   tlsOnlyHeaders(server, transport);
   await server.register(cookie);
-  await server.register(rateLimit, { global: false });
+  // Only routes that opt in (config.rateLimit) are limited, per session or token: see server/http/expensive.ts.
+  await server.register(rateLimit, { global: false, hook: 'preHandler', keyGenerator: credentialKey, errorResponseBuilder: tooManyRequests });
   await server.register(websocket);
   registerRoutes(server, services, options, transport);
   serveConsole(server);
@@ -109,7 +111,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(teamRoutes, { db });
     await scope.register(tokensRoutes, { db });
     await scope.register(ticketsRoutes, { db, events, sla: config.sla });
-    await scope.register(insightRoutes, { db, sla: config.sla });
+    await scope.register(insightRoutes, { db, sla: config.sla, perMinute: config.REPORTS_PER_MINUTE });
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(fileRoutes, { db, replies, quota: services.quota, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(notesRoutes, { db, events, maxChars: config.MAX_MESSAGE_CHARS });

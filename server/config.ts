@@ -45,6 +45,7 @@ const envSchema = z.object({
     .max(22_000, 'debe ser como mucho 22000 (la toma de la conexión debe caber en 30 s)')
     .default(15_000),
   AUTO_ACK: flag.default(true),
+  REPORTS_PER_MINUTE: positiveInt(20),
   ADMIN_USERNAME: z.string().min(3, 'debe tener al menos 3 caracteres').optional(),
   ADMIN_PASSWORD: z.string().min(8, 'debe tener al menos 8 caracteres').optional(),
   SESSION_TTL_HOURS: positiveInt(12),

@@ -59,3 +59,10 @@ export function authorOf(principal: Principal | null): { authorId?: number; auth
   }
   return principal ? { authorName: principal.name } : {};
 }
+
+/** One key per session or token (the address before the guard ran), for per-session limits. */
+export function credentialKey(request: FastifyRequest): string {
+  const principal = request.principal;
+  if (principal?.kind === 'user') return `sesion:${principal.sessionHash}`;
+  return principal ? `token:${principal.tokenId}` : `ip:${request.ip}`;
+}

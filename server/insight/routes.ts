@@ -10,6 +10,7 @@ import { statistics } from './stats.ts';
 import { xlsxStream } from './xlsx.ts';
 import { ticketListPdf, transcriptPdf } from './pdf.ts';
 import { idParam } from '../http/common.ts';
+import { expensive } from '../http/expensive.ts';
 import { ticketNotFound } from '../http/errors.ts';
 import { findTicket } from '../tickets/tickets.ts';
 
@@ -34,10 +35,11 @@ export const exportQuery = ticketListQuery.omit({ limit: true, pagina: true });
 
 const transcriptQuery = z.object({ notas: z.enum(['0', '1'], { error: 'notas debe ser 0 o 1' }).optional() });
 
-export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy }> = async (app, { db, sla }) => {
-  app.get('/api/estadisticas', { schema: { querystring: statsQuery } }, async (request) => statistics(db, request.query, sla));
+export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy; perMinute: number }> = async (app, { db, sla, perMinute }) => {
+  const limited = expensive(perMinute);
+  app.get('/api/estadisticas', { config: limited, schema: { querystring: statsQuery } }, async (request) => statistics(db, request.query, sla));
 
-  app.get('/api/exportes/tickets.csv', { schema: { querystring: exportQuery } }, async (request, reply) => {
+  app.get('/api/exportes/tickets.csv', { config: limited, schema: { querystring: exportQuery } }, async (request, reply) => {
     request.log.info({ filter: request.query }, 'tickets exported as csv');
     return reply
       .type('text/csv; charset=utf-8')
@@ -45,7 +47,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy }> = 
       .send(Readable.from(csvLines(exportRows(db, request.query))));
   });
 
-  app.get('/api/exportes/tickets.xlsx', { schema: { querystring: exportQuery } }, async (request, reply) => {
+  app.get('/api/exportes/tickets.xlsx', { config: limited, schema: { querystring: exportQuery } }, async (request, reply) => {
     request.log.info({ filter: request.query }, 'tickets exported as xlsx');
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
@@ -53,7 +55,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy }> = 
       .send(xlsxStream(exportRows(db, request.query), request.log as Logger));
   });
 
-  app.get('/api/exportes/tickets.pdf', { schema: { querystring: exportQuery } }, async (request, reply) => {
+  app.get('/api/exportes/tickets.pdf', { config: limited, schema: { querystring: exportQuery } }, async (request, reply) => {
     request.log.info({ filter: request.query }, 'tickets exported as pdf');
     return reply
       .type('application/pdf')
@@ -63,7 +65,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy }> = 
 
   app.get(
     '/api/tickets/:id/transcripcion.pdf',
-    { schema: { params: idParam, querystring: transcriptQuery } },
+    { config: limited, schema: { params: idParam, querystring: transcriptQuery } },
     async (request, reply) => {
       const ticket = await findTicket(db, request.params.id);
       if (!ticket) throw ticketNotFound(request.params.id);

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildTestApp, createTicket, eventually, loginCookie, type TestApp } from '../../test/support/app.ts';
+import { ADMIN, buildTestApp, createTicket, eventually, loginCookie, type TestApp } from '../../test/support/app.ts';
 import type { PuenteEvent } from '../events.ts';
 import type { StateChange } from '../whatsapp/driver.ts';
 import { SimulatorDriver } from '../whatsapp/simulator.ts';
@@ -90,6 +90,16 @@ describe('GET /api/live', () => {
     await start();
     await expect(connect()).rejects.toMatchObject({ statusCode: 401 });
     await expect(connect('puente_sesion=inventada')).rejects.toMatchObject({ statusCode: 401 });
+  });
+
+  it('429 for an 11th socket of one session; other sessions and a freed slot still connect', async () => {
+    await start();
+    const consoles = [];
+    for (let i = 0; i < 10; i++) consoles.push(await connect(t.admin.cookie));
+    await expect(connect(t.admin.cookie)).rejects.toMatchObject({ statusCode: 429 });
+    await connect(await loginCookie(t.app, ADMIN.username, ADMIN.password));
+    consoles[0].close();
+    await eventually(() => connect(t.admin.cookie).then(() => true, () => false));
   });
 
   it('pushes a message event to an admin when an end user writes', async () => {

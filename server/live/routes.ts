@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/accounts.ts';
 import type { EventBus, PuenteEvent } from '../events.ts';
-import { invalidRequest } from '../http/errors.ts';
+import { credentialKey } from '../auth/guard.ts';
+import { AppError, invalidRequest } from '../http/errors.ts';
 import { withoutQr } from '../whatsapp/status.ts';
 
 /** What one console may see of an event: the QR only reaches admins. */
@@ -15,21 +16,33 @@ export interface LiveOptions {
   /** Looks the socket's credential up again; null once it was logged out, expired or revoked. */
   recheck: (request: FastifyRequest) => Promise<Principal | null>;
   recheckMs?: number;
+  /** Open sockets one session (or token) may hold; more are refused with 429 (default 10). */
+  maxPerSession?: number;
 }
+
+const tooManySockets = () =>
+  new AppError(429, 'demasiadas_solicitudes', 'Esta sesión ya tiene demasiadas conexiones en vivo abiertas: cierra otras pestañas de Puente.');
 
 /**
  * Pushes domain events to authenticated consoles (the scope's guard ran on the upgrade). A socket
  * outlives the request that opened it, so its credential is checked again while it stays open.
  */
-export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events, recheck, recheckMs = 30_000 }) => {
+export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events, recheck, recheckMs = 30_000, maxPerSession = 10 }) => {
+  // A console that leaks sockets (or a script) must not hold unbounded subscribers and timers.
+  const open = new Map<string, number>();
   app.route({
     method: 'GET',
     url: '/api/live',
+    preHandler: async (request) => {
+      if ((open.get(credentialKey(request)) ?? 0) >= maxPerSession) throw tooManySockets();
+    },
     // A plain HTTP GET (no upgrade) gets the contract's error body, not an empty 404.
     handler: async () => {
       throw invalidRequest('Esta dirección solo acepta conexiones WebSocket.');
     },
     wsHandler: (socket, request) => {
+      const key = credentialKey(request);
+      open.set(key, (open.get(key) ?? 0) + 1);
       let isAdmin = request.principal?.role === 'admin';
       const unsubscribe = events.subscribe(
         (event) => {
@@ -42,9 +55,15 @@ export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events,
         if (!principal) return socket.close(4401, 'no_autenticado');
         isAdmin = principal.role === 'admin';
       }, recheckMs);
+      let ended = false;
       const end = () => {
+        if (ended) return;
+        ended = true;
         clearInterval(timer);
         unsubscribe();
+        const left = (open.get(key) ?? 1) - 1;
+        if (left > 0) open.set(key, left);
+        else open.delete(key);
       };
       socket.on('close', end);
       socket.on('error', end);
