@@ -13,7 +13,8 @@ import { ADMIN, buildTestApp, createTicket, eventually, loginCookie, type TestAp
  * - a refused request (4xx) changes no row of any table (a 503/504 reply is stored by design).
  */
 
-const DOCUMENTED = new Set([200, 201, 202, 204, 400, 401, 403, 404, 409, 413, 415, 422, 429, 503, 504]);
+// 206 and 416: attachments answer byte ranges (docs/api.md).
+const DOCUMENTED = new Set([200, 201, 202, 204, 206, 400, 401, 403, 404, 409, 413, 415, 416, 422, 429, 503, 504]);
 const STACK_TRACE = /\n\s+at |node_modules|\.ts:\d+|\bError: /;
 // Sessions record activity, tokens their last use and the audit log refusals, on purpose.
 const MUTABLE_ON_REFUSAL = /^(Session|Audit)/i;
