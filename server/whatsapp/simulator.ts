@@ -69,7 +69,6 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
   readonly #withoutWhatsApp = new Set<string>();
   #loggedOut = false;
   readonly #qrNonce = randomUUID();
-  #records: SentRecord[];
   /** Files end users sent, by message id, until the core fetches them. */
   readonly #media = new Map<string, InboundMedia>();
   readonly #file: string;
@@ -77,7 +76,6 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
   constructor(dataDir: string) {
     super();
     this.#file = path.join(dataDir, 'simulator-sent.jsonl');
-    this.#records = readRecords(this.#file);
   }
 
   async connect() {
@@ -123,7 +121,6 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
     const record: SentRecord = { to, body, id: `sim-${randomUUID()}`, at: new Date().toISOString(), clientRef };
     if (media) record.media = sentMedia(media);
     appendDurably(this.#file, record);
-    this.#records.push(record);
     if (this.#mode === 'unresponsive') return new Promise(() => {}); // arrived, but never says so
     setTimeout(() => this.emitAck({ waId: record.id, state: 'delivered' }), 50);
     return { waId: record.id };
@@ -131,7 +128,9 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
 
   async recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]> {
     if (this.state().state !== 'ready') throw new DriverError('not_ready', 'WhatsApp no está conectado.');
-    return this.#records
+    // The file, not this process's copy: processes sharing DATA_DIR (several on one database)
+    // see what the other one delivered before a takeover, so nothing is sent twice.
+    return readRecords(this.#file)
       .filter((record) => record.to === to && new Date(record.at) >= since)
       .map((record) => ({
         waId: record.id,
@@ -174,7 +173,7 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
   }
 
   sent(): SimulatorSent[] {
-    return this.#records.map(({ to, body, id, at, media }) => ({ to, body, id, at, ...(media ? { media } : {}) }));
+    return readRecords(this.#file).map(({ to, body, id, at, media }) => ({ to, body, id, at, ...(media ? { media } : {}) }));
   }
 
   #announce() {
