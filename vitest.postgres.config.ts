@@ -10,6 +10,8 @@ export default defineConfig({
       'server/**/*.pg.test.ts',
       'test/*.pg.test.ts',
       'server/tickets/tickets.test.ts',
+      'server/tickets/paging.test.ts',
+      'server/replies/routes.test.ts',
       'server/auth/sessions.test.ts',
       'server/auth/passwords.test.ts',
       'server/sla/routes.test.ts',

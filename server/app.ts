@@ -27,6 +27,7 @@ import { liveRoutes } from './live/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
 import type { Services } from './services.ts';
 import { ticketsRoutes } from './tickets/routes.ts';
+import { quickRepliesRoutes } from './replies/routes.ts';
 import { linkStatusOf } from './whatsapp/link-status.ts';
 import { whatsappRoutes } from './whatsapp/routes.ts';
 import { SimulatorDriver } from './whatsapp/simulator.ts';
@@ -111,6 +112,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(teamRoutes, { db });
     await scope.register(tokensRoutes, { db });
     await scope.register(ticketsRoutes, { db, events, sla: config.sla });
+    await scope.register(quickRepliesRoutes, { db });
     await scope.register(insightRoutes, { db, sla: config.sla, perMinute: config.REPORTS_PER_MINUTE });
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(fileRoutes, { db, replies, quota: services.quota, maxChars: config.MAX_MESSAGE_CHARS });

@@ -1,17 +1,61 @@
 import type { RefObject } from 'preact';
 import { useId, useRef, useState } from 'preact/hooks';
+import { insertReply, matchReplies, slashQuery, type SlashQuery } from '../lib/slash.ts';
+import type { QuickReply } from '../lib/types.ts';
 import { ACCEPT } from '../lib/upload.ts';
 import { useStores } from '../stores/context.ts';
 import { AttachmentPreview } from './AttachmentPreview.tsx';
+import { QuickReplyPicker } from './QuickReplyPicker.tsx';
 
 /** The reply box: Enter sends, Shift+Enter starts a new line (Esc is the dialog's). */
 export function ComposerBox({ textarea }: { textarea: RefObject<HTMLTextAreaElement> }) {
-  const { chat } = useStores();
+  const { chat, replies } = useStores();
   const { draft, sending, notice, asNote, file, progress, attach, detach } = chat.composer;
   const inputId = useId();
   const hintId = useId();
+  const listId = useId();
   const picker = useRef<HTMLInputElement>(null);
   const [dragging, setDragging] = useState(false);
+  const [slash, setSlash] = useState<SlashQuery | null>(null);
+  const [active, setActive] = useState(0);
+  const options = slash ? matchReplies(replies.list.value ?? [], slash.query) : [];
+
+  function onInput(event: Event) {
+    const box = event.currentTarget as HTMLTextAreaElement;
+    draft.value = box.value;
+    const next = slashQuery(box.value, box.selectionStart);
+    if (next && !slash) void replies.load(); // the newest list, as an admin may just have edited it
+    setSlash(next);
+    setActive(0);
+  }
+
+  function pick(reply: QuickReply) {
+    const box = textarea.current;
+    if (!slash || !box) return;
+    const next = insertReply(draft.value, slash, box.selectionStart, reply.texto);
+    draft.value = next.text;
+    setSlash(null);
+    // After Preact writes the new value, put the caret right after the inserted text.
+    requestAnimationFrame(() => box.setSelectionRange(next.caret, next.caret));
+  }
+
+  /** While the `/` list is open the arrows move in it, Enter or Tab insert, Esc closes only the list. */
+  function pickerKey(event: KeyboardEvent): boolean {
+    if (!slash) return false;
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1 };
+    if (event.key in moves && options.length) {
+      setActive((active + moves[event.key] + options.length) % options.length);
+    } else if ((event.key === 'Enter' || event.key === 'Tab') && !event.shiftKey && options[active]) {
+      pick(options[active]);
+    } else if (event.key === 'Escape') {
+      setSlash(null);
+    } else {
+      return false;
+    }
+    event.preventDefault();
+    event.stopPropagation();
+    return true;
+  }
 
   // A screenshot pasted into the box is attached; pasted text goes in as usual.
   function onPaste(event: ClipboardEvent) {
@@ -22,6 +66,7 @@ export function ComposerBox({ textarea }: { textarea: RefObject<HTMLTextAreaElem
   }
 
   function onKeyDown(event: KeyboardEvent) {
+    if (pickerKey(event)) return;
     // isComposing: Enter that confirms an accented or IME character must not send.
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -61,6 +106,7 @@ export function ComposerBox({ textarea }: { textarea: RefObject<HTMLTextAreaElem
         <input type="checkbox" checked={asNote.value} onChange={(event) => (asNote.value = event.currentTarget.checked)} />
         Nota interna (solo la ve el equipo, no se envía por WhatsApp)
       </label>
+      {slash && <QuickReplyPicker id={listId} options={options} active={active} onPick={pick} />}
       {file.value && <AttachmentPreview file={file.value} progress={progress.value} onRemove={detach} />}
       <div class="composer__row">
         <input
@@ -92,8 +138,12 @@ export function ComposerBox({ textarea }: { textarea: RefObject<HTMLTextAreaElem
           class={asNote.value ? 'composer__input--note' : undefined}
           placeholder={asNote.value ? 'Escribe una nota interna…' : 'Escribe un mensaje…'}
           aria-describedby={hintId}
+          aria-autocomplete="list"
+          aria-controls={slash ? listId : undefined}
+          aria-activedescendant={slash && options[active] ? `${listId}-${options[active].id}` : undefined}
           value={draft.value}
-          onInput={(event) => (draft.value = event.currentTarget.value)}
+          onInput={onInput}
+          onBlur={() => setSlash(null)}
           onKeyDown={onKeyDown}
           onPaste={onPaste}
         />
@@ -103,7 +153,7 @@ export function ComposerBox({ textarea }: { textarea: RefObject<HTMLTextAreaElem
         </button>
       </div>
       <p id={hintId} class="composer__hint">
-        Enter envía · Shift+Enter nueva línea · Esc cierra · 📎, arrastra o pega un archivo para adjuntarlo
+        Enter envía · Shift+Enter nueva línea · / respuestas rápidas · Esc cierra · 📎, arrastra o pega un archivo para adjuntarlo
       </p>
     </form>
   );

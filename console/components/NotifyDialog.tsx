@@ -14,7 +14,7 @@ interface NotifyProps {
 /** Step one of Notificar: pick the predefined message; the confirmation comes next. */
 export function NotifyDialog({ ticket, returnFocus, onChoose, onCancel }: NotifyProps) {
   const { notify } = useStores();
-  const [chosen, setChosen] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<number | null>(null);
   useEffect(() => void notify.load(), []);
   const plantillas = notify.plantillas.value;
   const selected = plantillas?.find((plantilla) => plantilla.id === chosen);
@@ -48,7 +48,7 @@ export function NotifyDialog({ ticket, returnFocus, onChoose, onCancel }: Notify
               <input
                 type="radio"
                 name="plantilla"
-                value={plantilla.id}
+                value={String(plantilla.id)}
                 checked={chosen === plantilla.id}
                 onChange={() => setChosen(plantilla.id)}
               />

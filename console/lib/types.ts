@@ -12,6 +12,7 @@ export type {
   LinkStatus,
   LiveEvent,
   Plantilla,
+  QuickReply,
   Priority,
   SimulatorSent,
   SlaClock,

@@ -1,5 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { CategoriesCard } from '../components/CategoriesCard.tsx';
+import { QuickRepliesCard } from '../components/QuickRepliesCard.tsx';
 import { TokensCard } from '../components/TokensCard.tsx';
 import { UsersCard } from '../components/UsersCard.tsx';
 import { useStores } from '../stores/context.ts';
@@ -26,13 +27,14 @@ export default function AccountsPage() {
     <section class="page" aria-labelledby="accounts-title">
       <div class="page__header page__header--stack">
         <h1 id="accounts-title">Cuentas</h1>
-        <p class="muted">Quién entra a la consola, qué integraciones pueden usar la API y las categorías de los tickets.</p>
+        <p class="muted">Quién entra a la consola, qué integraciones pueden usar la API, las categorías de los tickets y las respuestas rápidas.</p>
       </div>
       {accounts.error.value && <p class="banner banner--error" role="alert">{accounts.error.value}</p>}
       <div class="card-grid">
         <UsersCard />
         <TokensCard />
         <CategoriesCard />
+        <QuickRepliesCard />
       </div>
     </section>
   );

@@ -7,6 +7,7 @@ import { createChatStore } from './chat.ts';
 import { createIdleStore, type IdleStore } from './idle.ts';
 import { createMyAccountStore } from './my-account.ts';
 import { createNotifyStore } from './notify.ts';
+import { createRepliesStore } from './replies.ts';
 import { createSandboxStore } from './sandbox.ts';
 import { createSessionStore, type SessionStore } from './session.ts';
 import { createTicketsStore } from './tickets.ts';
@@ -35,6 +36,7 @@ export function createAppStores(deps: AppDeps = {}) {
   const accounts = createAccountsStore(api);
   const team = createTeamStore(api);
   const categories = createCategoriesStore(api);
+  const replies = createRepliesStore(api);
   const live = createLiveClient({
     url: deps.liveUrl ?? liveUrl(location),
     WebSocket: deps.WebSocket,
@@ -64,6 +66,7 @@ export function createAppStores(deps: AppDeps = {}) {
       whatsapp.start();
       void team.load();
       void categories.load();
+      void replies.load();
     });
   });
 
@@ -76,10 +79,11 @@ export function createAppStores(deps: AppDeps = {}) {
     accounts,
     team,
     categories,
+    replies,
     live,
     idle,
     myAccount: createMyAccountStore(api),
-    notify: createNotifyStore(api),
+    notify: createNotifyStore(api, replies),
     sandbox: createSandboxStore(api),
     toasts: createToastStore(),
     /** Stops every timer and socket (tests; a page unload does this by itself). */

@@ -3,23 +3,11 @@ import { signal } from '@preact/signals';
 import type { Api } from '../lib/api.ts';
 import { describeSendOutcome, type SendOutcome } from '../lib/send-outcome.ts';
 import type { Plantilla, Ticket } from '../lib/types.ts';
+import type { RepliesStore } from './replies.ts';
 
-/** The Notificar button: a predefined message, sent through the same contract endpoint. */
-export function createNotifyStore(api: Api) {
-  const plantillas = signal<Plantilla[] | null>(null);
-  const error = signal<string | null>(null);
+/** The Notificar button: a quick reply (the list admins edit), sent through the same contract endpoint. */
+export function createNotifyStore(api: Api, replies: Pick<RepliesStore, 'list' | 'error' | 'load'>) {
   const sending = signal(false);
-
-  /** The list rarely changes; fetched on first use. */
-  async function load() {
-    if (plantillas.value) return;
-    try {
-      plantillas.value = (await api.get<{ plantillas: Plantilla[] }>('/api/plantillas')).plantillas;
-      error.value = null;
-    } catch (failure) {
-      error.value = (failure as Error).message;
-    }
-  }
 
   /**
    * `key` belongs to one confirmation: a double click or a retry of the same confirmation
@@ -40,7 +28,8 @@ export function createNotifyStore(api: Api) {
     return failure ? outcome : { ...outcome, text: `Notificación «${plantilla.titulo}» enviada al ticket ${ticketLabel(ticket)}.` };
   }
 
-  return { plantillas, error, sending, load, send };
+  // The list is read again each time Notificar opens: an admin may just have edited it.
+  return { plantillas: replies.list, error: replies.error, sending, load: replies.load, send };
 }
 
 export type NotifyStore = ReturnType<typeof createNotifyStore>;

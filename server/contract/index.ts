@@ -125,12 +125,15 @@ export interface User {
   role: AccountRole;
 }
 
-/** One predefined message behind the console's Notificar button (GET /api/plantillas). */
-export interface Plantilla {
-  id: string;
+/** A quick reply (GET /api/respuestas-rapidas): what Notificar sends and `/` in the chat offers. */
+export interface QuickReply {
+  id: number;
   titulo: string;
   texto: string;
 }
+
+/** Notificar's name for a quick reply (GET /api/plantillas is the same list). */
+export type Plantilla = QuickReply;
 
 /** An integration token as GET /api/tokens lists it (never the secret). */
 export interface ApiToken {

@@ -10,7 +10,7 @@ import { authorOf, requireAdmin } from '../auth/guard.ts';
 import { invalidRequest, invalidState, ticketNotFound } from '../http/errors.ts';
 import { addCategory, categoryExists, listCategories } from './categories.ts';
 import { newCategoryBody, newTicketBody, ticketListQuery, ticketPatchBody } from './schemas.ts';
-import { TEMPLATES } from './templates.ts';
+import { earlierTickets } from './line-history.ts';
 import { createTicket, findTicket, listTicketPage, markRead, updateTicket } from './tickets.ts';
 
 export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sla: SlaPolicy }> = async (app, { db, events, sla }) => {
@@ -48,6 +48,14 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sl
     return ticket;
   });
 
+  // The end user's earlier tickets (same line), for the chat's side panel; their conversations come from /conversacion.
+  const earlier = { 200: z.object({ tickets: z.array(ticketSchema) }), ...errorResponses(400, 401, 404) };
+  app.get('/api/tickets/:id/anteriores', { schema: { params: idParam, response: earlier } }, async (request) => {
+    const tickets = await earlierTickets(db, request.params.id);
+    if (!tickets) throw ticketNotFound(request.params.id);
+    return { tickets: tickets.map((ticket) => ({ ...ticket })) };
+  });
+
   app.post('/api/tickets/:id/leido', { schema: { params: idParam } }, async (request, reply) => {
     const ticket = await markRead(db, request.params.id);
     if (!ticket) throw ticketNotFound(request.params.id);
@@ -62,8 +70,6 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sl
     request.log.info({ category: request.body.nombre }, 'category added');
     return reply.code(201).send({ categorias: await listCategories(db) });
   });
-
-  app.get('/api/plantillas', async () => ({ plantillas: TEMPLATES }));
 };
 
 const unknownCategory = (name: string | null | undefined) =>

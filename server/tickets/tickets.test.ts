@@ -349,7 +349,7 @@ describe('GET /api/plantillas', () => {
   it('200 with the predefined messages, each with id, titulo and texto', async () => {
     const response = await asAdmin({ method: 'GET', url: '/api/plantillas' });
     expect(response.statusCode).toBe(200);
-    const { plantillas } = response.json() as { plantillas: { id: string; titulo: string; texto: string }[] };
+    const { plantillas } = response.json() as { plantillas: { id: number; titulo: string; texto: string }[] };
     expect(plantillas.length).toBeGreaterThan(0);
     for (const plantilla of plantillas) {
       expect(Object.keys(plantilla).sort()).toEqual(['id', 'texto', 'titulo']);
@@ -357,7 +357,7 @@ describe('GET /api/plantillas', () => {
       expect(plantilla.texto.trim()).not.toBe('');
     }
     expect(new Set(plantillas.map((p) => p.id)).size).toBe(plantillas.length);
-    expect(plantillas).toContainEqual({ id: 'equipo-listo', titulo: 'Equipo listo', texto: expect.stringMatching(/listo/) });
+    expect(plantillas).toContainEqual({ id: expect.any(Number), titulo: 'Equipo listo', texto: expect.stringMatching(/listo/) });
   });
 
   it('a template sent through the contract endpoint reaches the phone as written', async () => {

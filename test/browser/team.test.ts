@@ -97,4 +97,37 @@ describe('team work in the console', () => {
     await page.getByLabel('Categoría', { exact: true }).selectOption({ label: 'telefonía' });
     await row(page, ticket.id).waitFor();
   });
+
+  it('an admin adds a quick reply; typing / in the chat box opens a keyboard picker that inserts it, and Enter sends it', async () => {
+    await login(page, service);
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Cuentas' }).click();
+    const card = page.getByTestId('quick-replies-card');
+    await card.getByRole('button', { name: 'Nueva respuesta rápida' }).click();
+    await card.getByLabel('Título').fill('Reinicio de módem');
+    await card.getByLabel('Texto').fill('Por favor apaga el módem 30 segundos y vuelve a encenderlo.');
+    await card.getByRole('button', { name: 'Guardar' }).click();
+    await card.getByRole('cell', { name: 'Reinicio de módem', exact: true }).waitFor();
+
+    await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Tickets' }).click();
+    await row(page, ticket.id).getByRole('button', { name: 'Chat en Vivo' }).click();
+    const dialog = page.getByRole('dialog', { name: `Chat en Vivo · Ticket ${ticket.numero}` });
+    const box = dialog.getByRole('textbox', { name: 'Mensaje' });
+    await box.pressSequentially('Hola. /m');
+    const picker = dialog.getByRole('listbox', { name: 'Respuestas rápidas' });
+    await picker.waitFor();
+    // "m" matches more than one reply; the title that starts with it comes first after narrowing.
+    await box.pressSequentially('odem');
+    expect(await picker.getByRole('option').allInnerTexts()).toEqual([expect.stringContaining('Reinicio de módem')]);
+    await box.press('Escape'); // closes only the list
+    await picker.waitFor({ state: 'detached' });
+    expect(await dialog.isVisible()).toBe(true);
+    await box.press('Backspace');
+    await box.press('m');
+    await picker.waitFor();
+    await box.press('ArrowDown'); // wraps around the one option: still it
+    await box.press('Enter');
+    expect(await box.inputValue()).toBe('Hola. Por favor apaga el módem 30 segundos y vuelve a encenderlo.');
+    await box.press('Enter');
+    await eventually(async () => (await sentTo(api, PHONE)).some((sent) => sent.body.includes('apaga el módem')), 'the reply reached the phone');
+  });
 });
