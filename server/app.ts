@@ -9,6 +9,10 @@ import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { authenticate, credentialKey, resolvePrincipal } from './auth/guard.ts';
+import { pruneAudit } from './audit/audit.ts';
+import type { Db } from './db/database.ts';
+import { auditRequests } from './audit/hooks.ts';
+import { auditRoutes } from './audit/routes.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { loginRoutes, sessionRoutes } from './auth/routes.ts';
 import { tokensRoutes } from './auth/tokens-routes.ts';
@@ -97,17 +101,20 @@ export const puenteApp = fp(async function puente(server: FastifyInstance, optio
 
   server.addHook('onReady', () => services.start());
   server.addHook('onClose', () => services.stop());
+  pruneAuditDaily(server, services.db, services.config.AUDIT_RETENTION_DAYS);
 }, { name: 'puente', fastify: '5.x' });
 
 function registerRoutes(app: FastifyInstance, services: Services, options: AppOptions, transport: TransportOptions) {
   const { db, events, driver, replies, tracker, config } = services;
   app.get('/healthz', async () => ({ status: 'ok', whatsapp: tracker.current().state }));
   const policy = { ttlHours: config.SESSION_TTL_HOURS, idleMinutes: config.SESSION_IDLE_MINUTES };
+  auditRequests(app, db);
   const throttle = new LoginThrottle();
   app.register(loginRoutes, { db, policy, transport, throttle });
   app.register(async (scope) => {
     scope.addHook('onRequest', authenticate(db, policy));
     await scope.register(sessionRoutes, { db, policy, throttle });
+    await scope.register(auditRoutes, { db });
     await scope.register(usersRoutes, { db });
     await scope.register(teamRoutes, { db });
     await scope.register(tokensRoutes, { db });
@@ -137,4 +144,18 @@ function serveConsole(app: FastifyInstance) {
     if (hasConsole && request.method === 'GET' && !isApi) return reply.sendFile('index.html');
     return handleNotFound(request, reply);
   });
+}
+
+/** The audit log keeps AUDIT_RETENTION_DAYS: pruned at start and once a day after. */
+function pruneAuditDaily(app: FastifyInstance, db: Db, retentionDays: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const prune = () =>
+    pruneAudit(db, retentionDays)
+      .then((pruned) => pruned > 0 && app.log.info({ pruned }, 'audit events pruned'))
+      .catch((err) => app.log.error({ err }, 'audit prune failed'));
+  app.addHook('onReady', async () => {
+    await prune();
+    timer = setInterval(() => void prune(), 86_400_000).unref();
+  });
+  app.addHook('onClose', async () => clearInterval(timer));
 }

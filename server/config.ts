@@ -50,6 +50,7 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'debe tener al menos 8 caracteres').optional(),
   SESSION_TTL_HOURS: positiveInt(12),
   SESSION_IDLE_MINUTES: positiveInt(30),
+  AUDIT_RETENTION_DAYS: positiveInt(180),
   COOKIE_SECURE: flag.default(false),
   TRUST_PROXY: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

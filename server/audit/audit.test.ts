@@ -1,0 +1,117 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { InjectOptions } from 'fastify';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ADMIN, buildTestApp, createTicket, eventually, loginCookie, type TestApp } from '../../test/support/app.ts';
+
+let t: TestApp;
+beforeEach(async () => {
+  t = await buildTestApp();
+});
+afterEach(() => t.close());
+
+const asAdmin = (options: InjectOptions) => t.app.inject({ ...options, headers: { ...t.admin, ...options.headers } });
+const events = (action: string) => t.app.puente.db.prisma.auditEvent.findMany({ where: { action }, orderBy: { id: 'asc' } });
+const oneEvent = (action: string) => eventually(async () => {
+  const found = await events(action);
+  return found.length === 1 ? found[0] : undefined;
+});
+
+describe('the audit log', () => {
+  it('records a login (ok and failed) and a logout with who, when and from where', async () => {
+    const before = Date.now();
+    await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: ADMIN.username, password: 'mala' }, remoteAddress: '10.0.0.7' });
+    const failed = await oneEvent('login_fallido');
+    expect(failed!).toMatchObject({ actor: 'admin', ip: '10.0.0.7' });
+    expect(failed!.at.getTime()).toBeGreaterThanOrEqual(before - 1000);
+
+    const cookie = await loginCookie(t.app, ADMIN.username, ADMIN.password);
+    const logins = await eventually(async () => ((await events('login')).length >= 2 ? events('login') : undefined)); // buildTestApp's and this one
+    expect(logins!.at(-1)).toMatchObject({ actor: 'admin', ip: '127.0.0.1' });
+    await t.app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } });
+    expect(await oneEvent('logout')).toMatchObject({ actor: 'admin' });
+  });
+
+  it('records account, password and token changes, the WhatsApp unlink and exports, once each', async () => {
+    const created = await asAdmin({ method: 'POST', url: '/api/users', payload: { username: 'tecnico1', password: 'clave-del-tecnico', role: 'tecnico' } });
+    const { id } = created.json() as { id: number };
+    expect(await oneEvent('cuenta_creada')).toMatchObject({ actor: 'admin', target: 'tecnico1' });
+    await asAdmin({ method: 'POST', url: `/api/users/${id}/contrasena`, payload: { password: 'otra-clave-123' } });
+    expect(await oneEvent('contrasena_restablecida')).toMatchObject({ actor: 'admin', target: String(id) });
+    await asAdmin({ method: 'DELETE', url: `/api/users/${id}` });
+    expect(await oneEvent('cuenta_desactivada')).toMatchObject({ target: String(id) });
+
+    const token = (await asAdmin({ method: 'POST', url: '/api/tokens', payload: { name: 'mesa' } })).json() as { id: number };
+    expect(await oneEvent('token_creado')).toMatchObject({ actor: 'admin', target: 'mesa' });
+    await asAdmin({ method: 'DELETE', url: `/api/tokens/${token.id}` });
+    expect(await oneEvent('token_revocado')).toMatchObject({ target: String(token.id) });
+
+    expect((await asAdmin({ method: 'POST', url: '/api/whatsapp/logout' })).statusCode).toBe(202);
+    expect(await oneEvent('whatsapp_desvinculado')).toMatchObject({ actor: 'admin' });
+
+    await createTicket(t);
+    expect((await asAdmin({ method: 'GET', url: '/api/exportes/tickets.csv?status=open' })).statusCode).toBe(200);
+    const exported = await oneEvent('exporte_csv');
+    expect(JSON.parse(exported!.detail!)).toEqual({ filtros: { status: 'open' } });
+  });
+
+  it('records nothing for a refused change', async () => {
+    await asAdmin({ method: 'POST', url: '/api/users', payload: { username: 'x' } });
+    await asAdmin({ method: 'DELETE', url: '/api/tokens/999' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await t.app.puente.db.prisma.auditEvent.count({ where: { action: { in: ['cuenta_creada', 'token_revocado'] } } })).toBe(0);
+  });
+});
+
+describe('GET /api/auditoria', () => {
+  it('401 without a session; 403 for a technician', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/auditoria' })).statusCode).toBe(401);
+    await asAdmin({ method: 'POST', url: '/api/users', payload: { username: 'tecnico1', password: 'clave-del-tecnico', role: 'tecnico' } });
+    const technician = await loginCookie(t.app, 'tecnico1', 'clave-del-tecnico');
+    const response = await t.app.inject({ method: 'GET', url: '/api/auditoria', headers: { cookie: technician } });
+    expect(response.statusCode).toBe(403);
+    expect(response.json()).toMatchObject({ error: 'sin_permiso' });
+  });
+
+  it('pages newest first and filters by action, actor and day', async () => {
+    for (const name of ['uno', 'dos', 'tres']) await asAdmin({ method: 'POST', url: '/api/tokens', payload: { name } });
+    await eventually(async () => (await events('token_creado')).length === 3);
+    const first = (await asAdmin({ method: 'GET', url: '/api/auditoria?accion=token_creado&por_pagina=2' })).json();
+    expect(first.eventos.map((e: { target: string }) => e.target)).toEqual(['tres', 'dos']);
+    expect(first.hay_mas).toBe(true);
+    const second = (await asAdmin({ method: 'GET', url: '/api/auditoria?accion=token_creado&por_pagina=2&pagina=2' })).json();
+    expect(second).toMatchObject({ eventos: [{ target: 'uno', actor: 'admin', action: 'token_creado' }], hay_mas: false });
+    expect((await asAdmin({ method: 'GET', url: '/api/auditoria?actor=nadie' })).json().eventos).toEqual([]);
+    expect((await asAdmin({ method: 'GET', url: '/api/auditoria?accion=token_creado&hasta=2020-01-01' })).json().eventos).toEqual([]);
+    const bad = await asAdmin({ method: 'GET', url: '/api/auditoria?desde=ayer' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'solicitud_invalida' });
+  });
+});
+
+describe('AUDIT_RETENTION_DAYS', () => {
+  it('prunes older events at start, keeps newer ones', async () => {
+    await t.close();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-audit-'));
+    t = await buildTestApp({ AUDIT_RETENTION_DAYS: '30' }, { dataDir });
+    const day = 86_400_000;
+    await t.app.puente.db.write((tx) =>
+      tx.auditEvent.createMany({
+        data: [
+          { action: 'viejo', actor: 'admin', at: new Date(Date.now() - 31 * day) },
+          { action: 'reciente', actor: 'admin', at: new Date(Date.now() - 29 * day) },
+        ],
+      }),
+    );
+    await t.close();
+    t = await buildTestApp({ AUDIT_RETENTION_DAYS: '30' }, { dataDir });
+    expect(await events('viejo')).toEqual([]);
+    expect(await events('reciente')).toHaveLength(1);
+    const close = t.close;
+    t.close = async () => {
+      await close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    };
+  });
+});
