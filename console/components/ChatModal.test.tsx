@@ -147,6 +147,6 @@ describe('<ChatModal>', () => {
     const { dialog } = await openChat('history', [entry({ id: 2, role: 'tecnico', delivery: 'failed' })]);
     expect(dialog.querySelector('textarea')).toBeNull();
     expect(dialog.querySelector('select')).toBeNull();
-    expect([...dialog.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['✕']);
+    expect([...dialog.querySelectorAll('button')].map((b) => b.textContent)).toEqual(['Tickets anteriores', '✕']); // the end user's earlier tickets are read-only too
   });
 });

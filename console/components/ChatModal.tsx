@@ -1,10 +1,11 @@
 import { ticketLabel } from '../lib/format.ts';
-import { useId, useRef } from 'preact/hooks';
+import { useId, useRef, useState } from 'preact/hooks';
 import { priorityLabel, STATUS_LABEL, statusLabel } from '../lib/labels.ts';
 import { STATUSES, type TicketStatus } from '../lib/types.ts';
 import { useStores } from '../stores/context.ts';
 import { ComposerBox } from './ComposerBox.tsx';
 import { MessageList } from './MessageList.tsx';
+import { LineHistoryPanel } from './LineHistoryPanel.tsx';
 import { Modal } from './Modal.tsx';
 import { CategorySelect, PrioritySelect } from './TicketFields.tsx';
 
@@ -16,6 +17,8 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
   const statusId = useId();
   const priorityId = useId();
   const categoryId = useId();
+  // The end user's earlier tickets open beside the chat, on demand (one request per opening).
+  const [showEarlier, setShowEarlier] = useState(false);
   const ticket = chat.ticket.value;
   const mode = chat.mode.value;
   if (!ticket || !mode) return null;
@@ -89,6 +92,10 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
           {fieldControls}
           {assigneeControl}
           {statusControl}
+          <button type="button" class="button button--ghost button--small" aria-expanded={showEarlier}
+            onClick={() => setShowEarlier(!showEarlier)}>
+            Tickets anteriores
+          </button>
           <a class="button button--ghost button--small" href={`/api/tickets/${ticket.id}/transcripcion.pdf`} download>
             Descargar PDF
           </a>
@@ -97,7 +104,16 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
       footer={live ? <ComposerBox textarea={textarea} /> : undefined}
       testId={live ? 'chat-modal' : 'history-modal'}
     >
-      <MessageList readOnly={!live} />
+      {showEarlier ? (
+        <div class="chat-with-history">
+          <div class="chat-with-history__main">
+            <MessageList readOnly={!live} />
+          </div>
+          <LineHistoryPanel ticket={ticket} />
+        </div>
+      ) : (
+        <MessageList readOnly={!live} />
+      )}
     </Modal>
   );
 }

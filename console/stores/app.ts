@@ -6,6 +6,7 @@ import { createCategoriesStore } from './categories.ts';
 import { createChatStore } from './chat.ts';
 import { createIdleStore, type IdleStore } from './idle.ts';
 import { createMyAccountStore } from './my-account.ts';
+import { createLineHistoryStore } from './line-history.ts';
 import { createNotifyStore } from './notify.ts';
 import { createRepliesStore } from './replies.ts';
 import { createSandboxStore } from './sandbox.ts';
@@ -80,6 +81,7 @@ export function createAppStores(deps: AppDeps = {}) {
     team,
     categories,
     replies,
+    lineHistory: createLineHistoryStore(api),
     live,
     idle,
     myAccount: createMyAccountStore(api),
