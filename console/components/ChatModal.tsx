@@ -89,6 +89,12 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
       size="wide"
       headerExtra={
         <>
+          {ticket.rating !== null && ticket.rating !== undefined && (
+            <span class="rating" data-testid="rating" title="Respuesta del usuario a la encuesta de satisfacción">
+              Valoración: {ticket.rating} de 5{' '}
+              <span aria-hidden="true">{'★'.repeat(ticket.rating) + '☆'.repeat(5 - ticket.rating)}</span>
+            </span>
+          )}
           {fieldControls}
           {assigneeControl}
           {statusControl}

@@ -17,6 +17,7 @@ export function ticket(overrides: Partial<Ticket> = {}): Ticket {
     createdAt: '2026-02-05T09:00:00.000Z',
     updatedAt: '2026-02-05T10:00:00.000Z',
     resolvedAt: null,
+    rating: null,
     ...overrides,
   };
 }

@@ -26,6 +26,8 @@ export interface Ticket {
   createdAt: string;
   updatedAt: string;
   resolvedAt: string | null;
+  /** The end user's 1–5 answer to the satisfaction question (CSAT), null until they answer. */
+  rating: number | null;
   /** Both SLA clocks; on GET /api/tickets (not on pushed ticket events). */
   sla?: TicketSla;
 }

@@ -50,6 +50,7 @@ export const ticketSchema = z.looseObject({
   createdAt: z.string(),
   updatedAt: z.string(),
   resolvedAt: z.string().nullable(),
+  rating: z.number().int().min(1).max(5).nullable(),
 });
 
 /** The error bodies a route declares, by status. */

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildTestApp, createTicket, eventually, type TestApp } from '../../test/support/app.ts';
+import { pdfText } from '../../test/support/pdf.ts';
 import { ratingFrom } from './csat.ts';
 
 let t: TestApp | undefined;
@@ -31,6 +32,10 @@ describe('satisfaction survey (CSAT) through the simulator', () => {
     await inbound(' 4 ');
 
     expect(await row(ticket.id)).toMatchObject({ status: 'resolved', rating: 4, unread: 0 });
+    const listed = (await as('GET', '/api/tickets')).json().tickets;
+    expect(listed).toMatchObject([{ id: ticket.id, rating: 4 }]);
+    const transcript = await as('GET', `/api/tickets/${ticket.id}/transcripcion.pdf`);
+    expect((await pdfText(transcript.rawPayload)).join(' ')).toContain('Valoración del usuario: 4 de 5');
     expect(await t!.app.puente.db.prisma.ticket.count()).toBe(1);
     const stats = (await as('GET', '/api/estadisticas')).json();
     expect(stats).toMatchObject({ valoraciones: 1, satisfaccion_media: 4, por_estado: { resolved: 1 } });

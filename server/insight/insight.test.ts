@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
 import { newNumero } from '../tickets/numero.ts';
+import { pdfText } from '../../test/support/pdf.ts';
 import { CSV_COLUMNS, csvField } from './export.ts';
 
 let t: TestApp;
@@ -256,16 +257,6 @@ describe('GET /api/exportes/tickets.xlsx', () => {
   });
 });
 
-async function pdfText(bytes: Buffer): Promise<string[]> {
-  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const pdf = await getDocument({ data: new Uint8Array(bytes), useSystemFonts: false, isEvalSupported: false }).promise;
-  const pages: string[] = [];
-  for (let n = 1; n <= pdf.numPages; n++) {
-    const content = await (await pdf.getPage(n)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
-  }
-  return pages;
-}
 
 describe('PDF exports', () => {
   it('the ticket list: one line per matching ticket, accents intact, headers again on every page', async () => {

@@ -112,6 +112,7 @@ export function transcriptPdf(db: Db, ticket: TicketView, options: { notas: bool
       doc.font('texto').fontSize(9);
       doc.text(`${ticket.name ?? 'Sin nombre'} · ${ticket.phone} · ${STATUS_LABEL[ticket.status] ?? ticket.status} · prioridad ${ticket.priority}${ticket.category ? ` · ${ticket.category}` : ''}`);
       doc.text(`Creado ${when(ticket.createdAt)} UTC${ticket.resolvedAt ? ` · resuelto ${when(ticket.resolvedAt)} UTC` : ''}`);
+      if (ticket.rating !== null) doc.text(`Valoración del usuario: ${ticket.rating} de 5`);
       doc.moveDown();
       const attachments: string[] = [];
       let after = 0;

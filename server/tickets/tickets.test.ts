@@ -59,6 +59,7 @@ describe('POST /api/tickets', () => {
       createdAt: expect.any(String),
       updatedAt: expect.any(String),
       resolvedAt: null,
+      rating: null,
     });
     const row = await prisma().ticket.findUniqueOrThrow({ where: { id: body.id } });
     expect(row).toMatchObject({ phone: '+5214772758198', phoneKey: '+524772758198', status: 'open', priority: 'media', unread: 0 });

@@ -28,6 +28,7 @@ export const toTicketView = (row: Ticket): TicketView => ({
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
   resolvedAt: row.resolvedAt?.toISOString() ?? null,
+  rating: row.rating,
 });
 
 export interface NewTicket {
