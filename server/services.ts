@@ -17,10 +17,9 @@ import { InboundFiles } from './media/inbound.ts';
 import { StorageQuota } from './media/quota.ts';
 import { MediaStore } from './media/store.ts';
 import { outgoingMedia, referencedFiles } from './messages/attachments.ts';
-import { lastInboundAnyAt, lastInboundAt } from './messages/index.ts';
+import { lastInboundAnyAt, lastInboundAt, messagesOf } from './messages/index.ts';
 import { lineKey, normalizePhone } from './contract/phone.ts';
 import type { OutgoingMedia, WhatsAppDriver } from './whatsapp/driver.ts';
-import { queuedReplies } from './whatsapp/routes.ts';
 import { selectDriver } from './whatsapp/select-driver.ts';
 import { StatusTracker } from './whatsapp/status.ts';
 
@@ -178,7 +177,8 @@ function wireDriver(services: Services, log: Logger) {
       void services.leases.publishStatus(services.lease.holder, JSON.stringify(status)).catch((err) => log.warn({ err }, 'status not shared'));
     }
     const announce = (queued: number) => events.emit({ type: 'whatsapp', status: { ...status, queued } });
-    void queuedReplies(db)
+    void messagesOf(db)
+      .pendingCount()
       .then(announce)
       .catch((err) => log.error({ err }, 'queued count failed'))
       .finally(() => {

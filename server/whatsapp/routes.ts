@@ -8,11 +8,6 @@ import { messagesOf } from '../messages/index.ts';
 import type { WhatsAppDriver } from './driver.ts';
 import { withoutQr, type LinkStatus } from './status.ts';
 
-/** Replies stored but not yet confirmed by WhatsApp: what an operator waits on. */
-export function queuedReplies(db: Db): Promise<number> {
-  return messagesOf(db).pendingCount();
-}
-
 export interface WhatsAppRouteOptions {
   db: Db;
   driver: WhatsAppDriver;
@@ -29,7 +24,7 @@ export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async
   app.get('/api/whatsapp/status', { onSend: conditionalGet }, async (request) => {
     const status = await current();
     const visible = request.principal?.role === 'admin' ? status : withoutQr(status);
-    return { ...visible, queued: await queuedReplies(db) };
+    return { ...visible, queued: await messagesOf(db).pendingCount() };
   });
 
   app.post('/api/whatsapp/connect', { preHandler: requireAdmin }, async (request, reply) => {
