@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Fence, LeaseStore } from './lease-store.ts';
 
@@ -26,7 +27,8 @@ export interface LeaseOptions {
  * renews it, the others take it once it has expired (the holder died or cannot reach the
  * database), so a takeover happens within TTL + TTL/3. A holder counts its lease as valid only
  * until TTL after its last successful renewal began, by its own clock: a holder cut off from
- * the database stops before anyone else may start.
+ * the database stops before anyone else may start. That clock is monotonic: a wall clock set
+ * forward (NTP, an operator) must not make a healthy holder drop the link and restart WhatsApp.
  */
 export class Lease {
   readonly holder = randomUUID();
@@ -51,7 +53,7 @@ export class Lease {
   /** The fence a send must carry, or null when this process may not send now. */
   fence(): Fence | null {
     if (this.#generation === null) return null;
-    if (!this.options.sole && Date.now() >= this.#validUntil) return null;
+    if (!this.options.sole && performance.now() >= this.#validUntil) return null;
     return { holder: this.holder, generation: this.#generation };
   }
 
@@ -70,7 +72,7 @@ export class Lease {
     if (this.#stopped) return;
     // Past its validity the lease is gone for this process, whatever the database says later.
     if (this.#generation !== null && !this.held()) this.#lose('expired before it could be renewed');
-    const startedAt = Date.now();
+    const startedAt = performance.now();
     let generation: number | null;
     try {
       generation = await this.options.store.acquire(this.holder, this.options.ttlMs, this.options.sole);
