@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pdf, smallPng } from './support/files.ts';
+import { eventually } from './support/eventually.ts';
 import { client, integrationToken, startService, type Client, type RunningService } from './support/service.ts';
 
 /**
@@ -42,15 +43,6 @@ function post(svc: RunningService, ticketId: number, reply: Reply): Promise<Resp
   if (reply.body) form.set('mensaje', reply.body);
   form.set('archivo', new Blob([new Uint8Array(reply.file.bytes)], { type: reply.file.type }), reply.file.name);
   return fetch(`${svc.url}/ticket/${ticketId}/enviar-archivo`, { method: 'POST', headers: { authorization }, body: form });
-}
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
-  throw new Error('timed out');
 }
 
 /** What the phone should see for a reply: its caption and, for a file, the bytes' hash. */
@@ -95,7 +87,7 @@ describe('a service killed with SIGKILL while it drains replies with files', () 
     for (let kill = 1; kill <= KILLS; kill++) {
       const target = Math.floor((total * kill) / (KILLS + 1));
       const svc = service;
-      await waitUntil(async () => (await sentSoFar(svc)).length >= target, 90_000);
+      await eventually(async () => (await sentSoFar(svc)).length >= target, 90_000);
       const reply: Reply = { body: `cortado ${kill}`, file: { name: `cortado-${kill}.pdf`, type: 'application/pdf', bytes: await pdf(`Cortado ${kill} ${'x'.repeat(2000 * kill)}`) } };
       cut.push(reply);
       void post(svc, tickets[0], reply).catch(() => undefined);
@@ -114,7 +106,7 @@ describe('a service killed with SIGKILL while it drains replies with files', () 
     console.info(`[crash-recovery-files] uploads cut by a kill that had committed: ${committed.length} of ${cut.length}`);
 
     const last = service;
-    await waitUntil(async () => (await sentSoFar(last)).length >= expectedTotal, 90_000);
+    await eventually(async () => (await sentSoFar(last)).length >= expectedTotal, 90_000);
     await new Promise((resolve) => setTimeout(resolve, 700)); // room for a duplicate to show up
     const sent = await sentSoFar(last);
     expect(sent).toHaveLength(expectedTotal);

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { eventually } from './support/eventually.ts';
 import { client, integrationToken, startService, type Client, type RunningService } from './support/service.ts';
 
 /**
@@ -20,15 +21,6 @@ type Sent = { to: string; body: string };
 let authorization = '';
 const api = (svc: RunningService): Client => client(svc.url, { authorization });
 const sentSoFar = async (svc: RunningService): Promise<Sent[]> => (await api(svc)('/api/simulator/sent')).json();
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 30));
-  }
-  throw new Error('timed out');
-}
 
 describe('a service killed with SIGKILL mid-drain', () => {
   it('delivers every stored reply exactly once, in order, after each restart', { timeout: 240_000 }, async () => {
@@ -58,13 +50,13 @@ describe('a service killed with SIGKILL mid-drain', () => {
     for (let kill = 1; kill <= KILLS; kill++) {
       const target = Math.floor((total * kill) / (KILLS + 1));
       const svc = service;
-      await waitUntil(async () => (await sentSoFar(svc)).length >= target, 60_000);
+      await eventually(async () => (await sentSoFar(svc)).length >= target, 60_000);
       await service.kill();
       service = await startService({ env, dataDir, admin, npmStart: false });
     }
 
     const last = service;
-    await waitUntil(async () => (await sentSoFar(last)).length >= total, 60_000);
+    await eventually(async () => (await sentSoFar(last)).length >= total, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 500)); // room for a duplicate to show up
     const sent = await sentSoFar(last);
     expect(sent).toHaveLength(total);
