@@ -14,6 +14,7 @@ export default defineConfig({
       'server/replies/routes.test.ts',
       'server/auth/sessions.test.ts',
       'server/auth/passwords.test.ts',
+      'server/auth/presence.test.ts',
       'server/audit/audit.test.ts',
       'server/sla/routes.test.ts',
       'server/conversation/routes.test.ts',

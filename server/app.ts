@@ -17,6 +17,7 @@ import { LoginThrottle } from './auth/login-throttle.ts';
 import { loginRoutes, sessionRoutes } from './auth/routes.ts';
 import { tokensRoutes } from './auth/tokens-routes.ts';
 import { teamRoutes } from './auth/team-routes.ts';
+import { socketAlive, socketClosed, socketOpened } from './auth/presence.ts';
 import { usersRoutes } from './auth/users-routes.ts';
 import type { Config } from './config.ts';
 import { fileRoutes } from './conversation/file-routes.ts';
@@ -130,6 +131,11 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
       events,
       recheck: (request) => resolvePrincipal(db, request, policy),
       recheckMs: options.liveRecheckMs,
+      presence: {
+        opened: (userId) => socketOpened(db, userId),
+        alive: (id, userId) => socketAlive(db, id, userId),
+        closed: (id) => socketClosed(db, id),
+      },
     });
     if (driver instanceof SimulatorDriver) await scope.register(simulatorRoutes, { simulator: driver });
   });

@@ -115,7 +115,9 @@ export type LiveEvent =
   | { type: 'message'; ticketId: number; entry: Entry }
   | { type: 'delivery'; ticketId: number; messageId: number; delivery: Delivery; deliveryInfo?: string }
   | { type: 'ticket'; ticket: Ticket }
-  | { type: 'whatsapp'; status: Omit<LinkStatus, 'queued'> & { queued?: number } };
+  | { type: 'whatsapp'; status: Omit<LinkStatus, 'queued'> & { queued?: number } }
+  /** Someone of the team came online or left: read GET /api/equipo again. */
+  | { type: 'equipo' };
 
 /** An account's role (what it may do), not a history entry's speaker. */
 export type AccountRole = 'admin' | 'tecnico';

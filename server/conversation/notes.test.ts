@@ -102,7 +102,7 @@ describe('GET /api/equipo', () => {
     await asAdmin({ method: 'POST', url: '/api/users', payload: { username: 'eva', password: 'clave-segura-1', role: 'tecnico' } });
     const cookie = await loginCookie(t.app, 'luis', 'clave-segura-1');
     const team = await t.app.inject({ method: 'GET', url: '/api/equipo', headers: { cookie } });
-    expect(team.json()).toEqual({ equipo: [expect.objectContaining({ nombre: 'Administrador' }), { id: luis.id, nombre: 'Luis Díaz' }, expect.objectContaining({ nombre: 'eva' })] });
+    expect(team.json()).toEqual({ equipo: [expect.objectContaining({ nombre: 'Administrador' }), { id: luis.id, nombre: 'Luis Díaz', en_linea: false }, expect.objectContaining({ nombre: 'eva' })] });
     await asAdmin({ method: 'DELETE', url: `/api/users/${luis.id}` });
     expect((await asAdmin({ method: 'GET', url: '/api/equipo' })).json().equipo.map((p: { nombre: string }) => p.nombre)).toEqual(['Administrador', 'eva']);
   });

@@ -18,6 +18,14 @@ export interface LiveOptions {
   recheckMs?: number;
   /** Open sockets one session (or token) may hold; more are refused with 429 (default 10). */
   maxPerSession?: number;
+  /** Records each signed-in person's open sockets, so the team sees who is online (server/auth/presence.ts). */
+  presence?: PresenceHooks;
+}
+
+export interface PresenceHooks {
+  opened(userId: number): Promise<string>;
+  alive(id: string, userId: number): Promise<void>;
+  closed(id: string): Promise<void>;
 }
 
 const tooManySockets = () =>
@@ -27,7 +35,7 @@ const tooManySockets = () =>
  * Pushes domain events to authenticated consoles (the scope's guard ran on the upgrade). A socket
  * outlives the request that opened it, so its credential is checked again while it stays open.
  */
-export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events, recheck, recheckMs = 30_000, maxPerSession = 10 }) => {
+export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events, recheck, recheckMs = 30_000, maxPerSession = 10, presence }) => {
   // A console that leaks sockets (or a script) must not hold unbounded subscribers and timers.
   const open = new Map<string, number>();
   app.route({
@@ -50,10 +58,12 @@ export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events,
         },
         { everywhere: true },
       );
+      const seen = present(request, presence, events);
       const timer = setInterval(async () => {
         const principal = await recheck(request).catch(() => null);
         if (!principal) return socket.close(4401, 'no_autenticado');
         isAdmin = principal.role === 'admin';
+        seen.alive();
       }, recheckMs);
       let ended = false;
       const end = () => {
@@ -61,6 +71,7 @@ export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events,
         ended = true;
         clearInterval(timer);
         unsubscribe();
+        seen.closed();
         const left = (open.get(key) ?? 1) - 1;
         if (left > 0) open.set(key, left);
         else open.delete(key);
@@ -70,3 +81,37 @@ export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events,
     },
   });
 };
+
+/**
+ * A person's socket counts as presence while it is open; integration tokens are not people. Each
+ * arrival and departure tells every console to read the team again (the event carries no state:
+ * two tabs of one person must not make the other consoles guess). A failed presence write is
+ * logged and never ends the socket: presence is a courtesy, the live channel is not.
+ */
+function present(request: FastifyRequest, presence: PresenceHooks | undefined, events: EventBus) {
+  const principal = request.principal;
+  if (!presence || principal?.kind !== 'user') return { alive() {}, closed() {} };
+  const userId = principal.user.id;
+  const warn = (err: unknown) => request.log.warn({ err, userId }, 'presence write failed');
+  const id = presence.opened(userId).then(
+    (rowId) => {
+      events.emit({ type: 'equipo' });
+      return rowId;
+    },
+    (err) => {
+      warn(err);
+      return null;
+    },
+  );
+  return {
+    alive: () => void id.then((rowId) => (rowId ? presence.alive(rowId, userId) : undefined)).catch(warn),
+    closed: () =>
+      void id
+        .then(async (rowId) => {
+          if (!rowId) return;
+          await presence.closed(rowId);
+          events.emit({ type: 'equipo' });
+        })
+        .catch(warn),
+  };
+}
