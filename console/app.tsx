@@ -11,6 +11,7 @@ const WhatsAppPage = lazy(() => import('./pages/WhatsAppPage.tsx'));
 const SandboxPage = lazy(() => import('./pages/SandboxPage.tsx'));
 const AccountsPage = lazy(() => import('./pages/AccountsPage.tsx'));
 const StatsPage = lazy(() => import('./pages/StatsPage.tsx'));
+const AuditPage = lazy(() => import('./pages/AuditPage.tsx'));
 const NotFound = lazy(() => import('./pages/NotFound.tsx'));
 
 export function App({ stores }: { stores: AppStores }) {
@@ -40,6 +41,7 @@ function Gate() {
             <Route path="/telefono" component={SandboxPage} />
             <Route path="/cuentas" component={AccountsPage} />
             <Route path="/estadisticas" component={StatsPage} />
+            <Route path="/auditoria" component={AuditPage} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

@@ -20,7 +20,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
     { href: '/estadisticas', label: 'Estadísticas' },
     { href: '/whatsapp', label: 'WhatsApp' },
     ...(status?.driver === 'simulator' ? [{ href: '/telefono', label: 'Teléfono de prueba' }] : []),
-    ...(session.isAdmin.value ? [{ href: '/cuentas', label: 'Cuentas' }] : []),
+    ...(session.isAdmin.value ? [{ href: '/cuentas', label: 'Cuentas' }, { href: '/auditoria', label: 'Auditoría' }] : []),
   ];
   return (
     <>

@@ -66,3 +66,32 @@ export const KIND_LABEL: Record<string, string> = {
   contact: 'Contacto',
   other: 'Adjunto',
 };
+
+/** The audit log's actions (server/audit/hooks.ts and the WhatsApp watcher), as an admin reads them. */
+export const AUDIT_ACTION_LABEL: Record<string, string> = {
+  login: 'Inicio de sesión',
+  login_fallido: 'Inicio de sesión fallido',
+  login_bloqueado: 'Inicio de sesión bloqueado por intentos',
+  logout: 'Cierre de sesión',
+  sesiones_cerradas: 'Cerró sus otras sesiones',
+  contrasena_cambiada: 'Cambió su contraseña',
+  contrasena_fallida: 'Cambio de contraseña rechazado',
+  contrasena_bloqueada: 'Cambio de contraseña bloqueado por intentos',
+  cuenta_creada: 'Cuenta creada',
+  cuenta_desactivada: 'Cuenta desactivada',
+  cuenta_reactivada: 'Cuenta reactivada',
+  contrasena_restablecida: 'Contraseña restablecida',
+  token_creado: 'Token creado',
+  token_revocado: 'Token revocado',
+  whatsapp_vinculado: 'Vinculación de WhatsApp iniciada',
+  whatsapp_enlazado: 'WhatsApp vinculado (código QR escaneado)',
+  whatsapp_desvinculado: 'WhatsApp desvinculado',
+  whatsapp_desvinculado_telefono: 'WhatsApp desvinculado desde el teléfono',
+  exporte_csv: 'Exportó tickets (CSV)',
+  exporte_xlsx: 'Exportó tickets (Excel)',
+  exporte_pdf: 'Exportó tickets (PDF)',
+  exporte_transcripcion: 'Exportó una transcripción (PDF)',
+};
+
+/** An action newer than this console still shows, as its machine word. */
+export const auditActionLabel = (action: string) => AUDIT_ACTION_LABEL[action] ?? action;
