@@ -5,6 +5,7 @@ import { linkStateLabel } from '../lib/labels.ts';
 import { useStores } from '../stores/context.ts';
 import { IdleWarning, useActivityTracking } from './IdleWarning.tsx';
 import { MyAccountDialog } from './MyAccountDialog.tsx';
+import { ThemeSwitch } from './ThemeSwitch.tsx';
 import { Toasts } from './Toasts.tsx';
 
 /** The frame around every page once signed in: navigation, WhatsApp state, the account. */
@@ -43,6 +44,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
           <span>
             {user.displayName ?? user.username} <span class="muted">({user.role === 'admin' ? 'Administrador' : 'Técnico'})</span>
           </span>
+          <ThemeSwitch />
           <button type="button" class="button button--ghost button--small" onClick={(event) => setMyAccount(event.currentTarget)}>
             Mi cuenta
           </button>

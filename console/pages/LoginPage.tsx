@@ -1,4 +1,5 @@
 import { useRef } from 'preact/hooks';
+import { ThemeSwitch } from '../components/ThemeSwitch.tsx';
 import { useStores } from '../stores/context.ts';
 
 export function LoginPage() {
@@ -35,6 +36,9 @@ export function LoginPage() {
         <button type="submit" class="button button--primary button--block" disabled={session.busy.value}>
           {session.busy.value ? 'Entrando…' : 'Entrar'}
         </button>
+        <div class="login__theme">
+          <ThemeSwitch />
+        </div>
       </form>
     </main>
   );

@@ -13,6 +13,7 @@ import { createSandboxStore } from './sandbox.ts';
 import { createSessionStore, type SessionStore } from './session.ts';
 import { createTicketsStore } from './tickets.ts';
 import { createTeamStore } from './team.ts';
+import { createThemeStore } from './theme.ts';
 import { createToastStore } from './toasts.ts';
 import { createWhatsAppStore } from './whatsapp.ts';
 
@@ -88,6 +89,7 @@ export function createAppStores(deps: AppDeps = {}) {
     notify: createNotifyStore(api, replies),
     sandbox: createSandboxStore(api),
     toasts: createToastStore(),
+    theme: createThemeStore(),
     /** Stops every timer and socket (tests; a page unload does this by itself). */
     dispose() {
       stopWatching();
