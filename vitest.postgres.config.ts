@@ -22,6 +22,7 @@ export default defineConfig({
       'server/inbound/file-inbound.test.ts',
       'server/insight/csat.test.ts',
       'server/insight/insight.test.ts',
+      'server/media/inbound.test.ts',
     ],
     globalSetup: ['test/support/postgres-global.ts'],
     testTimeout: 20_000,

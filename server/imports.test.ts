@@ -31,6 +31,16 @@ export function specifiers(text: string): string[] {
   return found.map((match) => match[1]);
 }
 
+// A statement on the Message table: hand-written SQL naming it (either dialect's quoting), or a
+// call on Prisma's `message` delegate (`tx.message.update(…)`, `db.prisma.message.findMany(…)`).
+const MESSAGE_SQL = /\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+"?Message"?(?![\w"])/i;
+const MESSAGE_PRISMA = /\.message\s*\.\s*(?:find\w*|create\w*|update\w*|upsert|delete\w*|count|aggregate|groupBy)\s*\(/;
+
+/** The lines of a source text that read or write the Message table. */
+export function messageStatements(text: string): string[] {
+  return text.split('\n').filter((line) => MESSAGE_SQL.test(line) || MESSAGE_PRISMA.test(line));
+}
+
 /** Relative imports resolved to repository paths ("server/x/y.ts"); packages as named. */
 function graph(): Map<string, string[]> {
   const root = path.dirname(SERVER);
@@ -112,6 +122,29 @@ describe('the import graph of server/', () => {
   it('finds a circle when there is one (the check can fail)', () => {
     const circle = new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]);
     expect(cycles(circle)).toEqual([['a', 'b', 'c']]);
+  });
+
+  it('keeps every statement on the Message table in server/messages/ (issue 8: one home for messages)', () => {
+    const root = path.dirname(SERVER);
+    const outside = sourceFiles(SERVER)
+      .filter((file) => !file.startsWith(path.join(SERVER, 'messages') + path.sep))
+      .flatMap((file) => messageStatements(fs.readFileSync(file, 'utf8')).map((line) => `${path.relative(root, file)}: ${line.trim()}`));
+    expect(outside).toEqual([]);
+  });
+
+  it('recognises a Message statement in either dialect and through Prisma (the check can fail)', () => {
+    const found = messageStatements([
+      "db.sql('SELECT id FROM Message WHERE waId = ?')",
+      'FROM t JOIN "Message" m ON m."ticketId" = t.id',
+      "sqlite: `INSERT INTO Message (ticketId) VALUES (?)`",
+      'UPDATE "Message" SET extra = :extra',
+      'return tx.message.update({ where: { id } });',
+      'await db.prisma.message.findMany({ select: { id: true } })',
+      "log.info({ ticketId }, 'message sent')",
+      'SELECT * FROM MessageArchive',
+      "const entry = event.message.content;",
+    ].join('\n'));
+    expect(found).toHaveLength(6);
   });
 
   it.each(DOMAIN)('keeps %s/ free of Fastify and of the WhatsApp drivers (route files aside)', (folder) => {

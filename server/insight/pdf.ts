@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { TicketView } from '../tickets/tickets.ts';
 import { STATUS_LABEL, type ExportRow } from './export.ts';
-import { TRANSCRIPT_PAGE } from './queries.ts';
+import { transcriptPage, type TranscriptRow } from '../messages/index.ts';
 
 // DejaVu covers far more than the PDF standard fonts' Latin-1 (Debian ships it with Chromium's
 // dependencies); without it, Helvetica still shows Spanish accents.
@@ -85,16 +85,6 @@ export function ticketListPdf(rows: AsyncIterable<ExportRow>, log: Logger): Read
 
 const SPEAKER: Record<string, string> = { user: 'Usuario', assistant: 'Sistema', tecnico: 'Técnico', nota: 'Nota interna' };
 
-interface TranscriptRow {
-  id: number;
-  role: string;
-  content: string;
-  timestamp: string;
-  kind: string;
-  extra: string | null;
-  authorName: string | null;
-}
-
 /** An attachment's name when the entry carries one (files helper's `adjunto`), else its kind. */
 function attachmentOf(row: TranscriptRow): string | null {
   const extra = row.extra ? (JSON.parse(row.extra) as { adjunto?: { nombre?: string; tipo?: string } }) : {};
@@ -118,7 +108,7 @@ export function transcriptPdf(db: Db, ticket: TicketView, options: { notas: bool
       let after = 0;
       let count = 0;
       for (;;) {
-        const rows = await db.all<TranscriptRow>(TRANSCRIPT_PAGE, { ticketId: ticket.id, after, notas: options.notas ? 1 : 0, limit: 500 });
+        const rows = await transcriptPage(db, { ticketId: ticket.id, after, notas: options.notas, limit: 500 });
         count += rows.length;
         for (const row of rows) {
           const speaker = `${SPEAKER[row.role] ?? row.role}${row.authorName ? ` (${row.authorName})` : ''}`;

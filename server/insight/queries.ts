@@ -1,9 +1,11 @@
-// Every raw SQL statement of the statistics and exports lives here, in both dialects. Dates are
+// The raw SQL of the statistics and exports on tickets and people, in both dialects (what they
+// read of the Message table is in server/messages/reads.ts). Dates are
 // Prisma's DateTime columns: ISO-8601 text with "+00:00" on SQLite (the same width for every
 // row, so range tests compare them as text and use the createdAt index), timestamps in UTC on
 // PostgreSQL. PostgreSQL's text quotes Prisma's camelCase identifiers and types the parameters
 // it cannot infer.
 import type { Statement } from '../db/database.ts';
+import { medianSql } from '../db/median.ts';
 
 /** Tickets created in [:desde, :hasta) — the period every figure is about. */
 const PERIOD = {
@@ -24,48 +26,14 @@ export const COUNTS: Statement = {
   UNION ALL SELECT 'sin_leer', '', COUNT(*) FROM t WHERE unread > 0`,
 };
 
-// A median in SQL: rank the values, average the one or two in the middle. (n+1)/2 and (n+2)/2
-// are the same row when n is odd and the two middle rows when it is even (integer division).
-// Standard SQL, the same in both dialects.
-const median = (values: string, partition: string) => `ranked AS (
-    SELECT ${partition} AS grupo, v,
-      ROW_NUMBER() OVER (PARTITION BY ${partition} ORDER BY v) AS rn,
-      COUNT(*) OVER (PARTITION BY ${partition}) AS n
-    FROM ${values})
-  SELECT grupo, AVG(v) AS mediana FROM ranked WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grupo`;
-
-/** Minutes from a ticket's creation to the first technician's reply, one row per answered ticket. */
-const FIRST_REPLIES = {
-  sqlite: `fr AS (
-    SELECT t.id, t.assigneeId,
-      (julianday(MIN(m.createdAt)) - julianday(t.createdAt)) * 1440.0 AS v
-    FROM t JOIN Message m ON m.ticketId = t.id AND m.role = 'tecnico'
-    GROUP BY t.id, t.assigneeId)`,
-  postgres: `fr AS (
-    SELECT t.id, t."assigneeId",
-      EXTRACT(EPOCH FROM (MIN(m."createdAt") - t."createdAt"))::float8 / 60.0 AS v
-    FROM t JOIN "Message" m ON m."ticketId" = t.id AND m.role = 'tecnico'
-    GROUP BY t.id, t."assigneeId", t."createdAt")`,
-};
-
-/** The median first reply over the period (grupo 0) and per assignee (grupo = user id). */
-export const FIRST_REPLY_MEDIANS: Statement = {
-  sqlite: `WITH t AS (${PERIOD.sqlite}), ${FIRST_REPLIES.sqlite},
-  todos AS (SELECT 0 AS g, v FROM fr UNION ALL SELECT assigneeId AS g, v FROM fr WHERE assigneeId IS NOT NULL),
-  ${median('todos', 'g')}`,
-  postgres: `WITH t AS (${PERIOD.postgres}), ${FIRST_REPLIES.postgres},
-  todos AS (SELECT 0 AS g, v FROM fr UNION ALL SELECT "assigneeId" AS g, v FROM fr WHERE "assigneeId" IS NOT NULL),
-  ${median('todos', 'g')}`,
-};
-
 /** Hours from creation to resolution of the period's resolved (or since closed) tickets. */
 export const RESOLUTION_MEDIAN: Statement = {
   sqlite: `WITH t AS (${PERIOD.sqlite}),
   res AS (SELECT 0 AS g, (julianday(resolvedAt) - julianday(createdAt)) * 24.0 AS v FROM t WHERE resolvedAt IS NOT NULL),
-  ${median('res', 'g')}`,
+  ${medianSql('res', 'g')}`,
   postgres: `WITH t AS (${PERIOD.postgres}),
   res AS (SELECT 0 AS g, EXTRACT(EPOCH FROM ("resolvedAt" - "createdAt"))::float8 / 3600.0 AS v FROM t WHERE "resolvedAt" IS NOT NULL),
-  ${median('res', 'g')}`,
+  ${medianSql('res', 'g')}`,
 };
 
 /** Satisfaction answers (1–5) of the period's tickets. */
@@ -80,15 +48,6 @@ export const TICKETS_BY_ASSIGNEE: Statement = {
   SELECT assigneeId AS id, COUNT(*) AS n FROM t WHERE assigneeId IS NOT NULL GROUP BY assigneeId`,
   postgres: `WITH t AS (${PERIOD.postgres})
   SELECT "assigneeId" AS id, COUNT(*) AS n FROM t WHERE "assigneeId" IS NOT NULL GROUP BY "assigneeId"`,
-};
-
-export const REPLIES_BY_AUTHOR: Statement = {
-  sqlite: `SELECT authorId AS id, COUNT(*) AS n FROM Message
-  WHERE role = 'tecnico' AND authorId IS NOT NULL AND createdAt >= :desde AND createdAt < :hasta
-  GROUP BY authorId`,
-  postgres: `SELECT "authorId" AS id, COUNT(*) AS n FROM "Message"
-  WHERE role = 'tecnico' AND "authorId" IS NOT NULL AND "createdAt" >= :desde::timestamp AND "createdAt" < :hasta::timestamp
-  GROUP BY "authorId"`,
 };
 
 export const PEOPLE: Statement = {
@@ -125,14 +84,4 @@ export const EXPORT_PAGE: Statement = {
       OR strpos(lower(coalesce(t.description, '')), :text) > 0
       OR strpos(t.phone, :digits::text) > 0 OR t."phoneKey" = :line OR t.id = :id::bigint OR t.numero = :numero::text)
   ORDER BY t.id DESC LIMIT :limit`,
-};
-
-/** One page of a ticket's transcript, oldest first; notes only when asked for. */
-export const TRANSCRIPT_PAGE: Statement = {
-  sqlite: `SELECT id, role, content, timestamp, kind, extra, authorName FROM Message
-  WHERE ticketId = :ticketId AND id > :after AND (role <> 'nota' OR :notas = 1)
-  ORDER BY id LIMIT :limit`,
-  postgres: `SELECT id, role, content, timestamp, kind, extra, "authorName" FROM "Message"
-  WHERE "ticketId" = :ticketId AND id > :after AND (role <> 'nota' OR :notas::int = 1)
-  ORDER BY id LIMIT :limit`,
 };

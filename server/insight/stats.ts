@@ -2,7 +2,8 @@ import { timeFor, type Db, type Statement } from '../db/database.ts';
 import { countBreaches, type Breaches } from '../sla/breaches.ts';
 import type { SlaPolicy } from '../sla/policy.ts';
 import { PRIORITIES, STATUSES, type Priority, type Status } from '../tickets/tickets.ts';
-import { COUNTS, RATINGS, FIRST_REPLY_MEDIANS, PEOPLE, REPLIES_BY_AUTHOR, RESOLUTION_MEDIAN, TICKETS_BY_ASSIGNEE } from './queries.ts';
+import { firstReplyMedians, repliesByAuthor } from '../messages/index.ts';
+import { COUNTS, RATINGS, PEOPLE, RESOLUTION_MEDIAN, TICKETS_BY_ASSIGNEE } from './queries.ts';
 
 export interface Period {
   /** First day, inclusive (YYYY-MM-DD, UTC). */
@@ -59,7 +60,7 @@ export async function statistics(db: Db, period: Period, sla: SlaPolicy): Promis
     else if (row.grupo === 'prioridad') por_prioridad[row.clave as Priority] = row.n;
     else sin_leer = row.n;
   }
-  const firstReply = await medians(db, FIRST_REPLY_MEDIANS, bounds);
+  const firstReply = await firstReplyMedians(db, bounds);
   const resolution = await medians(db, RESOLUTION_MEDIAN, bounds);
   const [ratings] = await db.all<{ n: number; media: number | null }>(RATINGS, bounds);
   return {
@@ -88,7 +89,7 @@ const countsById = (rows: unknown[]) => new Map((rows as { id: number; n: number
 /** Active accounts, and any deactivated one that still has tickets or replies in the period. */
 async function perTechnician(db: Db, bounds: { desde: string; hasta: string }, firstReply: Map<number, number>): Promise<TechnicianStats[]> {
   const tickets = countsById(await db.all(TICKETS_BY_ASSIGNEE, bounds));
-  const replies = countsById(await db.all(REPLIES_BY_AUTHOR, bounds));
+  const replies = await repliesByAuthor(db, bounds);
   const people = await db.all<{ id: number; nombre: string; active: number | boolean }>(PEOPLE);
   return people
     .filter((person) => person.active || tickets.has(person.id) || replies.has(person.id))

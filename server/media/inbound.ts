@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
-import { toEntry } from '../messages/index.ts';
+import { allAwaitingFile, awaitingFile, setExtra, toEntry, type AwaitingFileRow } from '../messages/index.ts';
 import { adjuntoOf } from '../messages/attachments.ts';
 import { sanitizeFilename } from './names.ts';
 import { cleanImage } from './images.ts';
@@ -43,12 +43,7 @@ export interface InboundFilesDeps {
   download?: (waId: string) => Promise<ReceivedFile | null>;
 }
 
-interface PendingRow {
-  id: number;
-  ticketId: number;
-  waId: string;
-  extra: string;
-}
+type PendingRow = AwaitingFileRow;
 
 /**
  * Received files: each entry is stored first, marked `adjunto_pendiente`; its file is then
@@ -65,7 +60,7 @@ export class InboundFiles {
     if (this.#running.has(waId) || !this.deps.download) return false;
     this.#running.add(waId);
     try {
-      const row = this.#pendingRow(waId);
+      const row = await this.#pendingRow(waId);
       if (!row) return false;
       return await this.#fetchRow(row);
     } finally {
@@ -76,7 +71,7 @@ export class InboundFiles {
   /** Every entry still waiting for its file, oldest first. */
   async retryPending(): Promise<number> {
     let attached = 0;
-    for (const row of this.#pendingRows()) if (await this.fetch(row.waId)) attached++;
+    for (const row of await this.#pendingRows()) if (await this.fetch(row.waId)) attached++;
     return attached;
   }
 
@@ -116,7 +111,7 @@ export class InboundFiles {
         data: { sha256, mimetype: file.mimetype, filename: file.filename, bytes: file.bytes.length, messageId: row.id },
       });
       const { adjunto_pendiente: _pending, adjunto_intentos: _tries, ...rest } = extra;
-      return tx.message.update({ where: { id: row.id }, data: { extra: JSON.stringify({ ...rest, adjunto: adjuntoOf(attachment) }) } });
+      return setExtra(tx, row.id, { ...rest, adjunto: adjuntoOf(attachment) });
     });
     log.info({ ticketId: row.ticketId, messageId: row.id, bytes: file.bytes.length, mimetype: file.mimetype }, 'media filed');
     this.deps.events.emit({ type: 'message', ticketId: row.ticketId, entry: toEntry(entry) });
@@ -124,24 +119,17 @@ export class InboundFiles {
   }
 
   async #mark(row: PendingRow, extra: Record<string, unknown>, changes: Record<string, unknown>) {
-    const entry = await this.deps.db.write((tx) =>
-      tx.message.update({ where: { id: row.id }, data: { extra: JSON.stringify({ ...extra, ...changes }) } }),
-    );
+    const entry = await this.deps.db.write((tx) => setExtra(tx, row.id, { ...extra, ...changes }));
     this.deps.events.emit({ type: 'message', ticketId: row.ticketId, entry: toEntry(entry) });
   }
 
-  #pendingRow(waId: string): PendingRow | null {
-    const row = this.deps.db
-      .sql(`SELECT id, ticketId, waId, extra FROM Message WHERE waId = ? AND extra LIKE '%"adjunto_pendiente"%'`)
-      .get(waId) as PendingRow | undefined;
+  async #pendingRow(waId: string): Promise<PendingRow | null> {
+    const row = await awaitingFile(this.deps.db, waId);
     return row && tries(row) < MAX_DOWNLOADS ? row : null;
   }
 
-  #pendingRows(): PendingRow[] {
-    const rows = this.deps.db
-      .sql(`SELECT id, ticketId, waId, extra FROM Message WHERE role = 'user' AND waId IS NOT NULL AND extra LIKE '%"adjunto_pendiente"%' ORDER BY id`)
-      .all() as PendingRow[];
-    return rows.filter((row) => tries(row) < MAX_DOWNLOADS);
+  async #pendingRows(): Promise<PendingRow[]> {
+    return (await allAwaitingFile(this.deps.db)).filter((row) => tries(row) < MAX_DOWNLOADS);
   }
 }
 

@@ -5,11 +5,12 @@ import type { MessageStore } from './store.ts';
 
 // The one home of the Message table: what a delivery state means (delivery.ts), the entry shape
 // (entries.ts), the Prisma statements composed into other transactions (prisma.ts) and the
-// dialect's own store (store.ts, sqlite.ts). A PostgreSQL store sits beside sqlite.ts and is
-// picked here.
+// dialect's own store (store.ts, sqlite.ts, postgres.ts, picked here), and the reads of the
+// statistics, transcripts, SLA clocks and pending downloads (reads.ts).
 export * from './delivery.ts';
 export * from './entries.ts';
 export * from './prisma.ts';
+export * from './reads.ts';
 export type { Fence, FirstCall, MessageStore, NewReply, OutgoingRow } from './store.ts';
 
 const stores = new WeakMap<Db, MessageStore>();

@@ -57,3 +57,8 @@ export async function lastInboundAt(db: Db, phoneKey: string): Promise<Date | nu
   });
   return last ? new Date(last.timestamp) : null;
 }
+
+/** Rewrites an entry's `extra` (a received file attached, or its download's state) inside the caller's transaction. */
+export function setExtra(tx: Tx, messageId: number, extra: Record<string, unknown>): Promise<Message> {
+  return tx.message.update({ where: { id: messageId }, data: { extra: JSON.stringify(extra) } });
+}

@@ -1,5 +1,6 @@
 import type { Db, Statement } from '../db/database.ts';
 import type { Priority, TicketSla } from '../contract/index.ts';
+import { firstReplyTimes } from '../messages/index.ts';
 import { evaluateClock } from './clock.ts';
 import type { SlaPolicy } from './policy.ts';
 
@@ -15,14 +16,8 @@ interface ClockTicket {
   resolvedAt: string | null;
 }
 
-// Both read through their (ticketId, …) indexes, for the ids of one page only.
-// The page's ids: a JSON array on SQLite (json_each), an int[] on PostgreSQL (= ANY).
-const FIRST_REPLIES: Statement = {
-  sqlite: `SELECT ticketId, MIN(createdAt) AS at FROM Message
-  WHERE role = 'tecnico' AND ticketId IN (SELECT value FROM json_each(:ids)) GROUP BY ticketId`,
-  postgres: `SELECT "ticketId", MIN("createdAt") AS at FROM "Message"
-  WHERE role = 'tecnico' AND "ticketId" = ANY(:ids::int[]) GROUP BY "ticketId"`,
-};
+// Through its (ticketId, …) index, for the ids of one page only: a JSON array on SQLite
+// (json_each), an int[] on PostgreSQL (= ANY). The first replies come from server/messages/.
 const CHANGES: Statement = {
   sqlite: `SELECT ticketId, status, at FROM StatusChange
   WHERE ticketId IN (SELECT value FROM json_each(:ids)) ORDER BY ticketId, at, id`,
@@ -47,8 +42,8 @@ function pausesOf(changes: { status: string; at: string }[]): Span[] {
 /** Both SLA clocks of each ticket on a page: two indexed queries, then arithmetic. */
 export async function clocksFor(db: Db, policy: SlaPolicy, tickets: ClockTicket[], now = new Date()): Promise<Map<number, TicketSla>> {
   const list = tickets.map((ticket) => ticket.id);
+  const replies = await firstReplyTimes(db, list);
   const ids = db.dialect === 'postgres' ? list : JSON.stringify(list);
-  const replies = new Map((await db.all<{ ticketId: number; at: string }>(FIRST_REPLIES, { ids })).map((row) => [row.ticketId, row.at]));
   const changes = new Map<number, { status: string; at: string }[]>();
   for (const row of await db.all<{ ticketId: number; status: string; at: string }>(CHANGES, { ids })) {
     changes.set(row.ticketId, [...(changes.get(row.ticketId) ?? []), row]);
