@@ -22,7 +22,9 @@ export default function StatsPage() {
       <div class="page__header">
         <div>
           <h1 id="stats-title">Estadísticas</h1>
-          <p class="muted">Tickets creados en el periodo (días completos, hora UTC).</p>
+          <p class="muted">
+            Tickets creados en el periodo (días completos{stats ? `, zona horaria ${stats.zona_horaria}` : ''}).
+          </p>
         </div>
         <form
           class="stats__period"

@@ -7,6 +7,8 @@ import type { Priority, TicketStatus } from '../lib/types.ts';
 export interface Statistics {
   desde: string;
   hasta: string;
+  /** The service's SLA_ZONA_HORARIA: desde and hasta are calendar days there. */
+  zona_horaria: string;
   total: number;
   por_estado: Record<TicketStatus, number>;
   por_prioridad: Record<Priority, number>;
@@ -20,19 +22,26 @@ export interface Statistics {
   por_tecnico: { id: number; nombre: string; tickets: number; respuestas: number; primera_respuesta_mediana_min: number | null }[];
 }
 
-const isoDay = (date: Date) => date.toISOString().slice(0, 10);
-
-/** The dashboard's period and figures; refreshed every 5 s while the page is open. */
-export function createStatsStore(api: Api, today = new Date()) {
-  const desde = signal(isoDay(new Date(today.getTime() - 29 * 86_400_000)));
-  const hasta = signal(isoDay(today));
+/**
+ * The dashboard's period and figures; refreshed every 5 s while the page is open. The first
+ * request names no dates: the service answers its last 30 days, counted in its own zone (the
+ * browser's today may already be tomorrow there), and the page adopts that period.
+ */
+export function createStatsStore(api: Api) {
+  const desde = signal('');
+  const hasta = signal('');
   const stats = signal<Statistics | null>(null);
   const error = signal<string | null>(null);
 
   async function refresh() {
-    const query = new URLSearchParams({ desde: desde.value, hasta: hasta.value });
+    const query = desde.value && hasta.value ? `?${new URLSearchParams({ desde: desde.value, hasta: hasta.value })}` : '';
     try {
-      stats.value = await api.get<Statistics>(`/api/estadisticas?${query}`);
+      const answer = await api.get<Statistics>(`/api/estadisticas${query}`);
+      if (!query) {
+        if (desde.value) return; // a period was chosen while this answer was on its way
+        [desde.value, hasta.value] = [answer.desde, answer.hasta];
+      }
+      stats.value = answer;
       error.value = null;
     } catch (failure) {
       error.value = failure instanceof ApiError ? failure.mensaje : 'No se pudieron cargar las estadísticas.';

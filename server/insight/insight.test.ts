@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
 import { newNumero } from '../tickets/numero.ts';
 import { pdfText } from '../../test/support/pdf.ts';
@@ -57,6 +57,9 @@ async function ticket(fields: {
 
 describe('GET /api/estadisticas', () => {
   it('answers the hand-computed figures of a seeded March', async () => {
+    // Calendar days in UTC here, so the seeded instants read as the days they name.
+    await t.close();
+    t = await buildTestApp({ SLA_ZONA_HORARIA: 'UTC' });
     const ana = await user('ana', 'Ana López');
     const beto = await user('beto', 'Beto Ruiz');
     await user('carla', 'Carla (baja)', false); // deactivated and idle: not listed
@@ -91,6 +94,7 @@ describe('GET /api/estadisticas', () => {
     expect(response.json()).toEqual({
       desde: '2026-03-01',
       hasta: '2026-03-31',
+      zona_horaria: 'UTC',
       total: 4,
       por_estado: { open: 1, in_progress: 0, on_hold: 1, resolved: 1, closed: 1 },
       por_prioridad: { baja: 0, media: 1, alta: 2, urgente: 1 },
@@ -122,7 +126,7 @@ describe('GET /api/estadisticas', () => {
   it('without dates it covers the last 30 days, today included', async () => {
     await createTicket(t);
     const body = (await get('/api/estadisticas')).json();
-    const today = new Date().toISOString().slice(0, 10);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Mexico_City' }).format(new Date()); // the default zone
     expect(body).toMatchObject({ hasta: today, total: 1, por_estado: { open: 1 } });
     expect((Date.parse(body.hasta) - Date.parse(body.desde)) / 86_400_000).toBe(29);
   });
@@ -140,6 +144,56 @@ describe('GET /api/estadisticas', () => {
   it('401 without a session or token', async () => {
     expect((await get('/api/estadisticas', {})).statusCode).toBe(401);
     expect((await get('/api/exportes/tickets.csv', {})).statusCode).toBe(401);
+  });
+});
+
+describe('GET /api/estadisticas: calendar days of SLA_ZONA_HORARIA', () => {
+  const totalOf = async (day: string) => (await get(`/api/estadisticas?desde=${day}&hasta=${day}`)).json().total;
+
+  it('a ticket at 23:30 local belongs to that day and one at 00:30 to the next, whatever UTC says', async () => {
+    await t.close();
+    t = await buildTestApp({ SLA_ZONA_HORARIA: 'America/Mexico_City' }); // UTC−6 all year
+    await ticket({ createdAt: '2026-03-11T05:30:00Z' }); // 23:30 on 10 March there (11 March in UTC)
+    await ticket({ createdAt: '2026-03-11T06:30:00Z' }); // 00:30 on 11 March there
+    expect(await totalOf('2026-03-10')).toBe(1);
+    expect(await totalOf('2026-03-11')).toBe(1);
+    expect((await get('/api/estadisticas?desde=2026-03-10&hasta=2026-03-11')).json().total).toBe(2);
+  });
+
+  it('a day on which the clocks go forward is 23 hours long', async () => {
+    await t.close();
+    t = await buildTestApp({ SLA_ZONA_HORARIA: 'America/New_York' }); // EST→EDT at 02:00 on 8 March 2026
+    await ticket({ createdAt: '2026-03-08T04:30:00Z' }); // 23:30 on 7 March (EST)
+    await ticket({ createdAt: '2026-03-08T05:30:00Z' }); // 00:30 on 8 March (EST)
+    await ticket({ createdAt: '2026-03-09T03:30:00Z' }); // 23:30 on 8 March (EDT)
+    await ticket({ createdAt: '2026-03-09T04:30:00Z' }); // 00:30 on 9 March (EDT): 5 h after UTC midnight no longer
+    expect(await totalOf('2026-03-07')).toBe(1);
+    expect(await totalOf('2026-03-08')).toBe(2);
+    expect(await totalOf('2026-03-09')).toBe(1);
+  });
+
+  it('a day on which the clocks go back is 25 hours long', async () => {
+    await t.close();
+    t = await buildTestApp({ SLA_ZONA_HORARIA: 'America/New_York' }); // EDT→EST at 02:00 on 1 November 2026
+    await ticket({ createdAt: '2026-11-01T03:30:00Z' }); // 23:30 on 31 October (EDT)
+    await ticket({ createdAt: '2026-11-01T04:30:00Z' }); // 00:30 on 1 November (EDT)
+    await ticket({ createdAt: '2026-11-02T04:30:00Z' }); // 23:30 on 1 November (EST)
+    await ticket({ createdAt: '2026-11-02T05:30:00Z' }); // 00:30 on 2 November (EST)
+    expect(await totalOf('2026-10-31')).toBe(1);
+    expect(await totalOf('2026-11-01')).toBe(2);
+    expect(await totalOf('2026-11-02')).toBe(1);
+  });
+
+  it("without dates, today is the zone's today", async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(new Date('2026-11-30T03:00:00Z')); // 21:00 on 29 November in Mexico City
+      await t.close();
+      t = await buildTestApp({ SLA_ZONA_HORARIA: 'America/Mexico_City' });
+      expect((await get('/api/estadisticas')).json()).toMatchObject({ desde: '2026-10-31', hasta: '2026-11-29' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

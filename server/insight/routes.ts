@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Db } from '../db/database.ts';
 import type { SlaPolicy } from '../sla/policy.ts';
+import { localDay } from '../sla/schedule.ts';
 import { ticketListQuery } from '../tickets/schemas.ts';
 import { csvLines, exportRows } from './export.ts';
 import { statistics } from './stats.ts';
@@ -21,15 +22,16 @@ const day = z
 
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
-/** Without dates: the last 30 days, today included. */
-export const statsQuery = z
-  .object({ desde: day.optional(), hasta: day.optional() })
-  .transform(({ desde, hasta }) => {
-    const end = hasta ?? isoDay(new Date());
-    const start = desde ?? isoDay(new Date(Date.parse(`${end}T00:00:00Z`) - 29 * 86_400_000));
-    return { desde: start, hasta: end };
-  })
-  .refine((period) => period.desde <= period.hasta, 'desde debe ser anterior o igual a hasta');
+/** Without dates: the last 30 days, today (in the configured zone) included. */
+export const statsQuery = (zone: string) =>
+  z
+    .object({ desde: day.optional(), hasta: day.optional() })
+    .transform(({ desde, hasta }) => {
+      const end = hasta ?? localDay(Date.now(), zone);
+      const start = desde ?? isoDay(new Date(Date.parse(`${end}T00:00:00Z`) - 29 * 86_400_000));
+      return { desde: start, hasta: end };
+    })
+    .refine((period) => period.desde <= period.hasta, 'desde debe ser anterior o igual a hasta');
 
 export const exportQuery = ticketListQuery.omit({ limit: true, pagina: true });
 
@@ -37,7 +39,7 @@ const transcriptQuery = z.object({ notas: z.enum(['0', '1'], { error: 'notas deb
 
 export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy; perMinute: number }> = async (app, { db, sla, perMinute }) => {
   const limited = expensive(perMinute);
-  app.get('/api/estadisticas', { config: limited, schema: { querystring: statsQuery } }, async (request) => statistics(db, request.query, sla));
+  app.get('/api/estadisticas', { config: limited, schema: { querystring: statsQuery(sla.zone) } }, async (request) => statistics(db, request.query, sla));
 
   app.get('/api/exportes/tickets.csv', { config: limited, schema: { querystring: exportQuery } }, async (request, reply) => {
     request.log.info({ filter: request.query }, 'tickets exported as csv');

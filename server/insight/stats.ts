@@ -1,14 +1,15 @@
 import { timeFor, type Db, type Statement } from '../db/database.ts';
 import { countBreaches, type Breaches } from '../sla/breaches.ts';
 import type { SlaPolicy } from '../sla/policy.ts';
+import { startOfLocalDay } from '../sla/schedule.ts';
 import { PRIORITIES, STATUSES, type Priority, type Status } from '../tickets/tickets.ts';
 import { firstReplyMedians, repliesByAuthor } from '../messages/index.ts';
 import { COUNTS, RATINGS, PEOPLE, RESOLUTION_MEDIAN, TICKETS_BY_ASSIGNEE } from './queries.ts';
 
 export interface Period {
-  /** First day, inclusive (YYYY-MM-DD, UTC). */
+  /** First day, inclusive (YYYY-MM-DD, a calendar day in SLA_ZONA_HORARIA). */
   desde: string;
-  /** Last day, inclusive (YYYY-MM-DD, UTC). */
+  /** Last day, inclusive (YYYY-MM-DD, a calendar day in SLA_ZONA_HORARIA). */
   hasta: string;
 }
 
@@ -23,6 +24,8 @@ export interface TechnicianStats {
 export interface Statistics {
   desde: string;
   hasta: string;
+  /** SLA_ZONA_HORARIA: the zone whose calendar days desde and hasta are. */
+  zona_horaria: string;
   total: number;
   por_estado: Record<Status, number>;
   por_prioridad: Record<Priority, number>;
@@ -39,11 +42,15 @@ export interface Statistics {
 
 const DAY_MS = 86_400_000;
 
-/** The period as the half-open text range the queries compare createdAt with. */
-export function periodBounds(period: Period, db: Pick<Db, 'dialect'> = { dialect: 'sqlite' }) {
-  const start = new Date(`${period.desde}T00:00:00Z`);
-  const end = new Date(new Date(`${period.hasta}T00:00:00Z`).getTime() + DAY_MS);
-  return { desde: timeFor(db, start), hasta: timeFor(db, end) };
+/**
+ * The period as the half-open range of instants the queries compare createdAt with: from local
+ * midnight of `desde` to local midnight after `hasta`, in the configured zone (a help desk's
+ * Tuesday is its own, not UTC's; a DST day is 23 or 25 hours long).
+ */
+export function periodBounds(period: Period, zone: string, db: Pick<Db, 'dialect'> = { dialect: 'sqlite' }) {
+  const start = new Date(startOfLocalDay(period.desde, zone));
+  const next = new Date(Date.parse(`${period.hasta}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+  return { desde: timeFor(db, start), hasta: timeFor(db, new Date(startOfLocalDay(next, zone))) };
 }
 
 const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
@@ -51,7 +58,7 @@ const round1 = (value: number | null | undefined) => (value == null ? null : Mat
 
 /** The dashboard's figures, all computed by the database: a handful of grouped rows reach Node. */
 export async function statistics(db: Db, period: Period, sla: SlaPolicy): Promise<Statistics> {
-  const bounds = periodBounds(period, db);
+  const bounds = periodBounds(period, sla.zone, db);
   const por_estado = zeroes(STATUSES);
   const por_prioridad = zeroes(PRIORITIES);
   let sin_leer = 0;
@@ -66,6 +73,7 @@ export async function statistics(db: Db, period: Period, sla: SlaPolicy): Promis
   return {
     desde: period.desde,
     hasta: period.hasta,
+    zona_horaria: sla.zone,
     total: Object.values(por_estado).reduce((sum, n) => sum + n, 0),
     por_estado,
     por_prioridad,

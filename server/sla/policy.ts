@@ -6,6 +6,8 @@ export interface SlaPolicy {
   primeraRespuestaMin: Record<Priority, number>;
   resolucionMin: Record<Priority, number>;
   schedule: Schedule | null;
+  /** SLA_ZONA_HORARIA: the zone of the business hours and of the statistics' calendar days. */
+  zone: string;
 }
 
 export const DEFAULT_FIRST_RESPONSE_MIN: Record<Priority, number> = { urgente: 15, alta: 30, media: 120, baja: 480 };
@@ -35,5 +37,6 @@ export function buildPolicy(env: { firstResponseMin?: string; resolutionH?: stri
     primeraRespuestaMin: parseTargets(env.firstResponseMin ?? '', DEFAULT_FIRST_RESPONSE_MIN),
     resolucionMin: hoursToMinutes(parseTargets(env.resolutionH ?? '', DEFAULT_RESOLUTION_H)),
     schedule: env.hours ? parseSchedule(env.hours, env.zone) : null,
+    zone: env.zone,
   };
 }

@@ -126,3 +126,9 @@ export function walkBusinessTime(from: number, to: number, budget: number, sched
 /** Business ms between two instants. */
 export const businessMs = (from: number, to: number, schedule: Schedule | null) =>
   walkBusinessTime(from, to, Infinity, schedule).spent;
+
+/** The calendar day (YYYY-MM-DD) the zone's wall clock shows at `instant`. */
+export const localDay = (instant: number, zone: string) => new Date(wallClock(instant, zone)).toISOString().slice(0, 10);
+
+/** The instant a calendar day (YYYY-MM-DD) begins in the zone: its local midnight, 23 or 25 h before the next on a DST day. */
+export const startOfLocalDay = (day: string, zone: string) => computeInstant(Date.parse(`${day}T00:00:00Z`), zone);
