@@ -106,8 +106,8 @@ describe('GET /api/estadisticas', () => {
       // Default targets (first reply alta 30 min, urgente 15; resolution media 24 h, alta 8 h,
       // urgente 4 h), measured today: 2 March met both (10 min, 4 h); 5 March replied in 30 of
       // 120 min but is still open months later; 10 March replied in 50 of 30 min and was done in
-      // 24 of 8 h; 31 March (seeded "En espera" with no status history, so never paused) has no
-      // reply and is unresolved.
+      // 24 of 8 h; 31 March (seeded "En espera" with no status history: paused only since its
+      // last update, today) has no reply and is unresolved.
       sla_incumplidos: { primera_respuesta: 2, resolucion: 3 },
       por_tecnico: [
         { id: 1, nombre: 'Administrador', tickets: 0, respuestas: 0, primera_respuesta_mediana_min: null },

@@ -11,13 +11,13 @@ export interface Breaches {
 // Keyset pages of the period's tickets: the same computation as the table's, never the whole
 // period (nor any message body) in memory at once.
 const PAGE: Statement = {
-  sqlite: `SELECT id, status, priority, createdAt, resolvedAt FROM Ticket
+  sqlite: `SELECT id, status, priority, createdAt, updatedAt, resolvedAt FROM Ticket
   WHERE createdAt >= :desde AND createdAt < :hasta AND id > :after ORDER BY id LIMIT 500`,
-  postgres: `SELECT id, status, priority, "createdAt", "resolvedAt" FROM "Ticket"
+  postgres: `SELECT id, status, priority, "createdAt", "updatedAt", "resolvedAt" FROM "Ticket"
   WHERE "createdAt" >= :desde AND "createdAt" < :hasta AND id > :after ORDER BY id LIMIT 500`,
 };
 
-type Row = { id: number; status: string; priority: Priority; createdAt: string; resolvedAt: string | null };
+type Row = { id: number; status: string; priority: Priority; createdAt: string; updatedAt: string; resolvedAt: string | null };
 
 /** Tickets created in [desde, hasta) whose clock is red (due and unmet, or met late). */
 export async function countBreaches(db: Db, policy: SlaPolicy, bounds: { desde: unknown; hasta: unknown }, now = new Date()): Promise<Breaches> {

@@ -83,6 +83,32 @@ describe('GET /api/tickets: SLA clocks', () => {
   });
 });
 
+describe('tickets without status history (seeded or imported)', () => {
+  it('one "En espera" is paused since its last update, in the table and in the breach count', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0 + 300 * MIN);
+    t = await buildTestApp({ SLA_PRIMERA_RESPUESTA_MIN: 'alta=60', SLA_RESOLUCION_H: 'alta=8', AUTO_ACK: 'off', SESSION_IDLE_MINUTES: '720' });
+    const app = t;
+    // Written straight to the table, as an import would: no StatusChange rows.
+    const seeded = await t.app.puente.db.prisma.ticket.create({
+      data: {
+        numero: 'TKT-SEMBRADO', phone: '+5214771234567', phoneKey: '+524771234567', subject: 'Importado',
+        status: 'on_hold', priority: 'alta', createdAt: new Date(T0), updatedAt: new Date(T0 + 20 * MIN),
+      },
+    });
+    const listed = (await app.app.inject({ method: 'GET', url: '/api/tickets', headers: app.admin })).json().tickets;
+    const sla = listed.find((ticket: { id: number }) => ticket.id === seeded.id).sla;
+    // 20 minutes ran before it was put on hold; 280 minutes on hold did not count.
+    expect(sla).toEqual({
+      primera_respuesta: { vence: null, restante_min: 40, estado: 'ok', pausado: true },
+      resolucion: { vence: null, restante_min: 460, estado: 'ok', pausado: true },
+    });
+    const stats = (await app.app.inject({ method: 'GET', url: '/api/estadisticas?desde=2026-11-30&hasta=2026-11-30', headers: app.admin })).json();
+    expect(stats.total).toBe(1);
+    expect(stats.sla_incumplidos).toEqual({ primera_respuesta: 0, resolucion: 0 });
+  });
+});
+
 describe('GET /api/estadisticas: SLA breaches', () => {
   it('counts the period’s tickets whose clock is red, met late included', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });

@@ -13,6 +13,7 @@ interface ClockTicket {
   status: string;
   priority: Priority;
   createdAt: string;
+  updatedAt: string;
   resolvedAt: string | null;
 }
 
@@ -27,14 +28,24 @@ const CHANGES: Statement = {
 
 type Span = { from: Date; to: Date | null };
 
-/** The paused spans of one ticket, from the statuses it entered (it was created "open"). */
-function pausesOf(changes: { status: string; at: string }[]): Span[] {
+/**
+ * The paused spans of one ticket, from the statuses it entered (it was created "open"). A ticket
+ * whose history does not lead to its current status (seeded or imported with a status, never
+ * changed here) has held that status since it was resolved or last updated: the latest moment we
+ * know it did, and never before the last change we have.
+ */
+function pausesOf(ticket: ClockTicket, changes: { status: string; at: string }[]): Span[] {
   const spans: Span[] = [];
-  for (const change of changes) {
+  const enter = (status: string, at: Date) => {
     const open = spans.at(-1);
     const pausedNow = open !== undefined && open.to === null;
-    if (PAUSED.has(change.status) && !pausedNow) spans.push({ from: new Date(change.at), to: null });
-    if (!PAUSED.has(change.status) && pausedNow) open.to = new Date(change.at);
+    if (PAUSED.has(status) && !pausedNow) spans.push({ from: at, to: null });
+    if (!PAUSED.has(status) && pausedNow) open.to = at;
+  };
+  for (const change of changes) enter(change.status, new Date(change.at));
+  if ((changes.at(-1)?.status ?? 'open') !== ticket.status) {
+    const since = Math.max(Date.parse((DONE.has(ticket.status) && ticket.resolvedAt) || ticket.updatedAt), Date.parse(changes.at(-1)?.at ?? ticket.createdAt));
+    enter(ticket.status, new Date(since));
   }
   return spans;
 }
@@ -51,7 +62,7 @@ export async function clocksFor(db: Db, policy: SlaPolicy, tickets: ClockTicket[
   const clocks = new Map<number, TicketSla>();
   for (const ticket of tickets) {
     const ticketChanges = changes.get(ticket.id) ?? [];
-    const pauses = pausesOf(ticketChanges);
+    const pauses = pausesOf(ticket, ticketChanges);
     const start = new Date(ticket.createdAt);
     const reply = replies.get(ticket.id);
     // A ticket closed without passing through "resolved" has no resolvedAt: it was done when closed.
