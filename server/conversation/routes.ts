@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { conditionalGet } from '../http/etag.ts';
+import { unlessNotModified, versionTag } from '../http/etag.ts';
+import { historyVersion } from '../db/versions.ts';
 import { z } from 'zod';
 import { authorOf } from '../auth/guard.ts';
 import type { Outcome } from '../delivery/outbox.ts';
@@ -14,7 +15,6 @@ import {
   whatsappNoAnswer,
   type AppError,
 } from '../http/errors.ts';
-import { ticketExists } from '../tickets/tickets.ts';
 import { listHistory } from './history.ts';
 import type { Db } from '../db/database.ts';
 import type { Replies } from './send.ts';
@@ -66,13 +66,18 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replie
     {
       schema: { params: idParam, querystring: historyQuery, response: { 200: z.object({ historial: z.array(entrySchema) }), ...errorResponses(400, 401, 404) } },
       serializerCompiler: serializeUnchecked,
-      onSend: conditionalGet,
     },
-    async (request) => {
-      if (!(await ticketExists(deps.db, request.params.id))) throw ticketNotFound(request.params.id);
-      const { desde, antes, limite, notas } = request.query;
-      const window = { after: desde, before: antes, limit: limite, notes: notas === '1' };
-      return { historial: await listHistory(deps.db, request.params.id, window) };
+    // 304 from the ticket's stored history version (one lookup that also finds the ticket),
+    // before the history is read.
+    async (request, reply) => {
+      const version = await historyVersion(deps.db, request.params.id);
+      if (version === null) throw ticketNotFound(request.params.id);
+      const etag = versionTag('conversacion', request.params.id, version, request.query);
+      return unlessNotModified(request, reply, etag, async () => {
+        const { desde, antes, limite, notas } = request.query;
+        const window = { after: desde, before: antes, limit: limite, notes: notas === '1' };
+        return { historial: await listHistory(deps.db, request.params.id, window) };
+      });
     },
   );
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { conditionalGet } from '../http/etag.ts';
+import { unlessNotModified, versionTag } from '../http/etag.ts';
+import { counter } from '../db/versions.ts';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
 import type { SlaPolicy } from '../sla/policy.ts';
@@ -16,10 +17,18 @@ import { createTicket, findTicket, listTicketPage, markRead, updateTicket } from
 export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sla: SlaPolicy }> = async (app, { db, events, sla }) => {
   // The ticket list (every console polls it): declared, rows not re-validated per request (see serializeUnchecked).
   const listed = { 200: z.object({ tickets: z.array(ticketSchema), pagina: z.number(), hay_mas: z.boolean() }), ...errorResponses(400, 401) };
-  app.get('/api/tickets', { schema: { querystring: ticketListQuery, response: listed }, serializerCompiler: serializeUnchecked, onSend: conditionalGet }, async (request) => {
-    const { tickets, hayMas } = await listTicketPage(db, request.query);
-    const clocks = await clocksFor(db, sla, tickets);
-    return { tickets: tickets.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) })), pagina: request.query.pagina, hay_mas: hayMas };
+  // 304 from the stored "tickets" counter, before the list's queries. The SLA clocks are read at
+  // the start of the current minute (they count whole minutes): read at the exact instant, a
+  // page of running clocks would change every few hundred milliseconds and never match.
+  const policyKey = JSON.stringify(sla);
+  app.get('/api/tickets', { schema: { querystring: ticketListQuery, response: listed }, serializerCompiler: serializeUnchecked }, async (request, reply) => {
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const etag = versionTag('tickets', await counter(db, 'tickets'), minute, request.query, policyKey);
+    return unlessNotModified(request, reply, etag, async () => {
+      const { tickets, hayMas } = await listTicketPage(db, request.query);
+      const clocks = await clocksFor(db, sla, tickets, new Date(minute));
+      return { tickets: tickets.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) })), pagina: request.query.pagina, hay_mas: hayMas };
+    });
   });
 
   app.post('/api/tickets', { schema: { body: newTicketBody }, bodyLimit: 1_048_576 }, async (request, reply) => {

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { conditionalGet } from '../http/etag.ts';
+import { unlessNotModified, versionTag } from '../http/etag.ts';
+import { counter } from '../db/versions.ts';
 import { requireAdmin } from '../auth/guard.ts';
 import type { Lease } from '../cluster/lease.ts';
 import { invalidState } from '../http/errors.ts';
@@ -21,10 +22,13 @@ const notHolder = () =>
   invalidState('Este proceso no tiene la conexión de WhatsApp; el que la tiene la mantiene. Inténtalo desde ese proceso o espera a que la tome este.');
 
 export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async (app, { db, driver, lease, status: current }) => {
-  app.get('/api/whatsapp/status', { onSend: conditionalGet }, async (request) => {
+  // The status itself is in memory (or one lease row); only the waiting count is a query, and
+  // the stored "link" counter changes whenever that count does.
+  app.get('/api/whatsapp/status', async (request, reply) => {
     const status = await current();
     const visible = request.principal?.role === 'admin' ? status : withoutQr(status);
-    return { ...visible, queued: await messagesOf(db).pendingCount() };
+    const etag = versionTag('whatsapp', visible, await counter(db, 'link'));
+    return unlessNotModified(request, reply, etag, async () => ({ ...visible, queued: await messagesOf(db).pendingCount() }));
   });
 
   app.post('/api/whatsapp/connect', { preHandler: requireAdmin }, async (request, reply) => {
