@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +10,7 @@ import { migratePostgres, postgresMigrations } from './migrate-postgres.ts';
 import { POSTGRES_SCHEMA } from './postgres-schema.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
+const HAND_WRITTEN = '-- Hand-written below';
 
 describe('PostgreSQL migrations (own runner)', () => {
   it('applies each migration once even when several processes start together', async () => {
@@ -28,9 +30,15 @@ describe('PostgreSQL migrations (own runner)', () => {
       ['migrate', 'diff', '--from-empty', '--to-schema-datamodel', POSTGRES_SCHEMA, '--script'],
       { cwd: root, encoding: 'utf8', stdio: 'pipe' },
     );
+    // Triggers and their functions are hand-written at the end of a migration, after this marker.
+    const handWritten = postgresMigrations()
+      .map((name) => fs.readFileSync(path.join(root, 'prisma/postgres/migrations', name, 'migration.sql'), 'utf8'))
+      .map((text) => (text.includes(HAND_WRITTEN) ? text.slice(text.indexOf('\n', text.indexOf(HAND_WRITTEN))) : ''))
+      .join('\n');
     const client = new pg.Client({ connectionString: atOnce });
     await client.connect();
     await client.query(sql);
+    await client.query(handWritten);
     await client.end();
     const dump = (url: string) =>
       execFileSync(path.join(postgresBin(), 'pg_dump'), ['--schema-only', '--no-owner', '--exclude-table=_prisma_migrations', url], {

@@ -9,10 +9,11 @@ CREATE TABLE "ChangeCounter" (
     CONSTRAINT "ChangeCounter_pkey" PRIMARY KEY ("name")
 );
 
+-- Hand-written below (prisma migrate diff knows no triggers; migrate-postgres.pg.test.ts adds
+-- what follows this marker to the schema it compares with).
 -- Stored versions for the polled views' conditional GETs (server/db/versions.ts), bumped by
--- triggers in the transaction of the change, on every path and every process. Hand-written after
--- the generated part above (prisma migrate diff knows no triggers); the SQLite migration of the
--- same name has the same triggers.
+-- triggers in the transaction of the change, on every path and every process. The SQLite
+-- migration of the same name has the same triggers.
 INSERT INTO "ChangeCounter" ("name", "value") VALUES ('tickets', 0), ('link', 0);
 
 -- A ticket's history (GET /ticket/:id/conversacion): any entry, its delivery state, its file.
