@@ -6,6 +6,7 @@ import { useStores } from '../stores/context.ts';
 import { ComposerBox } from './ComposerBox.tsx';
 import { MessageList } from './MessageList.tsx';
 import { LineHistoryPanel } from './LineHistoryPanel.tsx';
+import { PresenceDot } from './PresenceDot.tsx';
 import { Modal } from './Modal.tsx';
 import { CategorySelect, PrioritySelect } from './TicketFields.tsx';
 
@@ -55,12 +56,15 @@ export function ChatModal({ returnFocus }: { returnFocus: HTMLElement | null }) 
         {team.people.value.map((person) => (
           <option key={person.id} value={String(person.id)}>
             {person.nombre}
+            {person.en_linea ? ' (en línea)' : ''}
           </option>
         ))}
       </select>
     </div>
   ) : (
-    <span class="muted">{team.nameOf(ticket.assigneeId) ?? 'Sin asignar'}</span>
+    <span class="muted">
+      {team.nameOf(ticket.assigneeId) ?? 'Sin asignar'} {ticket.assigneeId !== null && <PresenceDot online={team.isOnline(ticket.assigneeId)} />}
+    </span>
   );
 
   // Priority and category are read in the history, changed in the live chat.

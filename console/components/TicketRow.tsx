@@ -4,6 +4,7 @@ import { slaText } from '../lib/sla.ts';
 import type { SlaClock, Ticket } from '../lib/types.ts';
 import type { TicketEdit } from '../stores/tickets.ts';
 import { useStores } from '../stores/context.ts';
+import { PresenceDot } from './PresenceDot.tsx';
 import { CategorySelect, PrioritySelect } from './TicketFields.tsx';
 
 export type RowAction = (ticket: Ticket, opener: HTMLElement) => void;
@@ -35,7 +36,13 @@ export function TicketRow({ ticket, onChat, onHistory, onNotify }: RowProps) {
       <td class="cell--subject">
         <div class="cell__main">{ticket.subject}</div>
         <div class="cell__sub" data-testid="assignee">
-          {assignee ? `Asignado a ${assignee}` : 'Sin asignar'}
+          {assignee ? (
+            <>
+              Asignado a {assignee} <PresenceDot online={team.isOnline(ticket.assigneeId)} />
+            </>
+          ) : (
+            'Sin asignar'
+          )}
         </div>
       </td>
       <td>

@@ -2,6 +2,7 @@ import { effect, untracked } from '@preact/signals';
 import { createApi } from '../lib/api.ts';
 import { createLiveClient, liveUrl } from '../lib/live.ts';
 import { createAccountsStore } from './accounts.ts';
+import { createAlertsStore } from './alerts.ts';
 import { createCategoriesStore } from './categories.ts';
 import { createChatStore } from './chat.ts';
 import { createIdleStore, type IdleStore } from './idle.ts';
@@ -33,7 +34,16 @@ export function createAppStores(deps: AppDeps = {}) {
   session = createSessionStore(api);
   idle = createIdleStore(api, { now: deps.now, onExpire: () => void session.endIdle() });
   const tickets = createTicketsStore(api);
-  const chat = createChatStore(api, { onTicket: tickets.upsert });
+  let alerts!: ReturnType<typeof createAlertsStore>;
+  const chat = createChatStore(api, {
+    onTicket(ticket) {
+      tickets.upsert(ticket);
+      alerts.noteTickets([ticket]);
+    },
+  });
+  alerts = createAlertsStore({ openTicket: () => chat.ticket.value?.id ?? null });
+  // Every ticket the table loads tells its unread count (pushed changes arrive as events).
+  const stopCounting = effect(() => alerts.noteTickets(tickets.tickets.value));
   const whatsapp = createWhatsAppStore(api, () => session.isAdmin.value);
   const accounts = createAccountsStore(api);
   const team = createTeamStore(api);
@@ -46,6 +56,8 @@ export function createAppStores(deps: AppDeps = {}) {
       tickets.applyEvent(event);
       chat.applyEvent(event);
       whatsapp.applyEvent(event);
+      team.applyEvent(event);
+      alerts.applyEvent(event);
     },
   });
 
@@ -55,9 +67,11 @@ export function createAppStores(deps: AppDeps = {}) {
     idle.stop();
     live.close();
     whatsapp.stop();
+    team.stop();
     chat.close();
     tickets.stop();
     accounts.reset(); // a token shown once must not outlive the session
+    alerts.reset();
   };
   const stopWatching = effect(() => {
     const signedIn = session.phase.value === 'authenticated';
@@ -66,7 +80,7 @@ export function createAppStores(deps: AppDeps = {}) {
       idle.start(session.idleMinutes.value);
       live.connect();
       whatsapp.start();
-      void team.load();
+      team.start();
       void categories.load();
       void replies.load();
     });
@@ -80,6 +94,7 @@ export function createAppStores(deps: AppDeps = {}) {
     whatsapp,
     accounts,
     team,
+    alerts,
     categories,
     replies,
     lineHistory: createLineHistoryStore(api),
@@ -94,6 +109,8 @@ export function createAppStores(deps: AppDeps = {}) {
     dispose() {
       stopWatching();
       stopAll();
+      stopCounting();
+      alerts.dispose();
     },
   };
 }
