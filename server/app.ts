@@ -27,6 +27,7 @@ import { handleError, handleFrameworkError, handleNotFound } from './http/errors
 import { tooManyRequests } from './http/expensive.ts';
 import { tlsOnlyHeaders, type TransportOptions } from './http/transport.ts';
 import { rejectIllFormedText } from './http/unicode.ts';
+import { healthRoutes } from './health/routes.ts';
 import { insightRoutes } from './insight/routes.ts';
 import { liveRoutes } from './live/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
@@ -107,8 +108,12 @@ export const puenteApp = fp(async function puente(server: FastifyInstance, optio
 
 function registerRoutes(app: FastifyInstance, services: Services, options: AppOptions, transport: TransportOptions) {
   const { db, events, driver, replies, tracker, config } = services;
-  app.get('/healthz', async () => ({ status: 'ok', whatsapp: tracker.current().state }));
   const policy = { ttlHours: config.SESSION_TTL_HOURS, idleMinutes: config.SESSION_IDLE_MINUTES };
+  app.register(healthRoutes, { linkState: () => tracker.current().state, detail: async (request) => {
+    // The detail names faults inside the service: only for a signed-in user or a token.
+    if (!(await resolvePrincipal(db, request, policy))) return null;
+    return services.health.detail(await linkStatusOf(services));
+  } });
   auditRequests(app, db);
   const throttle = new LoginThrottle();
   app.register(loginRoutes, { db, policy, transport, throttle });
@@ -125,7 +130,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(fileRoutes, { db, replies, quota: services.quota, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(notesRoutes, { db, events, maxChars: config.MAX_MESSAGE_CHARS });
-    await scope.register(whatsappRoutes, { db, driver, lease: services.lease, status: () => linkStatusOf(services) });
+    await scope.register(whatsappRoutes, { db, driver, lease: services.lease, status: () => linkStatusOf(services), health: services.health });
     await scope.register(mediaRoutes, { db, store: services.media, limitBytes: services.quota.limitBytes });
     await scope.register(liveRoutes, {
       events,

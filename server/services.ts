@@ -15,7 +15,8 @@ import { fileInbound } from './inbound/file-inbound.ts';
 import { askForRating } from './insight/csat.ts';
 import { InboundFiles } from './media/inbound.ts';
 import { StorageQuota } from './media/quota.ts';
-import { MediaStore } from './media/store.ts';
+import { MediaStore, type MediaFs } from './media/store.ts';
+import { Health } from './health/health.ts';
 import { outgoingMedia, referencedFiles } from './messages/attachments.ts';
 import { lastInboundAnyAt, lastInboundAt, messagesOf } from './messages/index.ts';
 import { lineKey, normalizePhone } from './contract/phone.ts';
@@ -24,6 +25,8 @@ import { selectDriver } from './whatsapp/select-driver.ts';
 import { StatusTracker } from './whatsapp/status.ts';
 
 const MEDIA_RETRY_MS = 5 * 60_000;
+/** While the disk refuses writes, a small write is tried this often to notice it works again. */
+const STORAGE_PROBE_MS = 30_000;
 
 /** Everything the routes use, built once per process from the config. */
 export interface Services {
@@ -42,6 +45,8 @@ export interface Services {
   media: MediaStore;
   quota: StorageQuota;
   inboundFiles: InboundFiles;
+  /** Faults seen (disk, database, clock) for the health detail and the WhatsApp page. */
+  health: Health;
   firstAdmin: { username: string; password: string; generated: boolean } | null;
   /** Takes the lease (whose holder runs delivery and the WhatsApp link) and starts the media retry. */
   start(): Promise<void>;
@@ -54,13 +59,18 @@ export interface ServiceOptions {
   driver?: WhatsAppDriver;
   /** The outbox's clock (flood tests hold its pacing sleeps to count them). */
   clock?: Clock;
+  /** The media store's file system (fault tests make it fail like a full or read-only disk). */
+  mediaFs?: MediaFs;
+  /** How often a refused disk is probed again (default 30 s). */
+  storageProbeMs?: number;
 }
 
 /** Opens the database, creates the first admin, picks the driver and wires its events in. */
 export async function createServices(config: Config, log: Logger, options: ServiceOptions = {}): Promise<Services> {
   const db = await openDatabase(config.databaseUrl);
   const firstAdmin = await ensureFirstAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
-  const media = new MediaStore(config.mediaDir);
+  const health = new Health();
+  const media = new MediaStore(config.mediaDir, { fs: options.mediaFs, observer: health });
   // A crash between writing a file and committing its entry leaves a file nothing refers to.
   const swept = await media.sweep(await referencedFiles(db));
   if (swept.orphans || swept.temporary) log.info(swept, 'media sweep removed leftovers');
@@ -127,8 +137,14 @@ export async function createServices(config: Config, log: Logger, options: Servi
 
   // Files that could not be downloaded when they arrived are tried again now and then.
   let mediaRetry: NodeJS.Timeout | undefined;
+  let storageProbe: NodeJS.Timeout | undefined;
+  // Files that waited for the disk are fetched again as soon as a write succeeds.
+  health.onStorageRecovered(() => {
+    log.info('media storage writable again');
+    void inboundFiles.retryPending().catch((err) => log.error({ err }, 'media retry failed'));
+  });
   const services: Services = {
-    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), lease, leases, relay, media, quota, inboundFiles, firstAdmin,
+    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), lease, leases, relay, media, quota, inboundFiles, health, firstAdmin,
     async start() {
       // Only the holder of the lease runs the driver and the delivery loop (see onAcquired above).
       await lease.start();
@@ -137,9 +153,14 @@ export async function createServices(config: Config, log: Logger, options: Servi
         if (driver.state().state !== 'ready') return;
         void inboundFiles.retryPending().catch((err) => log.error({ err }, 'media retry failed'));
       }, MEDIA_RETRY_MS).unref();
+      storageProbe = setInterval(() => {
+        if (!health.storageFaulty()) return;
+        void media.probe().catch((err) => log.error({ err }, 'media storage probe failed'));
+      }, options.storageProbeMs ?? STORAGE_PROBE_MS).unref();
     },
     async stop() {
       clearInterval(mediaRetry);
+      clearInterval(storageProbe);
       await outbox.stop();
       await driver.disconnect().catch((err) => log.warn({ err }, 'whatsapp disconnect failed'));
       // Let go of the link last: a send still in flight above must not overlap the next holder's.

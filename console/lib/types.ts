@@ -8,6 +8,7 @@ export type {
   CreatedToken,
   Delivery,
   Entry,
+  HealthDetail,
   LinkState,
   LinkStatus,
   LiveEvent,

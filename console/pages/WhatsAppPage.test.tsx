@@ -37,6 +37,28 @@ describe('<WhatsAppPage>', () => {
     expect(page.querySelector('[data-testid="whatsapp-recovered"]')?.textContent).toMatch(/^4 mensajes \(/);
   });
 
+  it('shows a banner for each fault in the health detail, and none when all is ok', async () => {
+    const ok = (mensaje: string) => ({ estado: 'ok', mensaje });
+    const healthy = { almacenamiento: ok('a'), base_de_datos: ok('b'), whatsapp: { estado: 'ready', mensaje: 'c' }, reloj: ok('d') };
+    const page = await showAs('tecnico');
+    shown!.app.whatsapp.status.value = { ...linking, state: 'ready', salud: healthy } as never;
+    await settle();
+    expect(page.querySelectorAll('[data-testid^="fault-"]')).toHaveLength(0);
+    shown!.app.whatsapp.status.value = {
+      ...linking,
+      state: 'ready',
+      salud: {
+        ...healthy,
+        almacenamiento: { estado: 'lleno', mensaje: 'El disco del servidor está lleno.', desde: '2026-02-05T10:00:00Z' },
+        reloj: { estado: 'salto_detectado', mensaje: 'El reloj del servidor saltó 3 horas hacia adelante.' },
+      },
+    } as never;
+    await settle();
+    expect(page.querySelector('[data-testid="fault-almacenamiento"]')?.textContent).toMatch(/^Almacenamiento: El disco del servidor está lleno\. \(desde /);
+    expect(page.querySelector('[data-testid="fault-reloj"]')?.textContent).toBe('Reloj del servidor: El reloj del servidor saltó 3 horas hacia adelante.');
+    expect(page.querySelector('[data-testid="fault-base_de_datos"]')).toBeNull();
+  });
+
   it('never draws a QR for a technician, even one that slipped into the store', async () => {
     const page = await showAs('tecnico');
     shown!.app.whatsapp.status.value = linking as never; // as if a bug let it through

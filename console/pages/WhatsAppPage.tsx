@@ -4,6 +4,7 @@ import { QrPanel } from '../components/QrPanel.tsx';
 import { longTime } from '../lib/format.ts';
 import { formatBytes } from '../lib/upload.ts';
 import { linkStateLabel } from '../lib/labels.ts';
+import type { HealthDetail } from '../lib/types.ts';
 import { useStores } from '../stores/context.ts';
 
 /** States in which there is a linked (or linking) number to unlink. */
@@ -33,6 +34,7 @@ export default function WhatsAppPage() {
         <h1 id="whatsapp-title">WhatsApp</h1>
       </div>
       {whatsapp.error.value && <p class="banner banner--error" role="alert">{whatsapp.error.value}</p>}
+      {status?.salud && <FaultBanners health={status.salud} />}
       {storage && (
         <p class="muted" data-testid="media-storage">
           Archivos guardados: {storage.archivos} · {formatBytes(storage.bytes)}
@@ -105,6 +107,25 @@ export default function WhatsAppPage() {
         </ConfirmDialog>
       )}
     </section>
+  );
+}
+
+/** One banner per part of the service that is not ok (the link's own state is the card below). */
+function FaultBanners({ health }: { health: HealthDetail }) {
+  const faults = [
+    { key: 'almacenamiento', title: 'Almacenamiento', part: health.almacenamiento },
+    { key: 'base_de_datos', title: 'Base de datos', part: health.base_de_datos },
+    { key: 'reloj', title: 'Reloj del servidor', part: health.reloj },
+  ].filter(({ part }) => part.estado !== 'ok');
+  return (
+    <>
+      {faults.map(({ key, title, part }) => (
+        <p key={key} class="banner banner--error" role="alert" data-testid={`fault-${key}`}>
+          <strong>{title}:</strong> {part.mensaje}
+          {part.desde ? ` (desde ${longTime(part.desde)})` : ''}
+        </p>
+      ))}
+    </>
   );
 }
 

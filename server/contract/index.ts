@@ -108,6 +108,27 @@ export interface LinkStatus {
   titular?: boolean;
   qr?: string;
   qrImage?: string;
+  /** The service's faults (GET /api/whatsapp/status only; the same as GET /healthz?detalle=1). */
+  salud?: HealthDetail;
+}
+
+export type StorageState = 'ok' | 'lleno' | 'solo_lectura';
+export type DatabaseState = 'ok' | 'ocupada' | 'error';
+export type ClockState = 'ok' | 'salto_detectado';
+
+/** One part of the service as the health detail reports it: its state, a sentence for people, since when. */
+export interface HealthPart<S extends string> {
+  estado: S;
+  mensaje: string;
+  desde?: string;
+}
+
+/** What a signed-in user learns from `GET /healthz?detalle=1` and the status's `salud`. */
+export interface HealthDetail {
+  almacenamiento: HealthPart<StorageState>;
+  base_de_datos: HealthPart<DatabaseState>;
+  whatsapp: HealthPart<LinkState>;
+  reloj: HealthPart<ClockState>;
 }
 
 /** What GET /api/live pushes. */
@@ -177,6 +198,8 @@ export type ErrorWord =
   | 'tipo_no_permitido'
   | 'rango_no_valido'
   | 'almacenamiento_lleno'
+  | 'almacenamiento_no_disponible'
+  | 'base_de_datos_ocupada'
   | 'envio_rechazado'
   | 'demasiadas_solicitudes'
   | 'whatsapp_desconectado'

@@ -4,7 +4,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { authorOf } from '../auth/guard.ts';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
-import { AppError, fileTooLarge, invalidRequest, storageFull, ticketNotFound, typeNotAllowed } from '../http/errors.ts';
+import { AppError, fileTooLarge, invalidRequest, storageFull, storageUnavailable, ticketNotFound, typeNotAllowed } from '../http/errors.ts';
+import { StorageError } from '../media/store.ts';
 import { adjuntoOf, attachmentOfMessage } from '../messages/attachments.ts';
 import { MAX_FILE_BYTES, prepareFile, type Refusal } from '../media/prepare.ts';
 import { MAX_PIXELS } from '../media/images.ts';
@@ -110,13 +111,18 @@ export const fileRoutes: FastifyPluginAsyncZod<FileRouteDeps> = async (app, deps
       request.log.warn({ ticketId, bytes: prepared.file.bytes.length, limit: deps.quota.limitBytes }, 'media storage full');
       throw storageFull('El almacenamiento de archivos está lleno (MEDIA_MAX_MB). Pide a un administrador que libere espacio o lo amplíe.');
     }
-    const result = await deps.replies.send({
-      ticketId,
-      text: upload.caption,
-      file: prepared.file,
-      author: authorOf(request.principal),
-      idempotencyKey: request.headers['idempotency-key'],
-    });
+    const result = await deps.replies
+      .send({
+        ticketId,
+        text: upload.caption,
+        file: prepared.file,
+        author: authorOf(request.principal),
+        idempotencyKey: request.headers['idempotency-key'],
+      })
+      .catch((err: unknown) => {
+        // The disk's fault (full, read-only): nothing was stored; the detail shows it until it ends.
+        throw err instanceof StorageError ? storageUnavailable(err.fault) : err;
+      });
     if (result.kind === 'ticket_not_found') throw ticketNotFound(ticketId);
     if (result.kind === 'key_reused') throw invalidRequest('Esa Idempotency-Key ya se usó con otro ticket.');
     if (result.outcome.kind !== 'sent') throw failureFor(result.outcome, ticketId);

@@ -55,6 +55,13 @@ export const whatsappNoAnswer = (ticketId: number) =>
     { ticket_id: ticketId },
   );
 
+/** The disk refused a file: full (507, HTTP's "insufficient storage") or read-only (503, it may come back). */
+export function storageUnavailable(fault: 'lleno' | 'solo_lectura'): AppError {
+  return fault === 'lleno'
+    ? storageFull('El disco del servidor está lleno: el archivo no se guardó ni se envió. Los mensajes de texto siguen funcionando; avisa a un administrador.')
+    : new AppError(503, 'almacenamiento_no_disponible', 'La carpeta de datos del servidor no admite escritura: el archivo no se guardó ni se envió. Los mensajes de texto siguen funcionando; avisa a un administrador.');
+}
+
 const INTERNAL = new AppError(500, 'error_interno', 'Ocurrió un error interno. Inténtalo de nuevo.');
 
 /** Maps Fastify's own request errors (body parsing, limits) to the contract's words. */

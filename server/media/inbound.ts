@@ -6,7 +6,7 @@ import { adjuntoOf } from '../messages/attachments.ts';
 import { sanitizeFilename } from './names.ts';
 import { cleanImage } from './images.ts';
 import type { StorageQuota } from './quota.ts';
-import type { MediaStore } from './store.ts';
+import { StorageError, type MediaStore } from './store.ts';
 import { detectType, extensionOf, isImage } from './types.ts';
 import { fileTypeFromBuffer } from 'file-type';
 import { withTimeout } from '../delivery/transport.ts';
@@ -105,7 +105,16 @@ export class InboundFiles {
       await this.#mark(row, extra, { adjunto_pendiente: reason, adjunto_intentos: tries });
       return false;
     }
-    const sha256 = await store.put(file.bytes);
+    let sha256: string;
+    try {
+      sha256 = await store.put(file.bytes);
+    } catch (err) {
+      if (!(err instanceof StorageError)) throw err;
+      // The disk's fault, not the file's: no try is counted; it is fetched again once writes work.
+      log.warn({ messageId: row.id, fault: err.fault }, 'media storage refused a received file');
+      await this.#mark(row, extra, { adjunto_pendiente: WAITING_FOR_DISK[err.fault] });
+      return false;
+    }
     const entry = await db.write(async (tx) => {
       const attachment = await tx.attachment.create({
         data: { sha256, mimetype: file.mimetype, filename: file.filename, bytes: file.bytes.length, messageId: row.id },
@@ -132,6 +141,11 @@ export class InboundFiles {
     return (await allAwaitingFile(this.deps.db)).filter((row) => tries(row) < MAX_DOWNLOADS);
   }
 }
+
+const WAITING_FOR_DISK = {
+  lleno: 'El disco del servidor está lleno; el archivo se guardará cuando haya espacio.',
+  solo_lectura: 'La carpeta de datos del servidor no admite escritura; el archivo se guardará cuando se pueda escribir.',
+};
 
 const tries = (row: PendingRow) => Number((JSON.parse(row.extra) as { adjunto_intentos?: number }).adjunto_intentos ?? 0);
 

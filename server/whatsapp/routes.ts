@@ -5,6 +5,7 @@ import { requireAdmin } from '../auth/guard.ts';
 import type { Lease } from '../cluster/lease.ts';
 import { invalidState } from '../http/errors.ts';
 import type { Db } from '../db/database.ts';
+import type { Health } from '../health/health.ts';
 import { messagesOf } from '../messages/index.ts';
 import type { WhatsAppDriver } from './driver.ts';
 import { withoutQr, type LinkStatus } from './status.ts';
@@ -15,20 +16,24 @@ export interface WhatsAppRouteOptions {
   lease: Lease;
   /** The link's status as this process answers it (the holder's, on any process), with `titular`. */
   status: () => Promise<LinkStatus & { titular: boolean }>;
+  /** Faults the WhatsApp page shows as banners (`salud`, the same as /healthz's detail). */
+  health: Health;
 }
 
 /** Only the holder may start or unlink the driver: a second one would open the same session. */
 const notHolder = () =>
   invalidState('Este proceso no tiene la conexión de WhatsApp; el que la tiene la mantiene. Inténtalo desde ese proceso o espera a que la tome este.');
 
-export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async (app, { db, driver, lease, status: current }) => {
+export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async (app, { db, driver, lease, status: current, health }) => {
   // The status itself is in memory (or one lease row); only the waiting count is a query, and
-  // the stored "link" counter changes whenever that count does.
+  // the stored "link" counter changes whenever that count does. The health detail is in memory
+  // too and part of the tag, so a fault that begins or ends is never answered 304.
   app.get('/api/whatsapp/status', async (request, reply) => {
     const status = await current();
     const visible = request.principal?.role === 'admin' ? status : withoutQr(status);
-    const etag = versionTag('whatsapp', visible, await counter(db, 'link'));
-    return unlessNotModified(request, reply, etag, async () => ({ ...visible, queued: await messagesOf(db).pendingCount() }));
+    const salud = health.detail(status);
+    const etag = versionTag('whatsapp', { ...visible, salud }, await counter(db, 'link'));
+    return unlessNotModified(request, reply, etag, async () => ({ ...visible, queued: await messagesOf(db).pendingCount(), salud }));
   });
 
   app.post('/api/whatsapp/connect', { preHandler: requireAdmin }, async (request, reply) => {

@@ -28,7 +28,7 @@ export interface AppOptions extends ServiceOptions {
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({ ...serverOptions(config), ...options.timeouts, logger: options.logger ?? false });
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
-  const services = await createServices(config, app.log as Logger, { driver: options.driver, clock: options.clock });
+  const services = await createServices(config, app.log as Logger, { driver: options.driver, clock: options.clock, mediaFs: options.mediaFs, storageProbeMs: options.storageProbeMs });
   await app.register(puenteApp, { services, liveRecheckMs: options.liveRecheckMs });
   return app;
 }
