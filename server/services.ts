@@ -17,6 +17,8 @@ import { InboundFiles } from './media/inbound.ts';
 import { StorageQuota } from './media/quota.ts';
 import { MediaStore, type MediaFs } from './media/store.ts';
 import { Health } from './health/health.ts';
+import { watchDatabase } from './health/database-watch.ts';
+import { retryWhileBusy } from './db/faults.ts';
 import { outgoingMedia, referencedFiles } from './messages/attachments.ts';
 import { lastInboundAnyAt, lastInboundAt, messagesOf } from './messages/index.ts';
 import { lineKey, normalizePhone } from './contract/phone.ts';
@@ -67,9 +69,10 @@ export interface ServiceOptions {
 
 /** Opens the database, creates the first admin, picks the driver and wires its events in. */
 export async function createServices(config: Config, log: Logger, options: ServiceOptions = {}): Promise<Services> {
-  const db = await openDatabase(config.databaseUrl);
-  const firstAdmin = await ensureFirstAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
   const health = new Health();
+  // Every write reports to the health detail: a busy or failing database shows on the WhatsApp page.
+  const db = watchDatabase(await openDatabase(config.databaseUrl), health);
+  const firstAdmin = await ensureFirstAdmin(db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
   const media = new MediaStore(config.mediaDir, { fs: options.mediaFs, observer: health });
   // A crash between writing a file and committing its entry leaves a file nothing refers to.
   const swept = await media.sweep(await referencedFiles(db));
@@ -178,7 +181,8 @@ function wireDriver(services: Services, log: Logger) {
   const { db, driver, outbox, events, tracker, config } = services;
   const deps = { db, outbox, events, log, autoAck: config.AUTO_ACK };
   driver.onInbound(async (message) => {
-    const outcome = await fileInbound(deps, message);
+    // Another process holding the write lock must not lose what an end user wrote: tried again.
+    const outcome = await retryWhileBusy(() => fileInbound(deps, message), log);
     // The entry is stored; its file is fetched after, so a slow download never holds up the chat.
     if (outcome === 'filed' && message.hasMedia) void services.inboundFiles.fetch(message.waId).catch((err) => log.error({ err }, 'media fetch failed'));
     return outcome;

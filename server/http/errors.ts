@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
 import type { ErrorWord } from '../contract/index.ts';
+import { databaseFaultOf } from '../db/faults.ts';
 
 export type { ErrorWord };
 
@@ -62,6 +63,10 @@ export function storageUnavailable(fault: 'lleno' | 'solo_lectura'): AppError {
     : new AppError(503, 'almacenamiento_no_disponible', 'La carpeta de datos del servidor no admite escritura: el archivo no se guardó ni se envió. Los mensajes de texto siguen funcionando; avisa a un administrador.');
 }
 
+/** Another process held the write lock past busy_timeout: nothing was stored, the request may be repeated. */
+export const databaseBusy = () =>
+  new AppError(503, 'base_de_datos_ocupada', 'La base de datos está ocupada por otro proceso y no se guardó nada. Inténtalo de nuevo en unos segundos.');
+
 const INTERNAL = new AppError(500, 'error_interno', 'Ocurrió un error interno. Inténtalo de nuevo.');
 
 /** Maps Fastify's own request errors (body parsing, limits) to the contract's words. */
@@ -91,6 +96,7 @@ function fromValidation(error: FastifyError): AppError {
 /** The one error handler: every failure leaves as the contract's JSON, 5xx bodies reveal nothing. */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   let known: AppError | null = error instanceof AppError ? error : null;
+  if (!known && databaseFaultOf(error) === 'ocupada') known = databaseBusy();
   if (!known && error.validation) known = fromValidation(error);
   known ??= fromFastifyError(error);
   if (!known || known.statusCode >= 500) {
