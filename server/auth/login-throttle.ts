@@ -34,7 +34,8 @@ export class LoginThrottle {
 
   constructor(
     private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
-    private readonly now: () => number = Date.now,
+    // Monotonic: with the wall clock set back, failures would sit "in the future" and lock for that long.
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.#keep = Math.max(limits.perPair, limits.perAddress, limits.perAccount);
   }

@@ -90,7 +90,8 @@ export async function sessionPrincipal(
     void db.run(END, { hash: sessionHash }).catch(() => {}); // dead already; the row only tidies up
     return null;
   }
-  if (touch && idleFor > TOUCH_EVERY_MS) void db.run(TOUCH, { at: timeFor(db, now), hash: sessionHash }).catch(() => {});
+  // Negative: the wall clock was set back; last-seen moves back with it, or the idle limit would stretch by the jump.
+  if (touch && (idleFor > TOUCH_EVERY_MS || idleFor < 0)) void db.run(TOUCH, { at: timeFor(db, now), hash: sessionHash }).catch(() => {});
   return { kind: 'user', user: toView(row), role: row.role as Role, sessionHash };
 }
 

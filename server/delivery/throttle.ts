@@ -9,8 +9,12 @@ export interface Clock {
   random(): number;
 }
 
+/**
+ * Monotonic (performance.now), not the wall clock: a clock set back an hour would otherwise put
+ * the next slot an hour away and hold the whole backlog that long (test/faults-clock.test.ts).
+ */
 export const realClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
 };
