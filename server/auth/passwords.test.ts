@@ -1,6 +1,6 @@
-import type { InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, buildTestApp, loginCookie, type TestApp } from '../../test/support/app.ts';
+import { callers } from '../../test/support/auth.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -9,17 +9,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const prisma = () => t.app.puente.db.prisma;
-const asAdmin = (options: InjectOptions) => t.app.inject({ ...options, headers: { ...t.admin, ...options.headers } });
-const withCookie = (cookie: string, options: InjectOptions = { method: 'GET', url: '/api/auth/me' }) =>
-  t.app.inject({ ...options, headers: { ...options.headers, cookie } });
-const login = (username: string, password: string) =>
-  t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
-
-async function createTechnician(username = 'tecnico1', password = 'clave-del-tecnico') {
-  const response = await asAdmin({ method: 'POST', url: '/api/users', payload: { username, password, role: 'tecnico' } });
-  expect(response.statusCode).toBe(201);
-  return { id: (response.json() as { id: number }).id, username, password, cookie: await loginCookie(t.app, username, password) };
-}
+const { asAdmin, withCookie, login, createTechnician } = callers(() => t);
 
 const passwordHash = async (id: number) => (await prisma().user.findUniqueOrThrow({ where: { id } })).passwordHash;
 

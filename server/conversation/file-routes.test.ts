@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, createTicket, eventually, historyRows, type TestApp } from '../../test/support/app.ts';
+import { buildTestApp, createTicket, eventually, historyRows, setConnection, type TestApp } from '../../test/support/app.ts';
 import { docx, exe, multipartBody, pdf, pdfOfSize, photoWithGps, pixelFloodPng } from '../../test/support/files.ts';
 import { MediaStore } from '../media/store.ts';
 
@@ -26,8 +26,7 @@ const upload = (parts: Part[], options: { id?: number; headers?: Record<string, 
   });
 };
 const file = (bytes: Buffer, filename: string, type?: string): Part => ({ name: 'archivo', filename, bytes, type });
-const connection = (state: string) =>
-  t.app.inject({ method: 'POST', url: '/api/simulator/connection', headers: t.admin, payload: { state } });
+const connection = (state: string) => setConnection(t, state);
 
 /** Nothing behind: no entry, no attachment row, no file in the store. */
 async function expectNothingStored() {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildTestApp, createTicket, eventually, historyRows, type TestApp } from '../../test/support/app.ts';
+import { buildTestApp, createTicket, eventually, historyRows, setConnection, type TestApp } from '../../test/support/app.ts';
 
 let t: TestApp;
 let ticket: { id: number; phone: string };
@@ -18,8 +18,7 @@ const send = (payload: unknown, options: { id?: string | number; headers?: Recor
     payload: payload as string,
   });
 
-const connection = (state: string) =>
-  t.app.inject({ method: 'POST', url: '/api/simulator/connection', headers: t.admin, payload: { state } });
+const connection = (state: string) => setConnection(t, state);
 
 const messageCount = () => t.app.puente.db.prisma.message.count();
 

@@ -1,6 +1,6 @@
-import type { InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, createTicket, loginCookie, type TestApp } from '../../test/support/app.ts';
+import { callers } from '../../test/support/auth.ts';
 import { unusedNumero } from './tickets.ts';
 
 let t: TestApp;
@@ -10,7 +10,7 @@ beforeEach(async () => {
 afterEach(() => t.close());
 
 const prisma = () => t.app.puente.db.prisma;
-const asAdmin = (options: InjectOptions) => t.app.inject({ ...options, headers: { ...t.admin, ...options.headers } });
+const { asAdmin } = callers(() => t);
 const patch = (id: number, payload: Record<string, unknown>) => asAdmin({ method: 'PATCH', url: `/api/tickets/${id}`, payload });
 const row = (id: number) => prisma().ticket.findUniqueOrThrow({ where: { id } });
 const listIds = async (query: string) => {

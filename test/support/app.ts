@@ -101,6 +101,11 @@ export async function createTicket(t: TestApp, body: Record<string, unknown> = {
   return response.json() as { id: number; phone: string };
 }
 
+/** The simulator's link, as the phone sandbox sets it: `ready`, `disconnected` or `unresponsive`. */
+export function setConnection(t: TestApp, state: string) {
+  return t.app.inject({ method: 'POST', url: '/api/simulator/connection', headers: t.admin, payload: { state } });
+}
+
 export async function historyRows(t: TestApp, ticketId: number) {
   return t.app.puente.db.prisma.message.findMany({ where: { ticketId }, orderBy: { id: 'asc' } });
 }

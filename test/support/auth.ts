@@ -12,7 +12,8 @@ export function callers(current: () => TestApp) {
   const login = (username: string, password: string) =>
     current().app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
   const asAdmin = (options: InjectOptions) => current().app.inject({ ...options, headers: { ...current().admin, ...options.headers } });
-  const withCookie = (cookie: string, options: InjectOptions) =>
+  /** Without options: GET /api/auth/me, i.e. "is this session still alive?". */
+  const withCookie = (cookie: string, options: InjectOptions = { method: 'GET', url: '/api/auth/me' }) =>
     current().app.inject({ ...options, headers: { ...options.headers, cookie } });
   const withBearer = (token: string, options: InjectOptions) =>
     current().app.inject({ ...options, headers: { ...options.headers, authorization: `Bearer ${token}` } });
@@ -20,7 +21,7 @@ export function callers(current: () => TestApp) {
   async function createTechnician(username = 'tecnico1', password = 'clave-del-tecnico') {
     const response = await asAdmin({ method: 'POST', url: '/api/users', payload: { username, password, role: 'tecnico' } });
     expect(response.statusCode).toBe(201);
-    return { ...(response.json() as { id: number }), cookie: await loginCookie(current().app, username, password) };
+    return { ...(response.json() as { id: number }), username, password, cookie: await loginCookie(current().app, username, password) };
   }
 
   async function createToken(name = 'mesa de ayuda') {
