@@ -77,6 +77,55 @@ function writeQueue() {
   };
 }
 
+/** One caller's work waiting for the next group commit, and how to answer it. */
+interface Queued<W> {
+  work: W;
+  resolve: (value: unknown) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit: the hot path's writes (the message store's) that arrive while the write lock is
+ * busy, or in the same turn of the event loop, wait in one batch and are committed together:
+ * one transaction, one fsync (SQLite) or one WAL flush (PostgreSQL), each caller's work inside its
+ * own savepoint, so one that fails is rolled back alone and answered with its error. Every caller
+ * is answered only after the commit: a reply is still durable before its request answers. The
+ * works run in the order they were asked, so per-chat order and the idempotency checks are exactly
+ * as with one transaction each. Any other write (Prisma's `write`) closes the open batch first,
+ * so writes still take the lock in the order they were asked.
+ */
+function groupCommit<W>(enqueue: <T>(work: () => Promise<T> | T) => Promise<T>, commit: (batch: Queued<W>[]) => Promise<void> | void) {
+  let open: Queued<W>[] | null = null;
+  return {
+    add<T>(work: W): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        if (!open) {
+          const batch: Queued<W>[] = (open = []);
+          void enqueue(async () => {
+            // Requests already read in this turn of the event loop join before the commit.
+            await new Promise((next) => setImmediate(next));
+            if (open === batch) open = null;
+            await commit(batch);
+          });
+        }
+        open.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      });
+    },
+    close() {
+      open = null;
+    },
+  };
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; err: unknown };
+
+const answer = <W>(batch: Queued<W>[], outcomes: Outcome[]) =>
+  batch.forEach((item, i) => {
+    const outcome = outcomes[i]!;
+    if (outcome.ok) item.resolve(outcome.value);
+    else item.reject(outcome.err);
+  });
+
 const sqliteOnly = () => {
   throw new Error('only on SQLite');
 };
@@ -96,17 +145,50 @@ async function openSqlite(databaseUrl: string): Promise<Db> {
     if (!statement) statements.set(text, (statement = direct.prepare(text)));
     return statement;
   };
+  const group = groupCommit<() => unknown>(enqueue, (batch) => {
+    if (batch.length === 1) {
+      const [only] = batch;
+      try {
+        only!.resolve(direct.transaction(only!.work)());
+      } catch (err) {
+        only!.reject(err);
+      }
+      return;
+    }
+    const outcomes: Outcome[] = [];
+    try {
+      // A transaction function called inside another runs as a savepoint (better-sqlite3).
+      direct.transaction(() => {
+        for (const item of batch) {
+          try {
+            outcomes.push({ ok: true, value: direct.transaction(item.work)() });
+          } catch (err) {
+            outcomes.push({ ok: false, err });
+          }
+        }
+      })();
+    } catch (err) {
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    answer(batch, outcomes);
+  });
+  const writeNow = <T>(work: () => T) => group.add<T>(work);
   return {
     dialect: 'sqlite',
     prisma,
-    write: (work) => enqueue(() => prisma.$transaction(work, { timeout: 30_000, maxWait: 30_000 })),
-    writeNow: (work) => enqueue(() => direct.transaction(work)()),
+    write: (work) => {
+      group.close();
+      return enqueue(() => prisma.$transaction(work, { timeout: 30_000, maxWait: 30_000 }));
+    },
+    writeNow,
     sql,
     pgWrite: sqliteOnly,
     all: async <T>(statement: Statement, params?: Record<string, unknown>) =>
       (params ? sql(statement.sqlite).all(params) : sql(statement.sqlite).all()) as T[],
-    run: (statement, params) => enqueue(() => void (params ? sql(statement.sqlite).run(params) : sql(statement.sqlite).run())),
+    run: (statement, params) => writeNow(() => void (params ? sql(statement.sqlite).run(params) : sql(statement.sqlite).run())),
     async close() {
+      group.close();
       await enqueue(() => undefined);
       direct.close();
       await prisma.$disconnect();
