@@ -153,6 +153,8 @@ describe.each(THEMES)('contrast, $name', ({ colorScheme, pick }) => {
       { what: 'barra: enlace', target: page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Estadísticas' }) },
       { what: 'barra: botón', target: page.getByRole('button', { name: 'Mi cuenta' }) },
       { what: 'barra: tema', target: page.getByRole('banner').getByLabel('Tema') },
+      { what: 'barra: equipo en línea', target: page.getByRole('banner').locator('.team-online') },
+      { what: 'barra: punto en línea', target: page.getByRole('banner').locator('.presence-dot--on'), part: 'fill' },
       { what: 'filtro: borde', target: page.getByLabel('Asignación'), part: 'border' },
     ])));
     await keyboardFocus(page, chatRow.getByRole('button', { name: /^Historial/ }));
