@@ -1,7 +1,8 @@
 /**
  * `npm run screenshots`: builds the console, starts the service with the WhatsApp simulator,
- * seeds a few tickets through the API, and saves PNGs of the ticket table, an open chat and the
- * phone sandbox to docs/screenshots/ (the README shows them).
+ * seeds a few tickets through the API, and saves PNGs of the ticket table, an open chat with an
+ * internal note, Estadísticas, WhatsApp, Cuentas, the chat in dark mode and the phone sandbox to
+ * docs/screenshots/ (the README shows them).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,6 +32,7 @@ async function seed(api: Client) {
   await post(`/ticket/${chat.id}/enviar-mensaje`, { mensaje: 'Entonces es el cargador. Pasa hoy al área de soporte y te prestamos uno mientras llega el nuevo.' });
   await post('/api/simulator/inbound', { from: '+5214772758198', body: 'Perfecto, voy a las 4. ¡Gracias!', id: 'demo-2' });
   await post(`/api/tickets/${chat.id}`, { status: 'in_progress' }, 'PATCH');
+  await post(`/ticket/${chat.id}/nota`, { texto: 'Le prestamos el cargador del área; pedir el nuevo a compras.' });
 
   await post('/api/simulator/inbound', { from: '+5215512345678', body: 'No puedo entrar al correo, dice contraseña incorrecta', name: 'María López', id: 'demo-3' });
   await post('/api/simulator/inbound', { from: '+5218187654321', body: 'La impresora del segundo piso está atascada', name: 'Carlos Ruiz', id: 'demo-4' });
@@ -63,6 +65,24 @@ try {
   await dialog.getByRole('textbox', { name: 'Mensaje' }).fill('Te esperamos. Trae el cargador para revisarlo.');
   await page.screenshot({ path: path.join(OUT, 'chat.png') });
   await page.keyboard.press('Escape');
+
+  const navTo = (name: string) => page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name }).click();
+  await navTo('Estadísticas');
+  await page.locator('.bars__bar').first().waitFor();
+  await page.screenshot({ path: path.join(OUT, 'stats.png') });
+  await navTo('WhatsApp');
+  await page.getByTestId('whatsapp-status').waitFor();
+  await page.screenshot({ path: path.join(OUT, 'whatsapp.png') });
+  await navTo('Cuentas');
+  await page.getByTestId('users-table').waitFor();
+  await page.screenshot({ path: path.join(OUT, 'accounts.png') });
+  await navTo('Tickets');
+  await page.getByRole('banner').getByLabel('Tema').selectOption({ label: 'Oscuro' });
+  await row(page, ticketId).getByRole('button', { name: 'Chat en Vivo' }).click();
+  await page.getByRole('dialog').getByText('¡Gracias!').waitFor();
+  await page.screenshot({ path: path.join(OUT, 'dark.png') });
+  await page.keyboard.press('Escape');
+  await page.getByRole('banner').getByLabel('Tema').selectOption({ label: 'Claro' });
 
   await page.getByRole('link', { name: 'Teléfono de prueba' }).click();
   await page.getByLabel('Teléfono del usuario').fill('+5214772758198');
