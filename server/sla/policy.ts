@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PRIORITIES, type Priority } from '../contract/index.ts';
 import { parseSchedule, type Schedule } from './schedule.ts';
 
@@ -39,4 +40,13 @@ export function buildPolicy(env: { firstResponseMin?: string; resolutionH?: stri
     schedule: env.hours ? parseSchedule(env.hours, env.zone) : null,
     zone: env.zone,
   };
+}
+
+/**
+ * A short fingerprint of what the clocks are judged against (targets, business hours and their
+ * zone): an outcome stored under other settings is computed again, never reused.
+ */
+export function policyKey(policy: SlaPolicy): string {
+  const { primeraRespuestaMin, resolucionMin, schedule } = policy;
+  return createHash('sha256').update(JSON.stringify({ primeraRespuestaMin, resolucionMin, schedule })).digest('base64url').slice(0, 16);
 }

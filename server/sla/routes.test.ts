@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
+import { periodBounds } from '../insight/stats.ts';
+import { countBreaches, settleOutcomes } from './breaches.ts';
+import { buildPolicy } from './policy.ts';
 
 let t: TestApp | undefined;
 afterEach(async () => {
@@ -11,6 +14,7 @@ afterEach(async () => {
 const T0 = Date.parse('2026-11-30T15:00:00.000Z');
 const MIN = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
+const prisma = (app: TestApp) => app.app.puente.db.prisma;
 
 describe('GET /api/tickets: SLA clocks', () => {
   it('needs a session', async () => {
@@ -133,5 +137,47 @@ describe('GET /api/estadisticas: SLA breaches', () => {
     expect(stats.sla_incumplidos).toEqual({ primera_respuesta: 1, resolucion: 1 });
     const before = (await as('GET', '/api/estadisticas?desde=2026-11-29&hasta=2026-11-29')).json();
     expect(before.sla_incumplidos).toEqual({ primera_respuesta: 0, resolucion: 0 });
+  });
+
+  it('reads each ticket’s stored outcome, and computes again only what changed since (a reply, a status, the targets)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0);
+    const env = { SLA_PRIMERA_RESPUESTA_MIN: 'alta=60', SLA_RESOLUCION_H: 'alta=8', AUTO_ACK: 'off', SESSION_IDLE_MINUTES: '720' };
+    t = await buildTestApp(env);
+    const app = t;
+    const as = (method: 'GET' | 'PATCH' | 'POST', url: string, payload?: object) =>
+      app.app.inject({ method, url, headers: app.admin, ...(payload ? { payload } : {}) });
+    const breaches = async () => (await as('GET', '/api/estadisticas?desde=2026-11-30&hasta=2026-11-30')).json().sla_incumplidos;
+    const db = t.app.puente.db;
+    const policy = t.app.puente.config.sla;
+    const bounds = periodBounds({ desde: '2026-11-30', hasta: '2026-11-30' }, policy.zone, db);
+    const idle = await createTicket(t, { priority: 'alta' });
+    const answered = await createTicket(t, { priority: 'alta' });
+    const held = await createTicket(t, { priority: 'alta' });
+
+    vi.setSystemTime(T0 + 10 * MIN);
+    expect(await breaches()).toEqual({ primera_respuesta: 0, resolucion: 0 });
+    expect(await settleOutcomes(db, policy, bounds)).toBe(0); // all three stored by the request
+    vi.setSystemTime(T0 + 30 * MIN);
+    await as('POST', `/ticket/${answered.id}/enviar-mensaje`, { mensaje: 'Hola' });
+    await as('PATCH', `/api/tickets/${held.id}`, { status: 'on_hold' });
+
+    // 90 min: idle's stored clock turned red at 60 without anything computed again; answered
+    // (replied at 30) and held (paused at 30) changed, so theirs were computed anew: not red.
+    vi.setSystemTime(T0 + 90 * MIN);
+    expect(await settleOutcomes(db, policy, bounds)).toBe(2);
+    expect(await breaches()).toEqual({ primera_respuesta: 1, resolucion: 0 });
+    expect(await settleOutcomes(db, policy, bounds)).toBe(0);
+
+    // Other targets: nothing stored under the old ones is reused (here idle's first reply is on time again).
+    const relaxed = buildPolicy({ firstResponseMin: 'alta=120', resolutionH: 'alta=8', zone: policy.zone });
+    expect(await countBreaches(db, relaxed, bounds)).toEqual({ primera_respuesta: 0, resolucion: 0 });
+    expect(await settleOutcomes(db, relaxed, bounds)).toBe(0);
+    expect(await settleOutcomes(db, policy, bounds)).toBe(3);
+    expect((await breaches())).toEqual({ primera_respuesta: 1, resolucion: 0 });
+    const stored = async (id: number) => prisma(app).slaOutcome.findUniqueOrThrow({ where: { ticketId: id } });
+    expect(await stored(idle.id)).toMatchObject({ primera: 'vencido', resolucion: null, resolucionVence: new Date(T0 + 480 * MIN) });
+    expect(await stored(answered.id)).toMatchObject({ primera: 'cumplido', resolucion: null, resolucionVence: new Date(T0 + 480 * MIN) });
+    expect(await stored(held.id)).toMatchObject({ primera: null, primeraVence: null, resolucion: null, resolucionVence: null });
   });
 });
