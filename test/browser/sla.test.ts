@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,10 +10,10 @@ let service: RunningService;
 let browser: Browser;
 
 // Urgent tickets get a first-response target of 1.2 s, so one falls due while the test runs;
-// a low-priority ticket keeps the default 8 h.
+// a low-priority ticket keeps the default 8 h. The satisfaction survey is on.
 beforeAll(async () => {
   [service, browser] = await Promise.all([
-    startService({ env: { SLA_PRIMERA_RESPUESTA_MIN: 'urgente=0.02', AUTO_ACK: 'off' } }),
+    startService({ env: { SLA_PRIMERA_RESPUESTA_MIN: 'urgente=0.02', AUTO_ACK: 'off', CSAT: 'on' } }),
     launchBrowser(),
   ]);
 });
@@ -21,6 +23,17 @@ afterAll(async () => {
 });
 
 const RED = 'rgb(254, 226, 226)';
+const AMBER = 'rgb(254, 243, 199)';
+
+/** Moves a ticket's creation back in the service's own database, as an import of an older ticket would. */
+function createdAgo(ticketId: number, ms: number) {
+  const db = new Database(path.join(service.dataDir, 'puente.db'), { timeout: 5000 });
+  try {
+    db.prepare('UPDATE Ticket SET createdAt = ? WHERE id = ?').run(new Date(Date.now() - ms).toISOString().replace('Z', '+00:00'), ticketId);
+  } finally {
+    db.close();
+  }
+}
 
 describe('SLA clocks in the console', () => {
   it('a breached ticket reads "Vencido" on red in the table, a fresh one its time left, and Estadísticas counts the breach', async () => {
@@ -53,6 +66,44 @@ describe('SLA clocks in the console', () => {
     await figures.getByText('SLA vencido: 1.ª respuesta').waitFor();
     expect(await figures.textContent()).toContain('SLA vencido: 1.ª respuesta1');
     expect(await figures.textContent()).toContain('SLA vencido: resolución0');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('SLA warning and the rating in the console', () => {
+  it('a ticket with under a quarter of its time left reads "Aviso" on amber, not by colour alone', async () => {
+    const api = await adminClient(service);
+    const close = await createTicket(api, { phone: '+5214776666666', subject: 'Correo lento', priority: 'baja' });
+    createdAgo(close.id, 7 * 3_600_000); // 7 of its 8 hours spent
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await login(page, service);
+    const clock = row(page, close.id).getByTestId('sla-respuesta');
+    await clock.getByText(/Aviso/).waitFor();
+    expect(await clock.textContent()).toMatch(/^1\.ª respuesta: Aviso · quedan (1 h|5\d min)$/);
+    expect(await clock.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(AMBER);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("the chat header shows the end user's CSAT answer, sent through the simulator", async () => {
+    const api = await adminClient(service);
+    const phone = '+5214777777777';
+    const ticket = await createTicket(api, { phone, subject: 'Impresora', priority: 'baja' });
+    expect((await api(`/api/tickets/${ticket.id}`, { method: 'PATCH', body: { status: 'resolved' } })).status).toBe(200);
+    await eventually(async () => (await (await api('/api/simulator/sent')).json()).some((sent: { to: string }) => sent.to.endsWith('4777777777')), 'the survey question');
+    expect(await (await api('/api/simulator/inbound', { method: 'POST', body: { from: phone, body: '4' } })).json()).toEqual({ outcome: 'filed' });
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await login(page, service);
+    await row(page, ticket.id).getByRole('button', { name: 'Chat en Vivo' }).click();
+    const rating = page.getByRole('dialog').getByTestId('rating');
+    await rating.waitFor();
+    expect(await rating.textContent()).toContain('Valoración: 4 de 5');
     expect(errors).toEqual([]);
     await context.close();
   });
