@@ -20,6 +20,8 @@ import { measurePolling, PERIOD_MS, roundPaths, TARGET_P99_MS } from './bench/po
 import { startSystem, type SystemProcess } from './bench/procs.ts';
 import { BIG_HISTORY, LIST_TICKETS, POLL_CHAT_ENTRIES, ROUND_ROBIN_TICKETS } from './bench/seed.ts';
 import { waitFor } from './bench/stats.ts';
+import pg from 'pg';
+import { postgresBin, startCluster, type Cluster } from '../test/support/postgres.ts';
 
 const CONNECTIONS = 10;
 const MEASURE_S = 10;
@@ -33,6 +35,8 @@ const print = (text = '') => out.push(text);
 
 /** Everything a section may use; sections print with `print` and may read what earlier ones left. */
 interface Context {
+  /** Which database the app and its floor run on (sections 1 and 4 run on both). */
+  database: Database;
   app: SystemProcess<AppInfo>;
   baseline: SystemProcess<BaselineInfo>;
   lab: () => Promise<Lab>;
@@ -42,6 +46,13 @@ interface Context {
   sendCpuMs?: { app: number; baseline: number };
 }
 type Section = (ctx: Context) => Promise<void>;
+type Database = 'SQLite' | 'PostgreSQL';
+
+/** The side-by-side figures, per database, for the table at the end. */
+const summary: Record<Database, { send?: { app: number; spread: number; floor: number }; polling?: { plain: number | null; conditional: number | null } }> = {
+  SQLite: {},
+  PostgreSQL: {},
+};
 interface NamedSection {
   name: string;
   run: Section;
@@ -101,13 +112,14 @@ const sendSection: Section = async (ctx) => {
   const base = await measure('send: baseline', baseline, post(baseline.info.port, [`/ticket/${baseline.info.ticket + 1}/enviar-mensaje`]));
   ctx.sendRatio = one.rps / base.rps;
   ctx.sendCpuMs = { app: one.cpuMs, baseline: base.cpuMs };
+  summary[ctx.database].send = { app: one.rps, spread: spread.rps, floor: base.rps };
 
-  print(`### 1. POST /ticket/:id/enviar-mensaje (${CONNECTIONS} connections, ${WARM_S} s warm-up + ${MEASURE_S} s; every body distinct)`);
+  print(`### 1. POST /ticket/:id/enviar-mensaje — ${ctx.database} (${CONNECTIONS} connections, ${WARM_S} s warm-up + ${MEASURE_S} s; every body distinct)`);
   print(
     table(LOAD_HEAD, [
       loadRow('app, one chat (bearer token, simulator driver)', one),
       loadRow(`app, ${ROUND_ROBIN_TICKETS} chats round-robin (${SHORT_S} s)`, spread),
-      loadRow('baseline: bare Fastify + 1 prepared INSERT', base),
+      loadRow(`baseline: bare Fastify + 1 prepared INSERT (${ctx.database})`, base),
       ratioRow('ratio app/baseline (one chat)', one, base, true),
     ]),
   );
@@ -253,36 +265,47 @@ const whereTimeGoesSection: Section = async (ctx) => {
 
 const pollingSection: Section = async (ctx) => {
   const { info } = ctx.app;
-  const report = await measurePolling(
-    { port: info.port, cookie: info.cookie, chatTicket: info.pollTicket, cpu: () => ctx.app.call('cpu') },
-    log,
-  );
+  const target = { port: info.port, cookie: info.cookie, chatTicket: info.pollTicket, cpu: () => ctx.app.call<NodeJS.CpuUsage>('cpu') };
+  // Same run, same service, same data: first every poll asks afresh, then every poll sends the
+  // last answer's ETag as the browser does (If-None-Match), so an unchanged view is a 304.
+  const plain = await measurePolling(target, log);
+  const conditional = await measurePolling({ ...target, conditional: true }, (line) => log(`${line} (If-None-Match)`));
   const paths = roundPaths(info.pollTicket);
-  print(`### 4. Console polling: 3 pollers every ${PERIOD_MS / 1000} s per console, pass = request p99 < ${TARGET_P99_MS} ms and no errors`);
+  summary[ctx.database].polling = { plain: plain.capacity, conditional: conditional.capacity };
+  print(`### 4. Console polling — ${ctx.database}: 3 pollers every ${PERIOD_MS / 1000} s per console, pass = request p99 < ${TARGET_P99_MS} ms and no errors`);
   print(
     `A signed-in console polls ${paths.map((p) => `GET ${p}`).join(', ')} (console/lib/poll.ts; the chat poll asks for the ` +
       `newest page, ?limite=200, as console/stores/chat.ts does), each on its own timer, with a session cookie (its WebSocket is not opened here). Here: list = ${LIST_TICKETS} tickets (the ` +
-      `default page), open chat = ${POLL_CHAT_ENTRIES} entries. Alone on an idle service: ` +
-      `${paths.map((p) => `${p.split('?')[0]} ${ms(report.unloadedMs[p].mean)} ms (p99 ${ms(report.unloadedMs[p].p99)})`).join(', ')}. ` +
-      `Server CPU per round of 3 ${ms(report.cpuMsPerRound)} ms; closed-loop ceiling ${int(report.closedLoopRoundsPerSec)} rounds/s ` +
-      `≈ ${int(report.estimate)} consoles.`,
+      `default page), open chat = ${POLL_CHAT_ENTRIES} entries. Two runs on the same service: without If-None-Match (every poll ` +
+      'answered in full), then with it (each poll sends the ETag of its last answer, as browsers do; nothing changes during ' +
+      'the run, so after the first answer each poll is a 304 — the list also changes once a minute, when its SLA clocks move).',
   );
+  const capacity = (r: typeof plain) =>
+    r.capacity === null ? 'none passed' : `${int(r.capacity)}${r.bounded ? ' (lower bound: the search ended before a step failed)' : ''}`;
+  const alone = (r: typeof plain) => paths.map((p) => `${p.split('?')[0]} ${ms(r.unloadedMs[p].mean)} (p99 ${ms(r.unloadedMs[p].p99)})`).join(', ');
   print(
     table(
-      ['consoles', 'req/s offered', 'requests', 'p50 ms', 'p99 ms', 'errors', 'pass'],
-      report.steps.map((s) => [int(s.consoles), int(s.rps), int(s.requests), ms(s.p50), ms(s.p99), s.failures, s.pass ? 'yes' : 'no']),
+      ['run', 'each poll alone on an idle service, mean ms (p99)', 'server CPU ms per round of 3', 'closed-loop ceiling, consoles', '**consoles at p99 < 100 ms**'],
+      [
+        ['without ETag', alone(plain), ms(plain.cpuMsPerRound), int(plain.estimate), `**${capacity(plain)}**`],
+        ['with If-None-Match', alone(conditional), ms(conditional.cpuMsPerRound), int(conditional.estimate), `**${capacity(conditional)}**`],
+      ],
     ),
   );
-  print(
-    report.capacity === null
-      ? '**Capacity: not even the first step passed.**'
-      : `**Capacity: ${int(report.capacity)} consoles** polling every ${PERIOD_MS / 1000} s` +
-          (report.bounded ? ' (search ended by its step/time bound before a step failed: a lower bound).' : ' (largest step that passed).'),
-  );
+  for (const [label, r] of [['without ETag', plain], ['with If-None-Match', conditional]] as const) {
+    print(`Steps, ${label}:`);
+    print(
+      table(
+        ['consoles', 'req/s offered', 'requests', '304', 'p50 ms', 'p99 ms', 'errors', 'pass'],
+        r.steps.map((s) => [int(s.consoles), int(s.rps), int(s.requests), int(s.notModified), ms(s.p50), ms(s.p99), s.failures, s.pass ? 'yes' : 'no']),
+      ),
+    );
+  }
   print(
     'Open-loop load from this process (own HTTP client, each poller at a random moment, one 5 s period per step, so steps ' +
       "near the limit vary from run to run); autocannon's overallRate was not used: it sends each connection's quota " +
-      'back to back at the top of every second, which no set of consoles does.',
+      'back to back at the top of every second, which no set of consoles does. The load generator shares the 2 cores with ' +
+      'the service: at the highest steps it is part of what is measured.',
   );
   print();
 };
@@ -299,16 +322,59 @@ const SECTIONS: NamedSection[] = [
   { name: '4. console polling', run: pollingSection },
 ];
 
+const POSTGRES_SECTIONS = ['1. enviar-mensaje', '4. console polling'];
+
+async function createDatabase(clusterUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: clusterUrl });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(clusterUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+function printSummary() {
+  const cell = (n: number | null | undefined, digits = 0) => (n === undefined ? 'not run' : n === null ? 'none passed' : digits ? ratio(n) : int(n));
+  const row = (label: string, pick: (d: Database) => number | null | undefined, digits = 0) => [label, ...(['SQLite', 'PostgreSQL'] as const).map((d) => cell(pick(d), digits))];
+  const send = (d: Database) => summary[d].send;
+  print('### Side by side');
+  print(
+    table(
+      ['figure', 'SQLite', 'PostgreSQL'],
+      [
+        row('enviar-mensaje, app, one chat, req/s', (d) => send(d)?.app),
+        row(`enviar-mensaje, app, ${ROUND_ROBIN_TICKETS} chats, req/s`, (d) => send(d)?.spread),
+        row('floor: bare Fastify + 1 prepared INSERT, req/s', (d) => send(d)?.floor),
+        row('**ratio app (one chat) / floor** (goal ≥ 0.5)', (d) => (send(d) ? send(d)!.app / send(d)!.floor : undefined), 2),
+        row('consoles polling at p99 < 100 ms, without ETag', (d) => summary[d].polling?.plain),
+        row('**consoles polling at p99 < 100 ms, with If-None-Match** (goal 5,000)', (d) => summary[d].polling?.conditional),
+      ],
+    ),
+  );
+  print();
+}
+
 async function main() {
   const loadAtStart = os.loadavg();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-bench-'));
   const started: SystemProcess<unknown>[] = [];
   let lab: Lab | undefined;
+  let cluster: Cluster | undefined;
+  let postgresLine = 'PostgreSQL: not run.';
   let cleaning: Promise<void> | undefined;
   const cleanup = () =>
     (cleaning ??= (async () => {
       await Promise.all(started.map((s) => s.stop().catch(() => undefined)));
       await lab?.app.close().catch(() => undefined);
+      try {
+        cluster?.stop();
+      } catch {
+        // already gone
+      }
       fs.rmSync(dir, { recursive: true, force: true });
     })());
   // Stays registered for repeated signals: tsx relays a Ctrl-C a second time, and with no
@@ -327,27 +393,70 @@ async function main() {
     const [app, baseline] = started as [SystemProcess<AppInfo>, SystemProcess<BaselineInfo>];
     let labPromise: Promise<Lab> | undefined;
     const ctx: Context = {
+      database: 'SQLite',
       app,
       baseline,
       dir,
       lab: () => (labPromise ??= openLab(path.join(dir, 'lab')).then((l) => (lab = l))),
     };
-    for (const p of [app.info.pragmas, baseline.info.pragmas]) {
+    for (const p of [app.info.pragmas!, baseline.info.pragmas!]) {
       if (p.journal_mode !== 'wal' || p.synchronous !== 2) throw new Error(`SQLite settings differ: ${JSON.stringify(p)}`);
     }
     const cpuOf = () => snapshot([() => app.call('cpu'), () => baseline.call('cpu')]);
     const noise: [string, Interference][] = [];
-    for (const section of SECTIONS) {
-      const before = await cpuOf();
+    // BENCH_ONLY=1,4 runs only the sections whose names start with those (a quicker look at one).
+    const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+    const chosen = SECTIONS.filter((s) => !only || only.some((name) => s.name.startsWith(name)));
+    const runSections = async (sections: NamedSection[], context: Context, cpu: typeof cpuOf, prefix = '') => {
+      for (const section of sections) {
+        const before = await cpu();
+        try {
+          await section.run(context);
+        } catch (err) {
+          log(`section failed: ${err instanceof Error ? err.stack : String(err)}`);
+          print(`**Section ${prefix}${section.name} failed: ${String(err).split('\n')[0]}** (its numbers are missing)`);
+          print();
+        }
+        noise.push([`${prefix}${section.name}`, interference(before, await cpu())]);
+      }
+    };
+    await runSections(chosen, ctx, cpuOf);
+    // The SQLite service and floor step aside (their timers would run on the same cores).
+    await Promise.all([app.stop(), baseline.stop()]);
+
+    // The same sections 1 and 4 on PostgreSQL, each with its own floor on the same cluster.
+    const onPostgres = chosen.filter((s) => POSTGRES_SECTIONS.includes(s.name));
+    if (onPostgres.length && process.env.BENCH_POSTGRES !== 'off') {
+      let bin: string | null = null;
       try {
-        await section.run(ctx);
+        bin = postgresBin();
       } catch (err) {
-        log(`section failed: ${err instanceof Error ? err.stack : String(err)}`);
-        print(`**Section ${section.name} failed: ${String(err).split('\n')[0]}** (its numbers are missing)`);
+        print(`### PostgreSQL: skipped — ${(err as Error).message}`);
         print();
       }
-      noise.push([section.name, interference(before, await cpuOf())]);
+      if (bin) {
+        log(`starting a throwaway PostgreSQL (${bin}, fsync and synchronous_commit on)`);
+        cluster = await startCluster({ durable: true });
+        const [appUrl, floorUrl] = [await createDatabase(cluster.url, 'puente_bench'), await createDatabase(cluster.url, 'puente_floor')];
+        const pgStarts = await Promise.allSettled([
+          startSystem<AppInfo>('app', path.join(dir, 'pg-app'), appUrl),
+          startSystem<BaselineInfo>('baseline', path.join(dir, 'pg-baseline'), floorUrl),
+        ]);
+        for (const s of pgStarts) if (s.status === 'fulfilled') started.push(s.value);
+        for (const s of pgStarts) if (s.status === 'rejected') throw s.reason;
+        const [pgApp, pgBaseline] = pgStarts.map((s) => (s as PromiseFulfilledResult<SystemProcess<unknown>>).value) as [
+          SystemProcess<AppInfo>,
+          SystemProcess<BaselineInfo>,
+        ];
+        postgresLine =
+          `PostgreSQL ${path.basename(path.dirname(bin))} (throwaway cluster, initdb in a temp dir, durable defaults), read back: ` +
+          `app ${pgApp.info.durability} · floor ${pgBaseline.info.durability}. App and floor each on their own database of that cluster.`;
+        const pgCpu = () => snapshot([() => pgApp.call('cpu'), () => pgBaseline.call('cpu')]);
+        await runSections(onPostgres, { ...ctx, database: 'PostgreSQL', app: pgApp, baseline: pgBaseline, sendRatio: undefined }, pgCpu, 'PostgreSQL ');
+      }
     }
+
+    printSummary();
     const cores = (n: number | null) => (n === null ? 'n/a' : n.toFixed(2));
     print('### Was the machine ours? CPU outside this benchmark\'s processes, per section (from /proc/stat)');
     print(
@@ -375,8 +484,9 @@ async function main() {
       'Processes: the app and the baseline each run in their own child process (started before any measuring, measured ' +
         'one after the other, app first); autocannon 9.0.0 and the polling client run in the parent, so on 2 cores the ' +
         'server has one core and the load generator the other. Sections 3 and "where the time goes" run in the parent, in process.',
-      `SQLite, read back from each connection: app ${app.info.pragmas.journal_mode}/synchronous=${app.info.pragmas.synchronous} (FULL) · ` +
-        `baseline ${baseline.info.pragmas.journal_mode}/synchronous=${baseline.info.pragmas.synchronous} (FULL)${labPragmas}.`,
+      `SQLite, read back from each connection: app ${app.info.pragmas!.journal_mode}/synchronous=${app.info.pragmas!.synchronous} (FULL) · ` +
+        `baseline ${baseline.info.pragmas!.journal_mode}/synchronous=${baseline.info.pragmas!.synchronous} (FULL)${labPragmas}.`,
+      postgresLine,
       'App: buildApp(server/app.ts), WHATSAPP_DRIVER=simulator (it fsyncs its record on every send), logger off, ' +
         'SEND_RATE_PER_MINUTE=1000000, integration token for the contract endpoints. Baseline: bare Fastify, no auth, ' +
         'one prepared statement per request. Latency percentiles are exact (raw samples), closed loop.',

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '../../test/support/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -27,17 +28,29 @@ export interface AppInfo {
   roundRobinTickets: number[];
   bigTicket: number;
   pollTicket: number;
-  pragmas: Pragmas;
+  /** SQLite only (null on PostgreSQL). */
+  pragmas: Pragmas | null;
+  /** What makes a commit durable here, read back from the database. */
+  durability: string;
   seedMs: number;
 }
 
 export interface BaselineInfo {
   port: number;
-  pragmas: Pragmas;
+  pragmas: Pragmas | null;
+  durability: string;
   ticket: number;
 }
 
-async function startApp(dir: string): Promise<{ info: AppInfo; handlers: Handlers }> {
+/** PostgreSQL's durability settings as in force on this connection. */
+async function postgresDurability(query: (text: string) => Promise<Record<string, string>[]>): Promise<string> {
+  const names = ['fsync', 'synchronous_commit', 'wal_sync_method', 'full_page_writes'];
+  const values = [];
+  for (const name of names) values.push(`${name}=${(await query(`SHOW ${name}`))[0]?.[name]}`);
+  return values.join(' ');
+}
+
+async function startApp(dir: string, databaseUrl?: string): Promise<{ info: AppInfo; handlers: Handlers }> {
   const admin = { username: 'bench', password: randomBytes(12).toString('base64url') };
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -48,6 +61,7 @@ async function startApp(dir: string): Promise<{ info: AppInfo; handlers: Handler
     ADMIN_PASSWORD: admin.password,
     SEND_RATE_PER_MINUTE: '1000000',
     LOG_LEVEL: 'silent',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const app = await buildApp(config, { logger: false });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -69,8 +83,10 @@ async function startApp(dir: string): Promise<{ info: AppInfo; handlers: Handler
   for (let i = 0; i < LIST_TICKETS; i++) await ticket(phoneNumber(2, i), `Ticket de relleno ${i}`);
   const pollTicket = await ticket(phoneNumber(3, 0), 'Chat abierto en la consola', seedEntries(POLL_CHAT_ENTRIES));
   const seedStart = performance.now();
-  const bigTicket = await seedBigTicket(app, ticket);
+  // Section 2 (the 10,000-entry history) runs on SQLite only: its seed writes the file directly.
+  const bigTicket = db.dialect === 'sqlite' ? await seedBigTicket(app, ticket) : pollTicket;
   const seedMs = performance.now() - seedStart;
+  const pragmas = db.dialect === 'sqlite' ? await appPragmas(app) : null;
 
   const info: AppInfo = {
     port: (app.server.address() as AddressInfo).port,
@@ -80,7 +96,10 @@ async function startApp(dir: string): Promise<{ info: AppInfo; handlers: Handler
     roundRobinTickets,
     bigTicket,
     pollTicket,
-    pragmas: await appPragmas(app),
+    pragmas,
+    durability: pragmas
+      ? `journal_mode=${pragmas.journal_mode} synchronous=${pragmas.synchronous}`
+      : await postgresDurability((text) => db.prisma.$queryRawUnsafe(text)),
     seedMs,
   };
   const simulator = app.puente.driver as SimulatorDriver;
@@ -172,7 +191,12 @@ async function startBaseline(dir: string): Promise<{ info: BaselineInfo; handler
     return { historial: statement.all(Number(request.params.id)) };
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
-  const info: BaselineInfo = { port: (app.server.address() as AddressInfo).port, pragmas, ticket };
+  const info: BaselineInfo = {
+    port: (app.server.address() as AddressInfo).port,
+    pragmas,
+    durability: `journal_mode=${pragmas.journal_mode} synchronous=${pragmas.synchronous}`,
+    ticket,
+  };
   const handlers: Handlers = {
     cpu: () => process.cpuUsage(),
     stop: async () => {
@@ -183,14 +207,51 @@ async function startBaseline(dir: string): Promise<{ info: BaselineInfo; handler
   return { info, handlers };
 }
 
+/**
+ * The floor on PostgreSQL: the same bare Fastify route, one prepared INSERT per request on one
+ * pg connection (autocommit: one commit, one WAL flush), on the app's cluster (its own table).
+ */
+async function startPostgresBaseline(databaseUrl: string): Promise<{ info: BaselineInfo; handlers: Handlers }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  await client.query(`CREATE TABLE IF NOT EXISTS bench_message (
+    id SERIAL PRIMARY KEY, "ticketId" INTEGER NOT NULL, role TEXT NOT NULL, content TEXT NOT NULL,
+    timestamp TEXT NOT NULL, kind TEXT NOT NULL DEFAULT 'text', "authorName" TEXT, delivery TEXT, phone TEXT,
+    "createdAt" TIMESTAMP(3) NOT NULL)`);
+  await client.query('CREATE INDEX IF NOT EXISTS bench_message_ticket ON bench_message ("ticketId", id)');
+  const insert = {
+    name: 'bench_insert',
+    text: 'INSERT INTO bench_message ("ticketId", role, content, timestamp, "authorName", delivery, phone, "createdAt") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+  };
+  const app = Fastify({ logger: false });
+  app.post<{ Params: { id: string }; Body: { mensaje: string } }>('/ticket/:id/enviar-mensaje', async (request) => {
+    const id = Number(request.params.id);
+    const now = new Date();
+    await client.query({ ...insert, values: [id, 'tecnico', request.body.mensaje, now.toISOString(), 'bench', 'sent', BASELINE_PHONE, now] });
+    return { status: 'enviado', ticket_id: id, telefono: BASELINE_PHONE, mensaje: 'Mensaje enviado correctamente' };
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const durability = await postgresDurability(async (text) => (await client.query(text)).rows);
+  const info: BaselineInfo = { port: (app.server.address() as AddressInfo).port, pragmas: null, durability, ticket: 1 };
+  const handlers: Handlers = {
+    cpu: () => process.cpuUsage(),
+    stop: async () => {
+      await app.close();
+      await client.end();
+    },
+  };
+  return { info, handlers };
+}
+
 async function main() {
-  const [mode, dir] = process.argv.slice(2);
+  const [mode, dir, databaseUrl] = process.argv.slice(2);
   // The parent gone (crashed or killed) means nobody will stop us: go too. A Ctrl-C reaches the
   // whole process group; the parent answers it by stopping us in order, so we wait for that.
   process.on('disconnect', () => process.exit(0));
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
-  const { info, handlers } = mode === 'app' ? await startApp(dir) : await startBaseline(dir);
+  const { info, handlers } =
+    mode === 'app' ? await startApp(dir, databaseUrl) : databaseUrl ? await startPostgresBaseline(databaseUrl) : await startBaseline(dir);
   process.on('message', async (message: { id: number; method: string }) => {
     try {
       const result = await (handlers[message.method] as () => unknown)();

@@ -19,6 +19,12 @@ export const TARGET_P99_MS = 100;
 
 export interface PollTarget {
   port: number;
+  /**
+   * Conditional polls, as a browser makes them: each poll sends the ETag of the last answer it
+   * got for that path as If-None-Match, and a 304 is a success. Every simulated console polls the
+   * same three views, so one tag per path stands for each console's own.
+   */
+  conditional?: boolean;
   cookie: string;
   chatTicket: number;
   /** Server CPU time so far (process.cpuUsage of the service), to price one round. */
@@ -35,6 +41,8 @@ export interface StepResult {
   p50: number;
   p99: number;
   pass: boolean;
+  /** Answers that were 304 (conditional polls only). */
+  notModified: number;
 }
 
 export interface PollingReport {
@@ -51,7 +59,8 @@ export interface PollingReport {
 export async function measurePolling(target: PollTarget, log: (line: string) => void): Promise<PollingReport> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const paths = roundPaths(target.chatTicket);
-  const get = (pathname: string) => timedGet(agent, target.port, pathname, target.cookie);
+  const tags = target.conditional ? new Map<string, string>() : null;
+  const get = (pathname: string) => timedGet(agent, target.port, pathname, target.cookie, tags);
   try {
     // 1. Each poll alone: what a console waits for when nothing else is going on.
     for (let i = 0; i < 10; i++) for (const p of paths) await get(p);
@@ -60,7 +69,11 @@ export async function measurePolling(target: PollTarget, log: (line: string) => 
     // 2. A round's price in server CPU, and the closed-loop ceiling (3 connections walking the round).
     log('polling: closed-loop cost of a round (4 s)');
     const before = await target.cpu();
-    const closed = await hammer({ port: target.port, connections: 3, seconds: 4, headers: { cookie: target.cookie }, paths });
+    // Conditional: every request carries the tag the warm-up polls above received.
+    const headers = (p: string) => ({ cookie: target.cookie, ...(tags?.has(p) ? { 'if-none-match': tags.get(p)! } : {}) });
+    const closed = target.conditional
+      ? await closedLoop(agent, target.port, paths, headers, 4)
+      : await hammer({ port: target.port, connections: 3, seconds: 4, headers: { cookie: target.cookie }, paths });
     const after = await target.cpu();
     const roundsDone = closed.ok / paths.length;
     const cpuMsPerRound = (after.user + after.system - before.user - before.system) / 1000 / roundsDone;
@@ -72,7 +85,7 @@ export async function measurePolling(target: PollTarget, log: (line: string) => 
     const budgetEnd = Date.now() + 60_000;
     const step = async (consoles: number) => {
       log(`polling: ${consoles} consoles`);
-      const result = await openLoopStep(agent, target, paths, consoles);
+      const result = await openLoopStep(agent, target, paths, consoles, tags);
       steps.push(result);
       return result.pass;
     };
@@ -112,15 +125,17 @@ export async function measurePolling(target: PollTarget, log: (line: string) => 
 }
 
 /** Every poller of `consoles` consoles fires once, at its own random moment of one period. */
-async function openLoopStep(agent: http.Agent, target: PollTarget, paths: string[], consoles: number): Promise<StepResult> {
+async function openLoopStep(agent: http.Agent, target: PollTarget, paths: string[], consoles: number, tags: Map<string, string> | null): Promise<StepResult> {
   const latencies: number[] = [];
   let failures = 0;
+  let notModified = 0;
   const random = seededRandom(consoles);
   const polls = Array.from({ length: consoles * paths.length }, async (_, i) => {
     await sleep(random() * PERIOD_MS);
-    const result = await timedGet(agent, target.port, paths[i % paths.length], target.cookie);
+    const result = await timedGet(agent, target.port, paths[i % paths.length], target.cookie, tags);
     latencies.push(result.ms);
     if (!result.ok) failures++;
+    if (result.status === 304) notModified++;
   });
   await Promise.all(polls);
   const p99 = percentile(latencies, 99);
@@ -132,19 +147,47 @@ async function openLoopStep(agent: http.Agent, target: PollTarget, paths: string
     p50: percentile(latencies, 50),
     p99,
     pass: failures === 0 && p99 < TARGET_P99_MS,
+    notModified,
   };
 }
 
-function timedGet(agent: http.Agent, port: number, pathname: string, cookie: string): Promise<{ ms: number; ok: boolean }> {
+/** 3 connections walking the round back to back for `seconds` (autocannon cannot vary headers per path). */
+async function closedLoop(agent: http.Agent, port: number, paths: string[], headers: (p: string) => Record<string, string>, seconds: number) {
+  const end = performance.now() + seconds * 1000;
+  let ok = 0;
+  const start = performance.now();
+  await Promise.all(
+    paths.map(async (_, offset) => {
+      for (let i = offset; performance.now() < end; i++) {
+        const p = paths[i % paths.length];
+        const result = await rawGet(agent, port, p, headers(p));
+        if (result.ok) ok++;
+      }
+    }),
+  );
+  return { ok, seconds: (performance.now() - start) / 1000 };
+}
+
+function timedGet(agent: http.Agent, port: number, pathname: string, cookie: string, tags: Map<string, string> | null = null) {
+  const tag = tags?.get(pathname);
+  return rawGet(agent, port, pathname, { cookie, ...(tag ? { 'if-none-match': tag } : {}) }).then((result) => {
+    if (tags && result.status === 200 && result.etag) tags.set(pathname, result.etag);
+    return result;
+  });
+}
+
+function rawGet(agent: http.Agent, port: number, pathname: string, headers: Record<string, string>): Promise<{ ms: number; ok: boolean; status: number; etag?: string }> {
   const start = performance.now();
   return new Promise((resolve) => {
-    const request = http.get({ host: '127.0.0.1', port, path: pathname, agent, headers: { cookie }, timeout: 5_000 }, (response) => {
+    const request = http.get({ host: '127.0.0.1', port, path: pathname, agent, headers, timeout: 5_000 }, (response) => {
+      const status = response.statusCode ?? 0;
+      const etag = typeof response.headers.etag === 'string' ? response.headers.etag : undefined;
       response.on('data', () => undefined);
-      response.on('end', () => resolve({ ms: performance.now() - start, ok: response.statusCode === 200 }));
-      response.on('error', () => resolve({ ms: performance.now() - start, ok: false }));
+      response.on('end', () => resolve({ ms: performance.now() - start, ok: status === 200 || status === 304, status, etag }));
+      response.on('error', () => resolve({ ms: performance.now() - start, ok: false, status }));
     });
     request.on('timeout', () => request.destroy(new Error('timeout')));
-    request.on('error', () => resolve({ ms: performance.now() - start, ok: false }));
+    request.on('error', () => resolve({ ms: performance.now() - start, ok: false, status: 0 }));
   });
 }
 

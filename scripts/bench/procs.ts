@@ -12,8 +12,8 @@ export interface SystemProcess<Info> {
 }
 
 /** Forks scripts/bench/child.ts (tsx's loader is inherited through execArgv) and waits for it. */
-export function startSystem<Info>(mode: 'app' | 'baseline', dir: string, timeoutMs = 90_000): Promise<SystemProcess<Info>> {
-  const child = fork(CHILD, [mode, dir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export function startSystem<Info>(mode: 'app' | 'baseline', dir: string, databaseUrl?: string, timeoutMs = 90_000): Promise<SystemProcess<Info>> {
+  const child = fork(CHILD, [mode, dir, ...(databaseUrl ? [databaseUrl] : [])], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
   let nextId = 1;

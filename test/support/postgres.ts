@@ -28,17 +28,19 @@ export function postgresBin(): string {
 /**
  * initdb + pg_ctl in a temp dir on a spare port. PostgreSQL refuses to run as root, and CI runs
  * as root, so then the cluster belongs to user `postgres`. Durability is off: the data is thrown
- * away at the end, and fsyncs would only slow the suite.
+ * away at the end, and fsyncs would only slow the suite; `durable` keeps PostgreSQL's defaults
+ * (fsync, synchronous_commit), as the benchmark needs to compare like with like.
  */
-export async function startCluster(): Promise<Cluster> {
+export async function startCluster(options: { durable?: boolean } = {}): Promise<Cluster> {
   const bin = postgresBin();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-pg-'));
   const asOwner = ownerRunner(dir);
   const data = path.join(dir, 'data');
   const port = await sparePort();
   asOwner(path.join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
-  const options = [`-p ${port}`, `-k ${dir}`, "-c listen_addresses='127.0.0.1'", '-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off', '-c max_connections=300'];
-  asOwner(path.join(bin, 'pg_ctl'), ['-D', data, '-o', options.join(' '), '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
+  const unsafe = options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
+  const settings = [`-p ${port}`, `-k ${dir}`, "-c listen_addresses='127.0.0.1'", ...unsafe, '-c max_connections=300'];
+  asOwner(path.join(bin, 'pg_ctl'), ['-D', data, '-o', settings.join(' '), '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
   let stopped = false;
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
