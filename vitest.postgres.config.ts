@@ -16,6 +16,7 @@ export default defineConfig({
       'server/auth/passwords.test.ts',
       'server/auth/presence.test.ts',
       'server/audit/audit.test.ts',
+      'server/audit/integrity.test.ts',
       'server/sla/routes.test.ts',
       'server/conversation/routes.test.ts',
       'server/http/etag.test.ts',

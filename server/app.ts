@@ -11,8 +11,7 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import { authenticate, credentialKey, resolvePrincipal } from './auth/guard.ts';
 import { pruneAudit } from './audit/audit.ts';
 import type { Db } from './db/database.ts';
-import { auditRequests } from './audit/hooks.ts';
-import { auditRoutes } from './audit/routes.ts';
+import { auditRoutes } from './auth/audit-routes.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { loginRoutes, sessionRoutes } from './auth/routes.ts';
 import { tokensRoutes } from './auth/tokens-routes.ts';
@@ -114,7 +113,6 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     if (!(await resolvePrincipal(db, request, policy))) return null;
     return services.health.detail(await linkStatusOf(services));
   } });
-  auditRequests(app, db);
   const throttle = new LoginThrottle();
   app.register(loginRoutes, { db, policy, transport, throttle });
   app.register(async (scope) => {
@@ -130,7 +128,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(fileRoutes, { db, replies, quota: services.quota, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(notesRoutes, { db, events, maxChars: config.MAX_MESSAGE_CHARS });
-    await scope.register(whatsappRoutes, { db, driver, lease: services.lease, status: () => linkStatusOf(services), health: services.health });
+    await scope.register(whatsappRoutes, { db, driver, lease: services.lease, links: services.links, status: () => linkStatusOf(services), health: services.health });
     await scope.register(mediaRoutes, { db, store: services.media, limitBytes: services.quota.limitBytes });
     await scope.register(liveRoutes, {
       events,

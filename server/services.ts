@@ -1,4 +1,6 @@
 import type { Logger } from 'pino';
+import { recordAudit } from './audit/audit.ts';
+import { LinkWatch } from './audit/link-watch.ts';
 import { ensureFirstAdmin } from './auth/accounts.ts';
 import type { Config } from './config.ts';
 import { Lease } from './cluster/lease.ts';
@@ -39,6 +41,8 @@ export interface Services {
   outbox: Outbox;
   replies: Replies;
   tracker: StatusTracker;
+  /** Turns the link's state changes into audit events (a QR scan completed, an unlink from the phone). */
+  links: LinkWatch;
   /** Whether this process holds the WhatsApp link (always, on SQLite). */
   lease: Lease;
   leases: LeaseStore;
@@ -147,7 +151,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
     void inboundFiles.retryPending().catch((err) => log.error({ err }, 'media retry failed'));
   });
   const services: Services = {
-    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), lease, leases, relay, media, quota, inboundFiles, health, firstAdmin,
+    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), links: new LinkWatch(), lease, leases, relay, media, quota, inboundFiles, health, firstAdmin,
     async start() {
       // Only the holder of the lease runs the driver and the delivery loop (see onAcquired above).
       await lease.start();
@@ -194,6 +198,11 @@ function wireDriver(services: Services, log: Logger) {
       if (ticket?.status === 'resolved') void askForRating(csat, ticket.id).catch((err) => log.error({ err }, 'csat failed'));
     });
   }
+  // No request to fail here: a lost event is logged as an error (the phone's side of the link).
+  driver.onState((change) => {
+    const event = services.links.next(change);
+    if (event) void recordAudit(db, event).catch((err) => log.error({ err, action: event.action }, 'audit record failed'));
+  });
   driver.onAck((ack) => void outbox.applyAck(ack.waId, ack.state).catch((err) => log.error({ err }, 'ack failed')));
   tracker.onChange((status) => {
     log.info({ state: status.state, reason: status.reason }, 'whatsapp state');

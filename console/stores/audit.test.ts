@@ -66,6 +66,7 @@ describe('audit words', () => {
   it('writes the detail as words, export filters included', () => {
     expect(describeDetail(null)).toBe('');
     expect(describeDetail({ filtros: { status: 'open', q: 'impresora' } })).toBe('filtros: status=open, q=impresora');
-    expect(describeDetail({ motivo: 'cerrado desde el teléfono' })).toBe('motivo: cerrado desde el teléfono');
+    expect(describeDetail({ filtros: {} })).toBe('filtros: ninguno');
+    expect(describeDetail({ iniciado_por: 'ana', notas: true })).toBe('iniciado por: ana; notas: sí');
   });
 });

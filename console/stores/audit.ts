@@ -79,11 +79,14 @@ export function describeDetail(detail: unknown): string {
   if (detail === null || detail === undefined) return '';
   if (typeof detail !== 'object') return String(detail);
   return Object.entries(detail as Record<string, unknown>)
-    .map(([key, value]) => `${key}: ${value !== null && typeof value === 'object' ? describeFlat(value as Record<string, unknown>) : String(value)}`)
+    .map(([key, value]) => `${key.replaceAll('_', ' ')}: ${value !== null && typeof value === 'object' ? describeFlat(value as Record<string, unknown>) : word(value)}`)
     .join('; ');
 }
 
+const word = (value: unknown) => (value === true ? 'sí' : value === false ? 'no' : String(value));
+
+/** An export without filters says so: "ninguno", not an empty cell that looks like missing data. */
 const describeFlat = (value: Record<string, unknown>) =>
   Object.entries(value)
-    .map(([key, inner]) => `${key}=${typeof inner === 'object' && inner !== null ? JSON.stringify(inner) : String(inner)}`)
-    .join(', ');
+    .map(([key, inner]) => `${key}=${typeof inner === 'object' && inner !== null ? JSON.stringify(inner) : word(inner)}`)
+    .join(', ') || 'ninguno';

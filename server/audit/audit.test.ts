@@ -4,6 +4,9 @@ import path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ADMIN, buildTestApp, createTicket, eventually, loginCookie, type TestApp } from '../../test/support/app.ts';
+import { AUDIT_ACTION_LABEL } from '../../console/lib/labels.ts';
+import { SimulatorDriver } from '../whatsapp/simulator.ts';
+import { AUDIT_ACTIONS } from './audit.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -61,6 +64,53 @@ describe('the audit log', () => {
     await asAdmin({ method: 'DELETE', url: '/api/tokens/999' });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(await t.app.puente.db.prisma.auditEvent.count({ where: { action: { in: ['cuenta_creada', 'token_revocado'] } } })).toBe(0);
+  });
+});
+
+describe('the WhatsApp link, from the phone’s side', () => {
+  /** A simulator whose phone can end the link (Dispositivos vinculados → Cerrar sesión). */
+  class PhoneThatUnlinks extends SimulatorDriver {
+    unlinkFromPhone() {
+      this.emitState({ state: 'logged_out', reason: 'Se cerró la sesión desde el teléfono.' });
+    }
+  }
+
+  it('records the link completed by the QR scan, naming the admin who asked for it', async () => {
+    t.simulator.setMode('qr');
+    expect((await asAdmin({ method: 'POST', url: '/api/whatsapp/connect' })).statusCode).toBe(202);
+    expect(await oneEvent('whatsapp_vinculado')).toMatchObject({ actor: 'admin' });
+    expect(await events('whatsapp_enlazado')).toEqual([]); // shown, not yet scanned
+    t.simulator.setMode('ready');
+    const linked = await oneEvent('whatsapp_enlazado');
+    expect(linked).toMatchObject({ actor: 'whatsapp' });
+    expect(JSON.parse(linked!.detail!)).toEqual({ iniciado_por: 'admin' });
+  });
+
+  it('records an unlink from the phone, and the admin’s own unlink only as theirs', async () => {
+    await t.close();
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-audit-'));
+    const phone = new PhoneThatUnlinks(dataDir);
+    t = await buildTestApp({}, { dataDir, driver: phone });
+    phone.unlinkFromPhone();
+    const unlinked = await oneEvent('whatsapp_desvinculado_telefono');
+    expect(unlinked).toMatchObject({ actor: 'whatsapp' });
+    expect(JSON.parse(unlinked!.detail!)).toEqual({ motivo: 'Se cerró la sesión desde el teléfono.' });
+
+    await asAdmin({ method: 'POST', url: '/api/whatsapp/connect' });
+    await asAdmin({ method: 'POST', url: '/api/whatsapp/logout' });
+    expect(await oneEvent('whatsapp_desvinculado')).toMatchObject({ actor: 'admin' });
+    expect(await events('whatsapp_desvinculado_telefono')).toHaveLength(1);
+    const close = t.close;
+    t.close = async () => {
+      await close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    };
+  });
+});
+
+describe('the words of the log', () => {
+  it('every action the server records has its Spanish name in the console', () => {
+    expect(AUDIT_ACTIONS.filter((action) => !AUDIT_ACTION_LABEL[action])).toEqual([]);
   });
 });
 

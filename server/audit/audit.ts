@@ -1,29 +1,47 @@
-import type { Db } from '../db/database.ts';
+import type { Db, Tx } from '../db/database.ts';
+
+/** Every action the log records; the console names each one (console/lib/labels.ts). */
+export const AUDIT_ACTIONS = [
+  'login', 'login_fallido', 'login_bloqueado', 'logout', 'sesiones_cerradas',
+  'contrasena_cambiada', 'contrasena_fallida', 'contrasena_bloqueada', 'contrasena_restablecida',
+  'cuenta_creada', 'cuenta_desactivada', 'cuenta_reactivada', 'token_creado', 'token_revocado',
+  'whatsapp_vinculado', 'whatsapp_enlazado', 'whatsapp_desvinculado', 'whatsapp_desvinculado_telefono',
+  'exporte_csv', 'exporte_xlsx', 'exporte_pdf', 'exporte_transcripcion',
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One line of the audit log, as stored and as GET /api/auditoria answers it. */
 export interface AuditInput {
   actor: string | null;
   actorId?: number | null;
-  action: string;
+  action: AuditAction;
   target?: string | null;
   ip?: string | null;
   detail?: Record<string, unknown>;
 }
 
+/**
+ * Inside the transaction of the change it records: both commit or neither does, so the log never
+ * misses a change that happened nor tells of one that did not. Its failure fails the change.
+ */
+export async function writeAudit(tx: Tx, event: AuditInput, at = new Date()): Promise<void> {
+  await tx.auditEvent.create({
+    data: {
+      at,
+      actor: event.actor,
+      actorId: event.actorId ?? null,
+      action: event.action,
+      target: event.target ?? null,
+      ip: event.ip ?? null,
+      detail: event.detail ? JSON.stringify(event.detail) : null,
+    },
+  });
+}
+
+/** An event of its own (a refused login, an export, a WhatsApp link): awaited before the answer, and a failure is the request's failure. */
 export async function recordAudit(db: Db, event: AuditInput, at = new Date()): Promise<void> {
-  await db.write((tx) =>
-    tx.auditEvent.create({
-      data: {
-        at,
-        actor: event.actor,
-        actorId: event.actorId ?? null,
-        action: event.action,
-        target: event.target ?? null,
-        ip: event.ip ?? null,
-        detail: event.detail ? JSON.stringify(event.detail) : null,
-      },
-    }),
-  );
+  await db.write((tx) => writeAudit(tx, event, at));
 }
 
 /** Drops events older than the retention; returns how many went. */

@@ -1,3 +1,4 @@
+import { writeAudit, type AuditInput } from '../audit/audit.ts';
 import { timeFor, type Db, type Statement } from '../db/database.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
 import type { SessionUser } from './sessions.ts';
@@ -19,6 +20,7 @@ const toView = (user: { id: number; username: string; displayName: string | null
 export async function createUser(
   db: Db,
   input: { username: string; password: string; role: Role; displayName?: string },
+  audit?: AuditInput,
 ): Promise<UserView | null> {
   const passwordHash = await hashPassword(input.password);
   return db.write(async (tx) => {
@@ -26,16 +28,19 @@ export async function createUser(
     const user = await tx.user.create({
       data: { username: input.username, passwordHash, role: input.role, displayName: input.displayName },
     });
+    if (audit) await writeAudit(tx, audit);
     return toView(user);
   });
 }
 
 /** Ends an account: it cannot log in, and its open sessions end now. False when none such is active. */
-export async function deactivateUser(db: Db, id: number): Promise<boolean> {
+export async function deactivateUser(db: Db, id: number, audit?: AuditInput): Promise<boolean> {
   return db.write(async (tx) => {
     const { count } = await tx.user.updateMany({ where: { id, active: true }, data: { active: false } });
-    if (count > 0) await tx.session.deleteMany({ where: { userId: id } });
-    return count > 0;
+    if (count === 0) return false;
+    await tx.session.deleteMany({ where: { userId: id } });
+    if (audit) await writeAudit(tx, audit);
+    return true;
   });
 }
 
@@ -88,9 +93,13 @@ export async function principalFromToken(db: Db, token: string): Promise<Princip
   return { kind: 'token', tokenId: row.id, name: row.name, role: 'integracion' };
 }
 
-export async function createApiToken(db: Db, name: string, createdById: number): Promise<CreatedToken> {
+export async function createApiToken(db: Db, name: string, createdById: number, audit?: AuditInput): Promise<CreatedToken> {
   const token = `pnt_${randomToken()}`;
-  const row = await db.write((tx) => tx.apiToken.create({ data: { name, tokenHash: sha256(token), createdById } }));
+  const row = await db.write(async (tx) => {
+    const created = await tx.apiToken.create({ data: { name, tokenHash: sha256(token), createdById } });
+    if (audit) await writeAudit(tx, audit);
+    return created;
+  });
   return { id: row.id, name: row.name, token };
 }
 
@@ -101,9 +110,10 @@ export async function listApiTokens(db: Db) {
   });
 }
 
-export async function revokeApiToken(db: Db, id: number): Promise<boolean> {
-  const { count } = await db.write((tx) =>
-    tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } }),
-  );
-  return count > 0;
+export async function revokeApiToken(db: Db, id: number, audit?: AuditInput): Promise<boolean> {
+  return db.write(async (tx) => {
+    const { count } = await tx.apiToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    if (count > 0 && audit) await writeAudit(tx, audit);
+    return count > 0;
+  });
 }

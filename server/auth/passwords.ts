@@ -1,3 +1,4 @@
+import { writeAudit, type AuditInput } from '../audit/audit.ts';
 import type { Db } from '../db/database.ts';
 import type { User as UserView } from '../contract/index.ts';
 import { hashPassword, verifyPassword } from './secrets.ts';
@@ -12,11 +13,14 @@ import { endAllSessions } from './sessions.ts';
 export type ChangeOutcome = 'changed' | 'wrong_password';
 
 /** Returns the sessions ended, or null when there is no active account with that id. */
-export async function resetPassword(db: Db, userId: number, password: string): Promise<number | null> {
+export async function resetPassword(db: Db, userId: number, password: string, audit?: AuditInput): Promise<number | null> {
   const passwordHash = await hashPassword(password);
   return db.write(async (tx) => {
     const { count } = await tx.user.updateMany({ where: { id: userId, active: true }, data: { passwordHash } });
-    return count > 0 ? endAllSessions(tx, userId) : null;
+    if (count === 0) return null;
+    const ended = await endAllSessions(tx, userId);
+    if (audit) await writeAudit(tx, audit);
+    return ended;
   });
 }
 
@@ -25,6 +29,7 @@ export async function changeOwnPassword(
   user: { id: number; sessionHash: string },
   current: string,
   next: string,
+  audit?: AuditInput,
 ): Promise<ChangeOutcome> {
   const row = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!(await verifyPassword(row.passwordHash, current))) return 'wrong_password';
@@ -32,6 +37,7 @@ export async function changeOwnPassword(
   await db.write(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
     await endAllSessions(tx, user.id, user.sessionHash);
+    if (audit) await writeAudit(tx, audit);
   });
   return 'changed';
 }
@@ -43,10 +49,11 @@ export async function listDeactivated(db: Db): Promise<UserView[]> {
 }
 
 /** Brings a deactivated account back with its old password; null when none such is inactive. */
-export async function reactivateUser(db: Db, id: number): Promise<UserView | null> {
+export async function reactivateUser(db: Db, id: number, audit?: AuditInput): Promise<UserView | null> {
   return db.write(async (tx) => {
     const { count } = await tx.user.updateMany({ where: { id, active: false }, data: { active: true } });
     if (count === 0) return null;
+    if (audit) await writeAudit(tx, audit);
     const { username, displayName, role } = await tx.user.findUniqueOrThrow({ where: { id } });
     return { id, username, displayName, role: role as UserView['role'] };
   });

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import { auditOf } from '../audit/request.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, forbidden, tooManyAttempts, unauthenticated } from '../http/errors.ts';
 import { isSecureRequest, type TransportOptions } from '../http/transport.ts';
@@ -37,6 +39,7 @@ export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy;
       const { username, password } = request.body;
       const verdict = throttle.check(username, request.ip);
       if (!verdict.allowed) {
+        await recordAudit(db, auditOf(request, 'login_bloqueado'));
         reply.header('retry-after', String(verdict.retryAfterS));
         throw tooManyAttempts();
       }
@@ -44,10 +47,12 @@ export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy;
       if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
       if (!user) {
         throttle.failed(username, request.ip);
+        await recordAudit(db, auditOf(request, 'login_fallido'));
         throw unauthenticated('Usuario o contraseña incorrectos.');
       }
       throttle.succeeded(username, request.ip);
-      const session = await openSession(db, user.id, policy, request.cookies[SESSION_COOKIE]);
+      const audit = { ...auditOf(request, 'login'), actor: user.username, actorId: user.id };
+      const session = await openSession(db, user.id, policy, { replacing: request.cookies[SESSION_COOKIE], audit });
       request.log.info({ userId: user.id }, 'login');
       reply.setCookie(SESSION_COOKIE, session.token, {
         path: '/',
@@ -72,7 +77,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolic
   });
 
   app.post('/api/auth/logout', async (request, reply) => {
-    if (request.principal?.kind === 'user') await endSession(db, request.principal.sessionHash);
+    if (request.principal?.kind === 'user') await endSession(db, request.principal.sessionHash, auditOf(request, 'logout'));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
@@ -87,7 +92,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolic
   /** "Cerrar las demás sesiones": every other browser of this account is signed out now. */
   app.post('/api/auth/cerrar-otras', async (request) => {
     if (request.principal?.kind !== 'user') throw forbidden();
-    const cerradas = await endOtherSessions(db, request.principal.user.id, request.principal.sessionHash);
+    const cerradas = await endOtherSessions(db, request.principal.user.id, request.principal.sessionHash, auditOf(request, 'sesiones_cerradas'));
     request.log.info({ userId: request.principal.user.id, ended: cerradas }, 'other sessions ended');
     return { cerradas };
   });
@@ -98,13 +103,16 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolic
     if (principal?.kind !== 'user') throw forbidden();
     const verdict = throttle.check(principal.user.username, request.ip);
     if (!verdict.allowed) {
+      await recordAudit(db, auditOf(request, 'contrasena_bloqueada'));
       reply.header('retry-after', String(verdict.retryAfterS));
       throw tooManyAttempts();
     }
-    const outcome = await changeOwnPassword(db, { id: principal.user.id, sessionHash: principal.sessionHash }, request.body.actual, request.body.nueva);
+    const mine = { id: principal.user.id, sessionHash: principal.sessionHash };
+    const outcome = await changeOwnPassword(db, mine, request.body.actual, request.body.nueva, auditOf(request, 'contrasena_cambiada'));
     if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
     if (outcome === 'wrong_password') {
       throttle.failed(principal.user.username, request.ip);
+      await recordAudit(db, auditOf(request, 'contrasena_fallida'));
       throw wrongCurrentPassword();
     }
     throttle.succeeded(principal.user.username, request.ip);

@@ -1,3 +1,4 @@
+import { writeAudit, type AuditInput } from '../audit/audit.ts';
 import { timeFor, type Db, type Statement, type Tx } from '../db/database.ts';
 import type { AccountRole as Role, User as UserView } from '../contract/index.ts';
 import { randomToken, sha256 } from './secrets.ts';
@@ -36,12 +37,18 @@ const toView = (row: { id: number; username: string; displayName: string | null;
  * A new session for a person who just proved their password. The session the browser came with
  * (if any) ends in the same step: a login never keeps an id someone else may have planted.
  */
-export async function openSession(db: Db, userId: number, policy: SessionPolicy, replacing?: string, now = new Date()) {
+export async function openSession(
+  db: Db,
+  userId: number,
+  policy: SessionPolicy,
+  { replacing, audit, now = new Date() }: { replacing?: string; audit?: AuditInput; now?: Date } = {},
+) {
   const token = randomToken();
   const expiresAt = new Date(now.getTime() + policy.ttlHours * 3_600_000);
   await db.write(async (tx) => {
     if (replacing) await tx.session.deleteMany({ where: { tokenHash: sha256(replacing) } });
     await tx.session.create({ data: { tokenHash: sha256(token), userId, expiresAt, lastSeenAt: now, createdAt: now } });
+    if (audit) await writeAudit(tx, audit, now);
   });
   return { token, expiresAt };
 }
@@ -100,14 +107,20 @@ export async function renewSession(db: Db, sessionHash: string, now = new Date()
   await db.run(TOUCH, { at: timeFor(db, now), hash: sessionHash });
 }
 
-export async function endSession(db: Db, sessionHash: string): Promise<void> {
-  await db.write((tx) => tx.session.deleteMany({ where: { tokenHash: sessionHash } }));
+export async function endSession(db: Db, sessionHash: string, audit?: AuditInput): Promise<void> {
+  await db.write(async (tx) => {
+    await tx.session.deleteMany({ where: { tokenHash: sessionHash } });
+    if (audit) await writeAudit(tx, audit);
+  });
 }
 
 /** "Cerrar las demás sesiones": every session of the account but the one asking. Returns how many ended. */
-export async function endOtherSessions(db: Db, userId: number, keepHash: string): Promise<number> {
-  const { count } = await db.write((tx) => tx.session.deleteMany({ where: { userId, NOT: { tokenHash: keepHash } } }));
-  return count;
+export async function endOtherSessions(db: Db, userId: number, keepHash: string, audit?: AuditInput): Promise<number> {
+  return db.write(async (tx) => {
+    const { count } = await tx.session.deleteMany({ where: { userId, NOT: { tokenHash: keepHash } } });
+    if (audit) await writeAudit(tx, audit);
+    return count;
+  });
 }
 
 /** Inside a password change or reset: no session opened with the old password survives it. */

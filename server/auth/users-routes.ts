@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { auditOf } from '../audit/request.ts';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
 import { invalidState, notFound } from '../http/errors.ts';
@@ -31,7 +32,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
   app.get('/api/users/desactivadas', async () => ({ users: await listDeactivated(db) }));
 
   app.post('/api/users', { schema: { body: newUser } }, async (request, reply) => {
-    const user = await createUser(db, request.body);
+    const user = await createUser(db, request.body, auditOf(request, 'cuenta_creada', request.body.username));
     if (!user) throw invalidState(`El usuario ${request.body.username} ya existe.`);
     return reply.code(201).send(user);
   });
@@ -39,13 +40,13 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
   app.delete('/api/users/:id', { schema: { params: idParam } }, async (request, reply) => {
     // An admin locking themselves out would leave nobody to undo it.
     if (currentUser(request)?.id === request.params.id) throw invalidState('No puedes desactivar tu propia cuenta.');
-    if (!(await deactivateUser(db, request.params.id))) throw notFound(`No existe una cuenta activa ${request.params.id}.`);
+    if (!(await deactivateUser(db, request.params.id, auditOf(request, 'cuenta_desactivada', request.params.id)))) throw notFound(`No existe una cuenta activa ${request.params.id}.`);
     request.log.info({ userId: request.params.id }, 'account deactivated');
     return reply.code(204).send();
   });
 
   app.post('/api/users/:id/reactivar', { schema: { params: idParam } }, async (request) => {
-    const user = await reactivateUser(db, request.params.id);
+    const user = await reactivateUser(db, request.params.id, auditOf(request, 'cuenta_reactivada', request.params.id));
     if (!user) throw notFound(`No existe una cuenta desactivada ${request.params.id}.`);
     request.log.info({ userId: user.id }, 'account reactivated');
     return user;
@@ -57,7 +58,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     async (request, reply) => {
       // One's own password is changed under "Mi cuenta", which asks for the current one first.
       if (currentUser(request)?.id === request.params.id) throw invalidState('Para cambiar tu propia contraseña usa «Mi cuenta».');
-      const ended = await resetPassword(db, request.params.id, request.body.password);
+      const ended = await resetPassword(db, request.params.id, request.body.password, auditOf(request, 'contrasena_restablecida', request.params.id));
       if (ended === null) throw notFound(`No existe una cuenta activa ${request.params.id}.`);
       request.log.info({ userId: request.params.id, sessionsEnded: ended }, 'password reset');
       return reply.code(204).send();

@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { recordAudit } from '../audit/audit.ts';
+import { auditOf } from '../audit/request.ts';
 import type { Db } from '../db/database.ts';
 import type { SlaPolicy } from '../sla/policy.ts';
 import { localDay } from '../sla/schedule.ts';
@@ -43,6 +45,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy; perM
 
   app.get('/api/exportes/tickets.csv', { config: limited, schema: { querystring: exportQuery } }, async (request, reply) => {
     request.log.info({ filter: request.query }, 'tickets exported as csv');
+    await recordAudit(db, auditOf(request, 'exporte_csv', null, { filtros: request.query })); // nothing leaves unrecorded
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="tickets-${isoDay(new Date())}.csv"`)
@@ -51,6 +54,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy; perM
 
   app.get('/api/exportes/tickets.xlsx', { config: limited, schema: { querystring: exportQuery } }, async (request, reply) => {
     request.log.info({ filter: request.query }, 'tickets exported as xlsx');
+    await recordAudit(db, auditOf(request, 'exporte_xlsx', null, { filtros: request.query })); // nothing leaves unrecorded
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="tickets-${isoDay(new Date())}.xlsx"`)
@@ -59,6 +63,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy; perM
 
   app.get('/api/exportes/tickets.pdf', { config: limited, schema: { querystring: exportQuery } }, async (request, reply) => {
     request.log.info({ filter: request.query }, 'tickets exported as pdf');
+    await recordAudit(db, auditOf(request, 'exporte_pdf', null, { filtros: request.query })); // nothing leaves unrecorded
     return reply
       .type('application/pdf')
       .header('content-disposition', `attachment; filename="tickets-${isoDay(new Date())}.pdf"`)
@@ -72,6 +77,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy; perM
       const ticket = await findTicket(db, request.params.id);
       if (!ticket) throw ticketNotFound(request.params.id);
       request.log.info({ ticketId: ticket.id }, 'transcript exported as pdf');
+      await recordAudit(db, auditOf(request, 'exporte_transcripcion', ticket.id, { notas: request.query.notas === '1' }));
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="ticket-${ticket.id}.pdf"`)

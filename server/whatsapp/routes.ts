@@ -1,4 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { recordAudit } from '../audit/audit.ts';
+import type { LinkWatch } from '../audit/link-watch.ts';
+import { auditOf } from '../audit/request.ts';
 import { unlessNotModified, versionTag } from '../http/etag.ts';
 import { counter } from '../db/versions.ts';
 import { requireAdmin } from '../auth/guard.ts';
@@ -14,6 +17,8 @@ export interface WhatsAppRouteOptions {
   db: Db;
   driver: WhatsAppDriver;
   lease: Lease;
+  /** Told who asked for a link or an unlink, so the phone's side is recorded apart (server/audit/link-watch.ts). */
+  links: LinkWatch;
   /** The link's status as this process answers it (the holder's, on any process), with `titular`. */
   status: () => Promise<LinkStatus & { titular: boolean }>;
   /** Faults the WhatsApp page shows as banners (`salud`, the same as /healthz's detail). */
@@ -24,7 +29,7 @@ export interface WhatsAppRouteOptions {
 const notHolder = () =>
   invalidState('Este proceso no tiene la conexión de WhatsApp; el que la tiene la mantiene. Inténtalo desde ese proceso o espera a que la tome este.');
 
-export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async (app, { db, driver, lease, status: current, health }) => {
+export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async (app, { db, driver, lease, links, status: current, health }) => {
   // The status itself is in memory (or one lease row); only the waiting count is a query, and
   // the stored "link" counter changes whenever that count does. The health detail is in memory
   // too and part of the tag, so a fault that begins or ends is never answered 304.
@@ -39,14 +44,18 @@ export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async
   app.post('/api/whatsapp/connect', { preHandler: requireAdmin }, async (request, reply) => {
     if (!lease.held()) throw notHolder();
     request.log.info({ state: driver.state().state }, 'whatsapp link requested');
+    links.linkRequested(request.principal?.kind === 'user' ? request.principal.user.username : null);
     await driver.connect();
+    await recordAudit(db, auditOf(request, 'whatsapp_vinculado'));
     return reply.code(202).send({ state: driver.state().state });
   });
 
   app.post('/api/whatsapp/logout', { preHandler: requireAdmin }, async (request, reply) => {
     if (!lease.held()) throw notHolder();
     request.log.warn({ by: request.principal?.kind === 'user' ? request.principal.user.id : null }, 'whatsapp unlink requested');
+    links.unlinkRequested();
     await driver.logout();
+    await recordAudit(db, auditOf(request, 'whatsapp_desvinculado'));
     return reply.code(202).send({ state: driver.state().state });
   });
 };

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { requireAdmin } from '../auth/guard.ts';
+import { requireAdmin } from './guard.ts';
 import type { Db } from '../db/database.ts';
-import { listAudit } from './audit.ts';
+import { listAudit } from '../audit/audit.ts';
 
 const day = z
   .string()
