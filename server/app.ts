@@ -128,7 +128,10 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(fileRoutes, { db, replies, quota: services.quota, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(notesRoutes, { db, events, maxChars: config.MAX_MESSAGE_CHARS });
-    await scope.register(whatsappRoutes, { db, driver, lease: services.lease, links: services.links, status: () => linkStatusOf(services), health: services.health });
+    const { remoteLink, leases } = services;
+    // Asking a holder that is not there would only wait out the answer's timeout.
+    const forward = remoteLink ? async (action: 'connect' | 'logout') => ((await leases.read())?.live ? remoteLink.ask(action) : null) : undefined;
+    await scope.register(whatsappRoutes, { db, driver, lease: services.lease, links: services.links, status: () => linkStatusOf(services), health: services.health, forward });
     await scope.register(mediaRoutes, { db, store: services.media, limitBytes: services.quota.limitBytes });
     await scope.register(liveRoutes, {
       events,

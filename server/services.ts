@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { Lease } from './cluster/lease.ts';
 import { leaseStore, type LeaseStore } from './cluster/lease-store.ts';
 import { PgRelay } from './cluster/relay.ts';
+import { RemoteLink } from './cluster/remote-link.ts';
 import { RemoteSends } from './cluster/remote-sends.ts';
 import { wireCluster } from './cluster/wire.ts';
 import { Replies } from './conversation/send.ts';
@@ -26,6 +27,8 @@ import { lastInboundAnyAt, lastInboundAt, messagesOf } from './messages/index.ts
 import { lineKey, normalizePhone } from './contract/phone.ts';
 import type { OutgoingMedia, WhatsAppDriver } from './whatsapp/driver.ts';
 import { selectDriver } from './whatsapp/select-driver.ts';
+import { SimulatorDriver } from './whatsapp/simulator.ts';
+import { DbPhone } from './whatsapp/simulator-db-phone.ts';
 import { StatusTracker } from './whatsapp/status.ts';
 
 const MEDIA_RETRY_MS = 5 * 60_000;
@@ -48,6 +51,8 @@ export interface Services {
   leases: LeaseStore;
   /** PostgreSQL: LISTEN/NOTIFY between the processes sharing the database; null on SQLite. */
   relay: PgRelay | null;
+  /** PostgreSQL: link or unlink through the holder, from a process without the link; null on SQLite. */
+  remoteLink: RemoteLink | null;
   media: MediaStore;
   quota: StorageQuota;
   inboundFiles: InboundFiles;
@@ -81,16 +86,18 @@ export async function createServices(config: Config, log: Logger, options: Servi
   // A crash between writing a file and committing its entry leaves a file nothing refers to.
   const swept = await media.sweep(await referencedFiles(db));
   if (swept.orphans || swept.temporary) log.info(swept, 'media sweep removed leftovers');
+  const relay = db.dialect === 'postgres' ? new PgRelay(config.databaseUrl, log) : null;
+  await relay?.start();
   const driver =
     options.driver ??
     (await selectDriver(config, log, {
       lastInboundAt: (phone) => lastInboundAt(db, lineKey(normalizePhone(phone) ?? phone)),
       lastInboundAnyAt: () => lastInboundAnyAt(db),
+      // Several processes stand for one simulated phone: it lives in the shared database.
+      simulatorPhone: relay ? new DbPhone(db, () => relay.publish({ kind: 'phone' })) : undefined,
     }));
   const events = new EventBus();
   const leases = leaseStore(db);
-  const relay = db.dialect === 'postgres' ? new PgRelay(config.databaseUrl, log) : null;
-  await relay?.start();
   const remote = relay
     ? new RemoteSends({
         relay,
@@ -140,7 +147,13 @@ export async function createServices(config: Config, log: Logger, options: Servi
       await driver.disconnect().catch((err) => log.warn({ err }, 'whatsapp disconnect failed'));
     },
   });
-  if (relay && remote) wireCluster({ db, events, outbox, lease, relay, remote, log });
+  const phoneChanged = driver instanceof SimulatorDriver ? () => driver.refresh() : undefined;
+  const remoteLink = relay ? new RemoteLink(relay) : null;
+  const link = async (action: 'connect' | 'logout') => {
+    await (action === 'connect' ? driver.connect() : driver.logout());
+    return driver.state().state;
+  };
+  if (relay && remote && remoteLink) wireCluster({ db, events, outbox, lease, relay, remote, remoteLink, link, log, phoneChanged });
 
   // Files that could not be downloaded when they arrived are tried again now and then.
   let mediaRetry: NodeJS.Timeout | undefined;
@@ -151,7 +164,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
     void inboundFiles.retryPending().catch((err) => log.error({ err }, 'media retry failed'));
   });
   const services: Services = {
-    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), links: new LinkWatch(), lease, leases, relay, media, quota, inboundFiles, health, firstAdmin,
+    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), links: new LinkWatch(), lease, leases, relay, remoteLink, media, quota, inboundFiles, health, firstAdmin,
     async start() {
       // Only the holder of the lease runs the driver and the delivery loop (see onAcquired above).
       await lease.start();

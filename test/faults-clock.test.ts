@@ -22,7 +22,7 @@ describe('clock jumps', () => {
     const as = (method: 'GET' | 'POST', url: string, payload?: object) => app.app.inject({ method, url, headers: app.admin, ...(payload ? { payload } : {}) });
     const connection = (state: string) => as('POST', '/api/simulator/connection', { state });
     const reply = (mensaje: string) => as('POST', `/ticket/${ticket.id}/enviar-mensaje`, { mensaje });
-    const sent = () => app.simulator.sent().map((record) => record.body);
+    const sent = async () => (await app.simulator.sent()).map((record) => record.body);
 
     await connection('disconnected');
     expect((await reply('uno')).statusCode).toBe(503);
@@ -31,14 +31,14 @@ describe('clock jumps', () => {
     const forward = (await as('GET', '/healthz?detalle=1')).json().detalle.reloj;
     expect(forward).toMatchObject({ estado: 'salto_detectado', mensaje: expect.stringMatching(/3 horas hacia adelante/) });
     await connection('ready');
-    await eventually(() => sent().length === 2);
+    await eventually(async () => (await sent()).length === 2);
 
     await connection('disconnected');
     expect((await reply('tres')).statusCode).toBe(503);
     vi.setSystemTime(T0 + 2 * HOUR); // an hour back: the backlog's pacing must not wait that hour
     await connection('ready');
-    await eventually(() => sent().length === 3, 10_000);
-    expect(sent()).toEqual(['uno', 'dos', 'tres']);
+    await eventually(async () => (await sent()).length === 3, 10_000);
+    expect(await sent()).toEqual(['uno', 'dos', 'tres']);
     for (const row of await historyRows(app, ticket.id)) expect(['sent', 'delivered', 'read']).toContain(row.delivery);
 
     // No mass logout on a backward jump: the session seen "in the future" still works.
@@ -47,6 +47,6 @@ describe('clock jumps', () => {
     expect(back).toMatchObject({ estado: 'salto_detectado', mensaje: expect.stringMatching(/hacia atrás/) });
     // A little later nothing has been sent twice.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(sent()).toEqual(['uno', 'dos', 'tres']);
+    expect(await sent()).toEqual(['uno', 'dos', 'tres']);
   });
 });

@@ -51,8 +51,8 @@ describe.skipIf(Boolean(clusterUrl()))('database busy (another process holds the
     other.exec('COMMIT');
 
     expect(await arriving).toBe('filed');
-    await eventually(() => t.simulator.sent().length === 1, 20_000);
-    expect(t.simulator.sent().map((record) => record.body)).toEqual(['Antes del bloqueo']);
+    await eventually(async () => (await t.simulator.sent()).length === 1, 20_000);
+    expect((await t.simulator.sent()).map((record) => record.body)).toEqual(['Antes del bloqueo']);
     const rows = await historyRows(t, ticket.id);
     expect(rows.map((row) => [row.role, row.content])).toEqual([
       ['tecnico', 'Antes del bloqueo'],
@@ -60,6 +60,6 @@ describe.skipIf(Boolean(clusterUrl()))('database busy (another process holds the
     ]);
     await eventually(async () => (await detail()).base_de_datos.estado === 'ok');
     expect((await reply('Después del bloqueo')).statusCode).toBe(200);
-    expect(t.simulator.sent()).toHaveLength(2);
+    expect(await t.simulator.sent()).toHaveLength(2);
   });
 });

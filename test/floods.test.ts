@@ -1,25 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../server/delivery/throttle.ts';
 import { buildTestApp, eventually, type TestApp } from './support/app.ts';
-
-/** The outbox's pacing clock, stopped: its sleeps are recorded and held until released. */
-function heldClock(): Clock & { sleeps: number[]; release(): void } {
-  const waiting: (() => void)[] = [];
-  let released = false;
-  return {
-    sleeps: [] as number[],
-    now: () => 1_000_000,
-    random: () => 0.5,
-    sleep(ms) {
-      this.sleeps.push(ms);
-      return released ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
-    },
-    release() {
-      released = true;
-      for (const resume of waiting.splice(0)) resume();
-    },
-  };
-}
+import { heldClock } from './support/held-clock.ts';
 
 let t: TestApp;
 let clock: ReturnType<typeof heldClock>;
@@ -38,11 +19,11 @@ describe('a flood of new chats', () => {
     const acks = () => t.app.puente.db.prisma.message.findMany({ where: { role: 'assistant' } });
     await eventually(async () => (await acks()).length === 40 && clock.sleeps.length === 39);
     // The first goes at once; the other 39 wait their slots, one every 60 s / 60.
-    expect(t.simulator.sent()).toHaveLength(1);
+    expect(await t.simulator.sent()).toHaveLength(1);
     expect(clock.sleeps).toEqual(Array.from({ length: 39 }, (_, k) => (k + 1) * 1000));
     clock.release();
-    await eventually(() => t.simulator.sent().length === 40);
-    expect(new Set(t.simulator.sent().map((s) => s.to)).size).toBe(40);
+    await eventually(async () => (await t.simulator.sent()).length === 40);
+    expect(new Set((await t.simulator.sent()).map((s) => s.to)).size).toBe(40);
     await eventually(async () => (await acks()).every((row) => row.waId && !['queued', 'sending'].includes(row.delivery!)));
   });
 
@@ -56,8 +37,8 @@ describe('a flood of new chats', () => {
       expect(response.statusCode).toBe(200);
     }
     await eventually(() => clock.sleeps.length === 4);
-    expect(t.simulator.sent()).toHaveLength(1);
+    expect(await t.simulator.sent()).toHaveLength(1);
     clock.release();
-    await eventually(() => t.simulator.sent().length === 5);
+    await eventually(async () => (await t.simulator.sent()).length === 5);
   });
 });

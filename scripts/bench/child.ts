@@ -110,7 +110,7 @@ async function startApp(dir: string, databaseUrl?: string): Promise<{ info: AppI
       );
       return {
         tecnicoByDelivery: Object.fromEntries(rows.map((r) => [r.delivery ?? 'null', Number(r.n)])),
-        simulatorSent: simulator.sent().length,
+        simulatorSent: (await simulator.sent()).length,
         outboxPending: app.puente.outbox.pending(),
       };
     },

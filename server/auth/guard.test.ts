@@ -50,7 +50,7 @@ describe('protected endpoints', () => {
       tokens: await prisma().apiToken.findMany(),
       sessions: await prisma().session.count(),
       whatsapp: t.simulator.state().state,
-      sent: t.simulator.sent().length,
+      sent: (await t.simulator.sent()).length,
     };
   }
 

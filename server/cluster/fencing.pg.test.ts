@@ -34,7 +34,7 @@ describe('sends fenced by the WhatsApp lease (two processes on one PostgreSQL)',
     expect(response.statusCode).toBe(503);
     const [row] = (await historyRows(old, ticket.id)).filter((r) => r.role === 'tecnico');
     expect(row).toMatchObject({ delivery: 'queued', attempts: 0, attemptAt: null });
-    expect(old.simulator.sent()).toEqual([]);
+    expect(await old.simulator.sent()).toEqual([]);
     // The refusal tells the old holder it lost the link: it stops its driver.
     await old.app.puente.lease.settled();
     expect(old.app.puente.lease.held()).toBe(false);
@@ -43,7 +43,7 @@ describe('sends fenced by the WhatsApp lease (two processes on one PostgreSQL)',
     // The new holder picks the stored reply up and sends it, once.
     await next.app.puente.lease.tick();
     await eventually(async () => (await historyRows(next, ticket.id)).find((r) => r.id === row.id)?.delivery === 'sent');
-    expect(next.simulator.sent().map((s) => s.body)).toEqual(['enviado por quien ya no tiene la conexión']);
-    expect(old.simulator.sent()).toEqual([]);
+    expect((await next.simulator.sent()).map((s) => s.body)).toEqual(['enviado por quien ya no tiene la conexión']);
+    expect(await old.simulator.sent()).toEqual(await next.simulator.sent()); // one phone, one record
   });
 });

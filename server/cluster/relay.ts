@@ -11,9 +11,15 @@ export type RelayMessage =
   /** A new entry too large for one notification: the receivers read it from the database. */
   | { kind: 'entry'; ticketId: number; messageId: number }
   /** A reply stored by a process that does not hold the link: the holder sends it. */
-  | { kind: 'send'; id: number; phone: string }
+  | { kind: 'send'; id: number; phone: string; paced?: boolean }
   /** The holder's answer about a reply another process is waiting on. */
-  | { kind: 'outcome'; id: number; outcome: Outcome };
+  | { kind: 'outcome'; id: number; outcome: Outcome }
+  /** Link or unlink asked of a process without the link: the holder does it. */
+  | { kind: 'link'; id: string; action: 'connect' | 'logout' }
+  /** The holder's driver state after a `link`. */
+  | { kind: 'linked'; id: string; state: string }
+  /** The simulated phone's state changed (simulator driver): the holder's driver reads it again. */
+  | { kind: 'phone' };
 
 const CHANNEL = 'puente';
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. */

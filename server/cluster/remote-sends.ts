@@ -20,9 +20,9 @@ export class RemoteSends implements RemoteSender {
 
   constructor(private readonly options: RemoteSendsOptions) {}
 
-  async forward(message: OutgoingMessage): Promise<Outcome> {
+  async forward(message: OutgoingMessage, { paced = false }: { paced?: boolean } = {}): Promise<Outcome> {
     const { relay, sendTimeoutMs, holderReady } = this.options;
-    const send = { kind: 'send' as const, id: message.id, phone: message.phone };
+    const send = { kind: 'send' as const, id: message.id, phone: message.phone, ...(paced ? { paced } : {}) };
     if (!(await holderReady().catch(() => false))) {
       await relay.publish(send);
       return { kind: 'queued' };

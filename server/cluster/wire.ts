@@ -5,6 +5,7 @@ import type { EventBus, PuenteEvent } from '../events.ts';
 import { messagesOf, toEntry } from '../messages/index.ts';
 import type { Lease } from './lease.ts';
 import { MAX_PAYLOAD_BYTES, type PgRelay, type RelayMessage } from './relay.ts';
+import type { LinkAction, RemoteLink } from './remote-link.ts';
 import type { RemoteSends } from './remote-sends.ts';
 
 export interface ClusterParts {
@@ -14,7 +15,12 @@ export interface ClusterParts {
   lease: Lease;
   relay: PgRelay;
   remote: RemoteSends;
+  remoteLink: RemoteLink;
+  /** As the holder: links or unlinks the driver and answers its state after. */
+  link: (action: LinkAction) => Promise<string>;
   log: Logger;
+  /** Another process changed the simulated phone (simulator driver only). */
+  phoneChanged?: () => Promise<void>;
 }
 
 /**
@@ -51,10 +57,20 @@ async function handle(parts: ClusterParts, message: RelayMessage): Promise<void>
     }
     case 'send': {
       if (!lease.held()) return; // the holder's word, not ours; the next holder's sweep finds it
-      const outcome = await outbox.submit({ id: message.id, phone: message.phone });
+      // An automatic message filed elsewhere is paced here as on one process (a flood of new chats).
+      const outcome = await outbox.submit({ id: message.id, phone: message.phone }, { paced: message.paced });
       return relay.publish({ kind: 'outcome', id: message.id, outcome });
     }
     case 'outcome':
       return remote.settle(message.id, message.outcome);
+    case 'link': {
+      if (!lease.held()) return; // only the holder answers
+      parts.log.info({ action: message.action }, 'whatsapp link change asked by another process');
+      return relay.publish({ kind: 'linked', id: message.id, state: await parts.link(message.action) });
+    }
+    case 'linked':
+      return parts.remoteLink.settle(message.id, message.state);
+    case 'phone':
+      return parts.phoneChanged?.();
   }
 }

@@ -59,7 +59,7 @@ describe('POST /ticket/:id/enviar-archivo', () => {
     const [row] = await historyRows(t, ticket.id);
     expect(row).toMatchObject({ role: 'tecnico', content: 'Aquí la guía 📄', kind: 'document', delivery: 'sent' });
     expect(attachment).toMatchObject({ messageId: row.id, sha256: MediaStore.sha256(bytes) });
-    expect(t.simulator.sent()).toEqual([
+    expect(await t.simulator.sent()).toEqual([
       expect.objectContaining({
         to: ticket.phone,
         body: 'Aquí la guía 📄',
@@ -80,7 +80,7 @@ describe('POST /ticket/:id/enviar-archivo', () => {
     const stored = fs.readFileSync(t.app.puente.media.pathOf(attachment.sha256));
     const meta = await sharp(stored).metadata();
     expect([meta.width, meta.height, meta.exif]).toEqual([1920, 1440, undefined]);
-    expect(t.simulator.sent()[0]).toMatchObject({ body: '', media: { sha256: attachment.sha256, bytes: stored.length } });
+    expect((await t.simulator.sent())[0]).toMatchObject({ body: '', media: { sha256: attachment.sha256, bytes: stored.length } });
     expect((await historyRows(t, ticket.id))[0]).toMatchObject({ kind: 'image', content: '' });
   });
 
@@ -95,7 +95,7 @@ describe('POST /ticket/:id/enviar-archivo', () => {
     expect(response.statusCode).toBe(415);
     expect(response.json()).toEqual({ error: 'tipo_no_permitido', mensaje: expect.stringMatching(/no permitido/) });
     await expectNothingStored();
-    expect(t.simulator.sent()).toEqual([]);
+    expect(await t.simulator.sent()).toEqual([]);
   });
 
   it('415 when the name says one type and the content another', async () => {
@@ -151,7 +151,7 @@ describe('POST /ticket/:id/enviar-archivo', () => {
     expect(response.json().error).toBe('whatsapp_desconectado');
     expect(await t.app.puente.db.prisma.attachment.count()).toBe(1);
     await connection('ready');
-    const sent = await eventually(() => t.simulator.sent()[0]);
+    const sent = await eventually(async () => (await t.simulator.sent())[0]);
     expect(sent.media).toMatchObject({ filename: 'cola.pdf', sha256: MediaStore.sha256(bytes) });
   });
 
@@ -163,7 +163,7 @@ describe('POST /ticket/:id/enviar-archivo', () => {
     expect([first.statusCode, second.statusCode]).toEqual([200, 200]);
     expect(second.json()).toEqual(first.json());
     expect(await t.app.puente.db.prisma.message.count()).toBe(1);
-    expect(t.simulator.sent()).toHaveLength(1);
+    expect(await t.simulator.sent()).toHaveLength(1);
   });
 });
 

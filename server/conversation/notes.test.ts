@@ -31,7 +31,7 @@ describe('POST /ticket/:id/nota', () => {
     expect(row).toMatchObject({ role: 'nota', delivery: null, phone: null, authorName: 'Administrador' });
     // Something sent afterwards goes out; the note never does.
     await asAdmin({ method: 'POST', url: `/ticket/${ticket.id}/enviar-mensaje`, payload: { mensaje: 'Hola' } });
-    expect(t.simulator.sent().map((sent) => sent.body)).toEqual(['Hola']);
+    expect((await t.simulator.sent()).map((sent) => sent.body)).toEqual(['Hola']);
   });
 
   it('GET /conversacion hides notes unless ?notas=1', async () => {

@@ -39,7 +39,7 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
     const [row] = await historyRows(t, ticket.id);
     expect(row).toMatchObject({ role: 'tecnico', content: 'Ya revisamos tu equipo 🔋', delivery: 'sent', authorName: 'Administrador' });
     expect(row.waId).toMatch(/^sim-/);
-    expect(t.simulator.sent()).toEqual([expect.objectContaining({ to: '+5214772758198', body: 'Ya revisamos tu equipo 🔋', id: row.waId })]);
+    expect(await t.simulator.sent()).toEqual([expect.objectContaining({ to: '+5214772758198', body: 'Ya revisamos tu equipo 🔋', id: row.waId })]);
   });
 
   it.each([
@@ -96,11 +96,11 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
       expect(response.json()).toEqual({ error: 'whatsapp_desconectado', mensaje: expect.stringMatching(/guardado/), ticket_id: ticket.id });
     }
     expect((await historyRows(t, ticket.id)).map((row) => row.delivery)).toEqual(['queued', 'queued', 'queued']);
-    expect(t.simulator.sent()).toEqual([]);
+    expect(await t.simulator.sent()).toEqual([]);
 
     await connection('ready');
     await eventually(async () => (await historyRows(t, ticket.id)).every((row) => row.delivery === 'sent' || row.delivery === 'delivered'));
-    expect(t.simulator.sent().map((record) => record.body)).toEqual(['uno', 'dos', 'tres']);
+    expect((await t.simulator.sent()).map((record) => record.body)).toEqual(['uno', 'dos', 'tres']);
   });
 
   it('504 when WhatsApp never answers, and the message is not sent twice', async () => {
@@ -113,10 +113,10 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
     await eventually(async () => (await historyRows(t, ticket.id))[0].delivery === 'sent');
     const next = await send({ mensaje: 'siguiente' });
     expect(next.statusCode).toBe(200);
-    expect(t.simulator.sent().map((record) => record.body)).toEqual(['llegó pero nadie lo confirmó', 'siguiente']);
+    expect((await t.simulator.sent()).map((record) => record.body)).toEqual(['llegó pero nadie lo confirmó', 'siguiente']);
     const [first] = await historyRows(t, ticket.id);
     expect(first.attempts).toBe(1);
-    expect(first.waId).toBe(t.simulator.sent()[0].id);
+    expect(first.waId).toBe((await t.simulator.sent())[0].id);
   });
 
   it('500 without a stack trace when something unexpected fails, and the reply is kept', async () => {
@@ -133,7 +133,7 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
     const dataDir = t.dataDir;
     await t.app.close();
     t = await buildTestApp({}, { dataDir });
-    await eventually(() => t.simulator.sent().some((record) => record.body === 'no se pierde'));
+    await eventually(async () => (await t.simulator.sent()).some((record) => record.body === 'no se pierde'));
   });
 
   describe('Idempotency-Key', () => {
@@ -144,7 +144,7 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
       expect(again.statusCode).toBe(200);
       expect(again.body).toBe(first.body);
       expect(await messageCount()).toBe(1);
-      expect(t.simulator.sent()).toHaveLength(1);
+      expect(await t.simulator.sent()).toHaveLength(1);
     });
 
     it('repeats a 503 as a 503 and does not queue the reply twice', async () => {
@@ -155,7 +155,7 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
       await connection('ready');
       await eventually(async () => (await historyRows(t, ticket.id))[0].delivery === 'sent');
       expect(await messageCount()).toBe(1);
-      expect(t.simulator.sent()).toHaveLength(1);
+      expect(await t.simulator.sent()).toHaveLength(1);
     });
 
     it('two concurrent calls with one key store one reply', async () => {
@@ -177,8 +177,8 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
   it('keeps each chat in the order written when many replies race', async () => {
     const texts = Array.from({ length: 12 }, (_, i) => `mensaje ${i}`);
     for (const text of texts) void send({ mensaje: text });
-    await eventually(() => t.simulator.sent().length === texts.length);
-    expect(t.simulator.sent().map((record) => record.body)).toEqual(texts);
+    await eventually(async () => (await t.simulator.sent()).length === texts.length);
+    expect((await t.simulator.sent()).map((record) => record.body)).toEqual(texts);
   });
 });
 
@@ -194,7 +194,7 @@ describe('a number without WhatsApp', () => {
     await t.app.inject({ method: 'POST', url: '/api/simulator/numbers', headers: t.admin, payload: { phone: ticket.phone, whatsapp: true } });
     const resend = await t.app.inject({ method: 'POST', url: `/api/messages/${row.id}/reenviar`, headers: t.admin });
     expect(resend.statusCode).toBe(202);
-    await eventually(() => t.simulator.sent().length === 1);
+    await eventually(async () => (await t.simulator.sent()).length === 1);
     expect((await t.app.inject({ method: 'POST', url: `/api/messages/${row.id}/reenviar`, headers: t.admin })).statusCode).toBe(409);
   });
 });

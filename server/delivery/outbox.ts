@@ -24,8 +24,11 @@ export interface OutgoingMessage {
 
 /** Another process holds the link: it sends what this one stored (server/cluster/remote-sends.ts). */
 export interface RemoteSender {
-  /** Hands a stored reply to the holder; the outcome its outbox answers (or `timeout`). */
-  forward(message: OutgoingMessage): Promise<Outcome>;
+  /**
+   * Hands a stored reply to the holder; the outcome its outbox answers (or `timeout`). `paced`:
+   * an automatic message, which the holder paces like a backlog (see `submit`).
+   */
+  forward(message: OutgoingMessage, options?: { paced?: boolean }): Promise<Outcome>;
 }
 
 type Step = Outcome | { kind: 'retry'; delayMs?: number } | { kind: 'unknown' };
@@ -210,7 +213,7 @@ export class Outbox {
       // Not ours to send: the holder sends it, after the commit (`forward` runs then).
       let answer: (outcome: Outcome) => void = () => undefined;
       const outcome = new Promise<Outcome>((resolve) => (answer = resolve));
-      const forward = () => void remote.forward(message).then(answer, () => answer({ kind: 'queued' }));
+      const forward = () => void remote.forward(message, { paced }).then(answer, () => answer({ kind: 'queued' }));
       return { sendAtOnce: false, outcome, forward };
     }
     const lane = this.#lane(message.phone);

@@ -76,11 +76,11 @@ describe('POST /api/simulator/inbound', () => {
     expect(ack.content).toContain('Ana Gómez');
 
     // The acknowledgement goes out through the delivery loop and reaches the user's phone.
-    await eventually(() => t.simulator.sent().length === 1);
-    expect(t.simulator.sent()).toEqual([expect.objectContaining({ to: USER, body: ack.content })]);
+    await eventually(async () => (await t.simulator.sent()).length === 1);
+    expect(await t.simulator.sent()).toEqual([expect.objectContaining({ to: USER, body: ack.content })]);
     await eventually(async () => ['sent', 'delivered'].includes((await historyRows(t, ticket.id))[1].delivery ?? ''));
     const sentAck = (await historyRows(t, ticket.id))[1];
-    expect(sentAck.waId).toBe(t.simulator.sent()[0].id);
+    expect(sentAck.waId).toBe((await t.simulator.sent())[0].id);
 
     const conversation = await t.app.inject({ method: 'GET', url: `/ticket/${ticket.id}/conversacion`, headers: t.admin });
     expect((conversation.json() as { historial: { role: string }[] }).historial.map((entry) => entry.role)).toEqual(['user', 'assistant']);
@@ -94,13 +94,13 @@ describe('POST /api/simulator/inbound', () => {
     const [ticket] = await tickets();
     expect((await historyRows(t, ticket.id)).map((row) => row.role)).toEqual(['user']);
     expect(t.app.puente.outbox.pending()).toBe(0);
-    expect(t.simulator.sent()).toEqual([]);
+    expect(await t.simulator.sent()).toEqual([]);
   });
 
   it('a second message files in the same ticket, with unread 2 and no second acknowledgement', async () => {
     t = await buildTestApp();
     await write({ body: 'primero', name: 'Ana' });
-    await eventually(() => t.simulator.sent().length === 1);
+    await eventually(async () => (await t.simulator.sent()).length === 1);
 
     expect(await write({ body: 'segundo' })).toBe('filed');
 
@@ -114,7 +114,7 @@ describe('POST /api/simulator/inbound', () => {
       ['assistant', 'ack'],
       ['user', 'segundo'],
     ]);
-    expect(t.simulator.sent()).toHaveLength(1);
+    expect(await t.simulator.sent()).toHaveLength(1);
   });
 
   it('+5214771234567 and +524771234567 land in the same ticket', async () => {
@@ -128,7 +128,7 @@ describe('POST /api/simulator/inbound', () => {
     expect(all[0].unread).toBe(3);
     const users = (await historyRows(t, all[0].id)).filter((row) => row.role === 'user');
     expect(users.map((row) => row.content)).toEqual(['desde el número viejo', 'desde el número nuevo', 'con espacios']);
-    await eventually(() => t.simulator.sent().length === 1);
+    await eventually(async () => (await t.simulator.sent()).length === 1);
     expect(await prisma().message.count({ where: { role: 'assistant' } })).toBe(1);
   });
 
@@ -154,7 +154,7 @@ describe('POST /api/simulator/inbound', () => {
     t = await buildTestApp();
     await write({ body: 'no hay internet' });
     const [ticket] = await tickets();
-    await eventually(() => t.simulator.sent().length === 1);
+    await eventually(async () => (await t.simulator.sent()).length === 1);
     expect((await patch(ticket.id, 'resolved')).statusCode).toBe(200);
     expect((await prisma().ticket.findUniqueOrThrow({ where: { id: ticket.id } })).resolvedAt).toBeInstanceOf(Date);
 
@@ -164,14 +164,14 @@ describe('POST /api/simulator/inbound', () => {
     expect(all).toHaveLength(1);
     expect(all[0]).toMatchObject({ id: ticket.id, status: 'open', resolvedAt: null });
     expect((await historyRows(t, ticket.id)).map((row) => row.role)).toEqual(['user', 'assistant', 'user']);
-    expect(t.simulator.sent()).toHaveLength(1);
+    expect(await t.simulator.sent()).toHaveLength(1);
   });
 
   it('a closed ticket is not reused: a new ticket opens, with its own acknowledgement', async () => {
     t = await buildTestApp();
     await write({ body: 'primer problema' });
     const [closed] = await tickets();
-    await eventually(() => t.simulator.sent().length === 1);
+    await eventually(async () => (await t.simulator.sent()).length === 1);
     expect((await patch(closed.id, 'closed')).statusCode).toBe(200);
 
     expect(await write({ body: 'otro problema' })).toBe('filed');
@@ -186,8 +186,8 @@ describe('POST /api/simulator/inbound', () => {
     const rows = await historyRows(t, fresh.id);
     expect(rows.map((row) => row.role)).toEqual(['user', 'assistant']);
     expect(rows[1].content).toContain(`ticket ${fresh.numero}`);
-    await eventually(() => t.simulator.sent().length === 2);
-    expect(t.simulator.sent()[1].body).toBe(rows[1].content);
+    await eventually(async () => (await t.simulator.sent()).length === 2);
+    expect((await t.simulator.sent())[1].body).toBe(rows[1].content);
   });
 
   it('stores emoji, accents and combining marks byte for byte', async () => {
@@ -235,7 +235,7 @@ describe('POST /api/simulator/inbound', () => {
     expect(users).toHaveLength(20);
     expect(users.map((row) => row.content).sort()).toEqual([...bodies].sort());
     expect(rows.filter((row) => row.role === 'assistant')).toHaveLength(1);
-    await eventually(() => t.simulator.sent().length === 1);
+    await eventually(async () => (await t.simulator.sent()).length === 1);
   });
 });
 

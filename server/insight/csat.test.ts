@@ -16,7 +16,7 @@ async function setup(env: Record<string, string> = { CSAT: 'on', CSAT_TEXTO: TEX
     app.app.inject({ method, url, headers: app.admin, ...(payload ? { payload } : {}) });
   const inbound = async (body: string) => expect((await as('POST', '/api/simulator/inbound', { from: PHONE, body })).json()).toEqual({ outcome: 'filed' });
   const row = (id: number) => app.app.puente.db.prisma.ticket.findUniqueOrThrow({ where: { id } });
-  const asked = () => app.simulator.sent().filter((sent) => sent.body === TEXT);
+  const asked = async () => (await app.simulator.sent()).filter((sent) => sent.body === TEXT);
   return { as, inbound, row, asked };
 }
 
@@ -25,7 +25,7 @@ describe('satisfaction survey (CSAT) through the simulator', () => {
     const { as, inbound, row, asked } = await setup();
     const ticket = await createTicket(t!);
     expect((await as('PATCH', `/api/tickets/${ticket.id}`, { status: 'resolved' })).statusCode).toBe(200);
-    await eventually(() => asked().length === 1);
+    await eventually(async () => (await asked()).length === 1);
     // Another change to the same resolution asks nothing more.
     await as('PATCH', `/api/tickets/${ticket.id}`, { priority: 'alta' });
 
@@ -39,21 +39,21 @@ describe('satisfaction survey (CSAT) through the simulator', () => {
     expect(await t!.app.puente.db.prisma.ticket.count()).toBe(1);
     const stats = (await as('GET', '/api/estadisticas')).json();
     expect(stats).toMatchObject({ valoraciones: 1, satisfaccion_media: 4, por_estado: { resolved: 1 } });
-    expect(asked()).toHaveLength(1);
+    expect(await asked()).toHaveLength(1);
   });
 
   it('an answer that is not 1–5 is an ordinary message: the ticket reopens, unrated', async () => {
     const { as, inbound, row, asked } = await setup();
     const ticket = await createTicket(t!);
     await as('PATCH', `/api/tickets/${ticket.id}`, { status: 'resolved' });
-    await eventually(() => asked().length === 1);
+    await eventually(async () => (await asked()).length === 1);
 
     await inbound('7');
 
     expect(await row(ticket.id)).toMatchObject({ status: 'open', rating: null, unread: 1 });
     // Resolved again: a new resolution, asked again; now a 5 counts.
     await as('PATCH', `/api/tickets/${ticket.id}`, { status: 'resolved' });
-    await eventually(() => asked().length === 2);
+    await eventually(async () => (await asked()).length === 2);
     await inbound('5');
     expect(await row(ticket.id)).toMatchObject({ status: 'resolved', rating: 5 });
   });
@@ -63,7 +63,7 @@ describe('satisfaction survey (CSAT) through the simulator', () => {
     const ticket = await createTicket(t!);
     await as('PATCH', `/api/tickets/${ticket.id}`, { status: 'resolved' });
     await inbound('5');
-    expect(t!.simulator.sent()).toEqual([]);
+    expect(await t!.simulator.sent()).toEqual([]);
     expect(await row(ticket.id)).toMatchObject({ status: 'open', rating: null });
   });
 });

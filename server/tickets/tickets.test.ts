@@ -96,7 +96,7 @@ describe('POST /api/tickets', () => {
     const rows = await historyRows(t, created.id);
     expect(rows.map((row) => row.timestamp).slice(0, 3)).toEqual(historial.map((entry) => entry.timestamp));
     expect(rows.slice(0, 3).map((row) => row.delivery)).toEqual([null, null, null]);
-    expect(t.simulator.sent()).toEqual([]);
+    expect(await t.simulator.sent()).toEqual([]);
   });
 
   it.each([
@@ -367,6 +367,6 @@ describe('GET /api/plantillas', () => {
     const texto = plantillas[0].texto as string;
     const response = await asAdmin({ method: 'POST', url: `/ticket/${ticket.id}/enviar-mensaje`, payload: { mensaje: texto } });
     expect(response.statusCode).toBe(200);
-    expect(t.simulator.sent()).toEqual([expect.objectContaining({ to: ticket.phone, body: texto })]);
+    expect(await t.simulator.sent()).toEqual([expect.objectContaining({ to: ticket.phone, body: texto })]);
   });
 });

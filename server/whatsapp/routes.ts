@@ -23,13 +23,25 @@ export interface WhatsAppRouteOptions {
   status: () => Promise<LinkStatus & { titular: boolean }>;
   /** Faults the WhatsApp page shows as banners (`salud`, the same as /healthz's detail). */
   health: Health;
+  /**
+   * Several processes: asks the holder to link or unlink and answers its driver's state after,
+   * or null when no process holds the link or its holder did not answer.
+   */
+  forward?: (action: 'connect' | 'logout') => Promise<string | null>;
 }
 
 /** Only the holder may start or unlink the driver: a second one would open the same session. */
-const notHolder = () =>
-  invalidState('Este proceso no tiene la conexión de WhatsApp; el que la tiene la mantiene. Inténtalo desde ese proceso o espera a que la tome este.');
+const noHolder = () =>
+  invalidState('Ningún proceso del servicio tiene ahora la conexión de WhatsApp o el que la tiene no respondió; inténtalo de nuevo en unos segundos.');
 
-export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async (app, { db, driver, lease, links, status: current, health }) => {
+export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async (app, { db, driver, lease, links, status: current, health, forward }) => {
+  /** On a process without the link, the holder does it (operators use whichever process the proxy gives them). */
+  const throughHolder = async (action: 'connect' | 'logout') => {
+    const state = (await forward?.(action)) ?? null;
+    if (state === null) throw noHolder();
+    return { state };
+  };
+
   // The status itself is in memory (or one lease row); only the waiting count is a query, and
   // the stored "link" counter changes whenever that count does. The health detail is in memory
   // too and part of the tag, so a fault that begins or ends is never answered 304.
@@ -42,7 +54,10 @@ export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async
   });
 
   app.post('/api/whatsapp/connect', { preHandler: requireAdmin }, async (request, reply) => {
-    if (!lease.held()) throw notHolder();
+    if (!lease.held()) {
+      request.log.info({ action: 'connect' }, 'whatsapp link requested of the holder');
+      return reply.code(202).send(await throughHolder('connect'));
+    }
     request.log.info({ state: driver.state().state }, 'whatsapp link requested');
     links.linkRequested(request.principal?.kind === 'user' ? request.principal.user.username : null);
     await driver.connect();
@@ -51,7 +66,10 @@ export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async
   });
 
   app.post('/api/whatsapp/logout', { preHandler: requireAdmin }, async (request, reply) => {
-    if (!lease.held()) throw notHolder();
+    if (!lease.held()) {
+      request.log.warn({ action: 'logout', by: request.principal?.kind === 'user' ? request.principal.user.id : null }, 'whatsapp unlink requested of the holder');
+      return reply.code(202).send(await throughHolder('logout'));
+    }
     request.log.warn({ by: request.principal?.kind === 'user' ? request.principal.user.id : null }, 'whatsapp unlink requested');
     links.unlinkRequested();
     await driver.logout();

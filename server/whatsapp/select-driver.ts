@@ -2,12 +2,15 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { WhatsAppDriver } from './driver.ts';
 import { SimulatorDriver } from './simulator.ts';
+import type { SimulatedPhone } from './simulator-phone.ts';
 
 export interface DriverHooks {
   /** When the last message from this phone was stored, so a reconnect fetches only what is newer. */
   lastInboundAt(phone: string): Promise<Date | null>;
   /** When the last message from anyone was stored: a new contact's newer messages were missed. */
   lastInboundAnyAt?(): Promise<Date | null>;
+  /** The simulator's phone when several processes share it (PostgreSQL); else a file in DATA_DIR. */
+  simulatorPhone?: SimulatedPhone;
 }
 
 /**
@@ -15,7 +18,7 @@ export interface DriverHooks {
  * puppeteer) is loaded only when it is used, so the simulator starts without it.
  */
 export async function selectDriver(config: Config, log: Logger, hooks: DriverHooks): Promise<WhatsAppDriver> {
-  if (config.WHATSAPP_DRIVER === 'simulator') return new SimulatorDriver(config.dataDir);
+  if (config.WHATSAPP_DRIVER === 'simulator') return new SimulatorDriver(config.dataDir, hooks.simulatorPhone);
   const { createWwebjsDriver, killOrphanChromium } = await import('./wwebjs.ts');
   const { createSupervisor } = await import('./supervisor.ts');
   await killOrphanChromium(config.dataDir, log);

@@ -40,13 +40,13 @@ export const simulatorRoutes: FastifyPluginAsyncZod<{ simulator: SimulatorDriver
   });
 
   app.post('/api/simulator/connection', { schema: { body: connectionBody } }, async (request) => {
-    simulator.setMode(request.body.state);
+    await simulator.setMode(request.body.state);
     request.log.info({ mode: request.body.state }, 'simulator connection changed');
     return { state: request.body.state };
   });
 
   app.post('/api/simulator/numbers', { schema: { body: numberBody } }, async (request) => {
-    simulator.setHasWhatsApp(request.body.phone, request.body.whatsapp);
+    await simulator.setHasWhatsApp(request.body.phone, request.body.whatsapp);
     return request.body;
   });
 

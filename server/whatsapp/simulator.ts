@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import type { SimulatorSent } from '../contract/index.ts';
 import { DriverEventHub } from './driver-events.ts';
+import { FilePhone, NEW_PHONE, type PhoneState, type SentMedia, type SentRecord, type SimulatedPhone, type SimulatorMode } from './simulator-phone.ts';
 import {
   DriverError,
   type InboundKind,
@@ -37,48 +36,35 @@ function mediaKind(mimetype: string): InboundKind {
   return 'document';
 }
 
-export type SimulatorMode = 'ready' | 'disconnected' | 'unresponsive' | 'qr';
-
-export interface SentRecord {
-  to: string;
-  body: string;
-  id: string;
-  at: string;
-  clientRef: string;
-  /** What a phone received as a file: enough to check it byte for byte without keeping it. */
-  media?: SentMedia;
-}
-
-export interface SentMedia {
-  mimetype: string;
-  filename: string;
-  bytes: number;
-  sha256: string;
-}
+export type { SentMedia, SentRecord, SimulatorMode } from './simulator-phone.ts';
 
 /**
  * An in-process stand-in for WhatsApp, for demos, training and tests. What reaches the "phones"
- * is appended to a file and fsynced before `send` answers, so the record survives a crash of the
- * service and shows exactly what an end user would have received.
+ * is recorded durably before `send` answers (a file in DATA_DIR on one process, the shared
+ * database under several: see SimulatedPhone), so the record survives a crash of the service and
+ * shows exactly what an end user would have received.
  */
 export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
   readonly name = 'simulator' as const;
-  #mode: SimulatorMode = 'ready';
+  /** This process's copy of the phone's state; the phone (file or database) has the last word. */
+  #state: PhoneState = NEW_PHONE;
+  /** Changes of the phone's state, in the order asked. */
+  #changes: Promise<unknown> = Promise.resolve();
   #connected = false;
-  /** Phones the simulator treats as having no WhatsApp account, to show a `failed` reply. */
-  readonly #withoutWhatsApp = new Set<string>();
   #loggedOut = false;
   readonly #qrNonce = randomUUID();
   /** Files end users sent, by message id, until the core fetches them. */
   readonly #media = new Map<string, InboundMedia>();
-  readonly #file: string;
+  readonly #phone: SimulatedPhone;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, phone?: SimulatedPhone) {
     super();
-    this.#file = path.join(dataDir, 'simulator-sent.jsonl');
+    this.#phone = phone ?? new FilePhone(dataDir);
   }
 
   async connect() {
+    // A new holder of the link finds the phone as the last one left it.
+    this.#state = await this.#phone.load();
     this.#connected = true;
     this.#loggedOut = false;
     this.#announce();
@@ -95,42 +81,68 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
     if (!this.#connected) return { state: 'starting' };
     if (this.#loggedOut) return { state: 'logged_out', reason: 'Se desvinculó el número.' };
     // A hung WhatsApp Web still looks linked: `unresponsive` reports ready on purpose.
-    if (this.#mode === 'disconnected') return { state: 'disconnected', reason: 'El simulador está desconectado.' };
+    if (this.#state.mode === 'disconnected') return { state: 'disconnected', reason: 'El simulador está desconectado.' };
     // Lets demos and tests show the linking page; the code links nothing.
-    if (this.#mode === 'qr') return { state: 'qr', qr: `puente-simulador:${this.#qrNonce}` };
+    if (this.#state.mode === 'qr') return { state: 'qr', qr: `puente-simulador:${this.#qrNonce}` };
     return { state: 'ready' };
   }
 
-  setMode(mode: SimulatorMode) {
-    this.#mode = mode;
-    this.#announce();
+  /**
+   * Takes effect here at once (tests set a mode and send straight after); the returned promise
+   * resolves once the phone (under several processes: the database, and the others told) has it.
+   */
+  setMode(mode: SimulatorMode): Promise<void> {
+    this.#adopt({ ...this.#state, mode });
+    return this.#change((state) => ({ ...state, mode }));
   }
 
-  setHasWhatsApp(phone: string, has: boolean) {
-    if (has) this.#withoutWhatsApp.delete(phone);
-    else this.#withoutWhatsApp.add(phone);
+  setHasWhatsApp(phone: string, has: boolean): Promise<void> {
+    const apply = (state: PhoneState) => ({
+      ...state,
+      withoutWhatsApp: has ? state.withoutWhatsApp.filter((each) => each !== phone) : [...new Set([...state.withoutWhatsApp, phone])],
+    });
+    this.#adopt(apply(this.#state));
+    return this.#change(apply);
   }
 
   mode(): SimulatorMode {
-    return this.#mode;
+    return this.#state.mode;
+  }
+
+  /** Another process changed the phone: take its state (and announce a new connection state). */
+  async refresh(): Promise<void> {
+    this.#adopt(await this.#phone.load());
+  }
+
+  #change(apply: (state: PhoneState) => PhoneState): Promise<void> {
+    const done = this.#changes.then(() => this.#phone.change(apply)).then((state) => this.#adopt(state));
+    this.#changes = done.catch(() => undefined);
+    return done;
+  }
+
+  #adopt(state: PhoneState) {
+    const before = this.state();
+    this.#state = state;
+    const after = this.state();
+    if (before.state !== after.state || before.qr !== after.qr) this.#announce();
   }
 
   async send(to: string, body: string, clientRef: string, media?: OutgoingMedia): Promise<{ waId: string }> {
     if (this.state().state !== 'ready') throw new DriverError('not_ready', 'WhatsApp no está conectado.');
-    if (this.#withoutWhatsApp.has(to)) throw new DriverError('no_whatsapp', 'el número no tiene WhatsApp');
+    if (this.#state.withoutWhatsApp.includes(to)) throw new DriverError('no_whatsapp', 'el número no tiene WhatsApp');
     const record: SentRecord = { to, body, id: `sim-${randomUUID()}`, at: new Date().toISOString(), clientRef };
     if (media) record.media = sentMedia(media);
-    appendDurably(this.#file, record);
-    if (this.#mode === 'unresponsive') return new Promise(() => {}); // arrived, but never says so
+    await this.#phone.record(record);
+    if (this.#state.mode === 'unresponsive') return new Promise(() => {}); // arrived, but never says so
     setTimeout(() => this.emitAck({ waId: record.id, state: 'delivered' }), 50);
     return { waId: record.id };
   }
 
   async recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]> {
     if (this.state().state !== 'ready') throw new DriverError('not_ready', 'WhatsApp no está conectado.');
-    // The file, not this process's copy: processes sharing DATA_DIR (several on one database)
-    // see what the other one delivered before a takeover, so nothing is sent twice.
-    return readRecords(this.#file)
+    // The phone's record, not this process's memory: under several processes the next holder
+    // sees what the last one delivered before a takeover, so nothing is sent twice.
+    return (await this.#phone.records())
       .filter((record) => record.to === to && new Date(record.at) >= since)
       .map((record) => ({
         waId: record.id,
@@ -172,8 +184,8 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
     return this.#media.get(waId) ?? null;
   }
 
-  sent(): SimulatorSent[] {
-    return readRecords(this.#file).map(({ to, body, id, at, media }) => ({ to, body, id, at, ...(media ? { media } : {}) }));
+  async sent(): Promise<SimulatorSent[]> {
+    return (await this.#phone.records()).map(({ to, body, id, at, media }) => ({ to, body, id, at, ...(media ? { media } : {}) }));
   }
 
   #announce() {
@@ -185,29 +197,4 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
 function sentMedia(media: OutgoingMedia): SentMedia {
   const sha256 = createHash('sha256').update(media.bytes).digest('hex');
   return { mimetype: media.mimetype, filename: media.filename, bytes: media.bytes.length, sha256 };
-}
-
-function appendDurably(file: string, record: SentRecord) {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'a');
-  try {
-    fs.writeSync(fd, `${JSON.stringify(record)}\n`);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function readRecords(file: string): SentRecord[] {
-  if (!fs.existsSync(file)) return [];
-  const records: SentRecord[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      records.push(JSON.parse(line));
-    } catch {
-      // a line torn by a crash mid-write was never acknowledged to anyone: skip it
-    }
-  }
-  return records;
 }
