@@ -74,6 +74,8 @@ describe('the simulator as one phone under several processes (PostgreSQL)', () =
     open.splice(open.indexOf(holder), 1);
     await eventually(async () => (await api(other, '/api/whatsapp/status')).json().titular === true, 5_000);
     await other.app.puente.lease.settled();
+    // The lease can change hands before the new holder's driver has finished starting.
+    await eventually(() => other.simulator.state().state !== 'starting', 5_000);
     expect(other.simulator.state().state).toBe('disconnected');
     expect(await linkState(other)).toBe('disconnected');
   });
