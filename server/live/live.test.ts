@@ -81,7 +81,7 @@ class QrSimulator extends SimulatorDriver {
   }
   showQr(code: string) {
     this.#qr = code;
-    this.setMode(this.mode()); // announces the new state
+    this.emitState(this.state());
   }
 }
 

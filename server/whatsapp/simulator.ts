@@ -63,7 +63,9 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
   }
 
   async connect() {
-    // A new holder of the link finds the phone as the last one left it.
+    // A new holder of the link finds the phone as the last one left it; a change of ours still
+    // being written must land first, or reading the phone would undo it.
+    await this.#changes;
     this.#state = await this.#phone.load();
     this.#connected = true;
     this.#loggedOut = false;
@@ -111,6 +113,7 @@ export class SimulatorDriver extends DriverEventHub implements WhatsAppDriver {
 
   /** Another process changed the phone: take its state (and announce a new connection state). */
   async refresh(): Promise<void> {
+    await this.#changes;
     this.#adopt(await this.#phone.load());
   }
 
