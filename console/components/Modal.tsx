@@ -68,7 +68,7 @@ export function Modal(props: ModalProps) {
             <h2 id={titleId}>{title}</h2>
             {subtitle && <p id={subtitleId} class="modal__subtitle">{subtitle}</p>}
           </div>
-          {headerExtra}
+          {headerExtra && <div class="modal__extra">{headerExtra}</div>}
           <button type="button" class="icon-button" aria-label="Cerrar" onClick={onClose}>
             ✕
           </button>
