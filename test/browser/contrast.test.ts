@@ -2,7 +2,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, startService, type Client, type RunningService } from '../support/service.ts';
 import { contrastOf, required, sample, type Part } from './contrast.ts';
-import { collectPageErrors, createTechnician, createTicket, launchBrowser, row } from './helpers.ts';
+import { collectPageErrors, createdAgo, createTechnician, createTicket, launchBrowser, row } from './helpers.ts';
 
 // Both themes, reached both ways: the system's preference, and the Tema switch against it.
 const THEMES = [
@@ -17,7 +17,7 @@ let browser: Browser;
 let api: Client;
 const tickets: Record<string, { id: number; numero: string; phone: string }> = {};
 
-// The open urgent ticket falls due after 1.2 s: the table shows "Vencido" for real. "Aviso" is a narrow
+// The open urgent ticket (1.2 s target, created two minutes back) shows "Vencido" for real. "Aviso" is a narrow
 // window in time, so the list the console reads is edited to show one (see showWarning).
 beforeAll(async () => {
   [service, browser] = await Promise.all([
@@ -38,6 +38,8 @@ beforeAll(async () => {
     historial: [{ role: 'user', content: 'Hola, no enciende' }, { role: 'assistant', content: '¿Qué número de activo tiene?' }],
   });
   tickets.chat = chat;
+  // The list reads its clocks at the start of the minute: past 1.2 s already at that instant.
+  createdAgo(service, tickets.open.id, 2 * 60_000);
   await api(`/ticket/${chat.id}/enviar-mensaje`, { body: { mensaje: '¿El cargador prende su luz?' } });
   await api(`/ticket/${chat.id}/nota`, { body: { texto: 'Cargador prestado, pedir el nuevo' } });
   await api('/api/simulator/inbound', { body: { from: '+5214770000099', body: 'No prende', id: 'contraste-1' } });

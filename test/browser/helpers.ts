@@ -1,3 +1,5 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { adminClient, type Client, type RunningService } from '../support/service.ts';
 
@@ -80,4 +82,14 @@ export function collectPageErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
+}
+
+/** Moves a ticket's creation back in the service's own database, as an import of an older ticket would. */
+export function createdAgo(service: RunningService, ticketId: number, ms: number) {
+  const db = new Database(path.join(service.dataDir, 'puente.db'), { timeout: 5000 });
+  try {
+    db.prepare('UPDATE Ticket SET createdAt = ? WHERE id = ?').run(new Date(Date.now() - ms).toISOString().replace('Z', '+00:00'), ticketId);
+  } finally {
+    db.close();
+  }
 }

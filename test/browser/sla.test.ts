@@ -1,10 +1,8 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import { parse } from 'csv-parse/sync';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminClient, startService, type RunningService } from '../support/service.ts';
-import { collectPageErrors, createTicket, eventually, launchBrowser, login, row } from './helpers.ts';
+import { collectPageErrors, createdAgo, createTicket, eventually, launchBrowser, login, row } from './helpers.ts';
 
 let service: RunningService;
 let browser: Browser;
@@ -25,16 +23,6 @@ afterAll(async () => {
 const RED = 'rgb(254, 226, 226)';
 const AMBER = 'rgb(254, 243, 199)';
 
-/** Moves a ticket's creation back in the service's own database, as an import of an older ticket would. */
-function createdAgo(ticketId: number, ms: number) {
-  const db = new Database(path.join(service.dataDir, 'puente.db'), { timeout: 5000 });
-  try {
-    db.prepare('UPDATE Ticket SET createdAt = ? WHERE id = ?').run(new Date(Date.now() - ms).toISOString().replace('Z', '+00:00'), ticketId);
-  } finally {
-    db.close();
-  }
-}
-
 describe('SLA clocks in the console', () => {
   it('a breached ticket reads "Vencido" on red in the table, a fresh one its time left, and Estadísticas counts the breach', async () => {
     const api = await adminClient(service);
@@ -42,7 +30,7 @@ describe('SLA clocks in the console', () => {
     const fresh = await createTicket(api, { phone: '+5214772222222', subject: 'Duda', priority: 'baja' });
     // The list reads its clocks at the start of the minute (so an unchanged poll can answer 304):
     // created two minutes ago, the 1.2 s target is already past at that instant.
-    createdAgo(late.id, 2 * 60_000);
+    createdAgo(service, late.id, 2 * 60_000);
     await eventually(async () => {
       const { tickets } = await (await api('/api/tickets')).json();
       return tickets.find((t: { id: number }) => t.id === late.id)?.sla.primera_respuesta.estado === 'vencido';
@@ -78,7 +66,7 @@ describe('SLA warning and the rating in the console', () => {
   it('a ticket with under a quarter of its time left reads "Aviso" on amber, not by colour alone', async () => {
     const api = await adminClient(service);
     const close = await createTicket(api, { phone: '+5214776666666', subject: 'Correo lento', priority: 'baja' });
-    createdAgo(close.id, 7 * 3_600_000); // 7 of its 8 hours spent
+    createdAgo(service, close.id, 7 * 3_600_000); // 7 of its 8 hours spent
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors = collectPageErrors(page);
