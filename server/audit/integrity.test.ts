@@ -115,6 +115,21 @@ const cases: Case[] = [
     act: () => asAdmin({ method: 'POST', url: '/api/auth/cerrar-otras' }),
     happened: async ({ before }) => (await prisma().session.count()) < (before as number),
   },
+  // The intent is written before the driver acts: an unwritable log means WhatsApp was not touched.
+  {
+    action: 'whatsapp_desvinculado',
+    act: () => asAdmin({ method: 'POST', url: '/api/whatsapp/logout' }),
+    happened: async () => t.simulator.state().state === 'logged_out',
+  },
+  {
+    action: 'whatsapp_vinculado',
+    setup: async () => {
+      await asAdmin({ method: 'POST', url: '/api/whatsapp/logout' });
+      return {};
+    },
+    act: () => asAdmin({ method: 'POST', url: '/api/whatsapp/connect' }),
+    happened: async () => t.simulator.state().state !== 'logged_out',
+  },
 ];
 
 function expectInternalError(response: LightMyRequestResponse) {

@@ -42,6 +42,9 @@ describe('link and unlink asked of the process that does not hold the link', () 
     expect(holder.simulator.state().state).toBe('ready');
     await eventually(async () => (await status(other)).state === 'ready');
     expect(other.simulator.state().state).toBe('starting');
+    // Audited once each, by the process that was asked, naming the admin (one database: either reads it).
+    const audited = await holder.app.puente.db.prisma.auditEvent.findMany({ where: { action: { in: ['whatsapp_desvinculado', 'whatsapp_vinculado'] } }, orderBy: { id: 'asc' } });
+    expect(audited.map((event) => [event.action, event.actor])).toEqual([['whatsapp_desvinculado', 'admin'], ['whatsapp_vinculado', 'admin']]);
   });
 
   it('403 for a technician there, and the holder stays linked', async () => {

@@ -53,7 +53,10 @@ export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async
     return unlessNotModified(request, reply, etag, async () => ({ ...visible, queued: await messagesOf(db).pendingCount(), salud }));
   });
 
+  // The audit event is the admin's intent, written before anything is done (here or by the
+  // holder): a log that cannot take it fails the request with WhatsApp untouched, never after.
   app.post('/api/whatsapp/connect', { preHandler: requireAdmin }, async (request, reply) => {
+    await recordAudit(db, auditOf(request, 'whatsapp_vinculado'));
     if (!lease.held()) {
       request.log.info({ action: 'connect' }, 'whatsapp link requested of the holder');
       return reply.code(202).send(await throughHolder('connect'));
@@ -61,11 +64,11 @@ export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async
     request.log.info({ state: driver.state().state }, 'whatsapp link requested');
     links.linkRequested(request.principal?.kind === 'user' ? request.principal.user.username : null);
     await driver.connect();
-    await recordAudit(db, auditOf(request, 'whatsapp_vinculado'));
     return reply.code(202).send({ state: driver.state().state });
   });
 
   app.post('/api/whatsapp/logout', { preHandler: requireAdmin }, async (request, reply) => {
+    await recordAudit(db, auditOf(request, 'whatsapp_desvinculado'));
     if (!lease.held()) {
       request.log.warn({ action: 'logout', by: request.principal?.kind === 'user' ? request.principal.user.id : null }, 'whatsapp unlink requested of the holder');
       return reply.code(202).send(await throughHolder('logout'));
@@ -73,7 +76,6 @@ export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async
     request.log.warn({ by: request.principal?.kind === 'user' ? request.principal.user.id : null }, 'whatsapp unlink requested');
     links.unlinkRequested();
     await driver.logout();
-    await recordAudit(db, auditOf(request, 'whatsapp_desvinculado'));
     return reply.code(202).send({ state: driver.state().state });
   });
 };
