@@ -1,5 +1,6 @@
 import type { Db } from '../db/database.ts';
 import { fromTicketRow, ticketFilterParams, type Status, type TicketFilter, type TicketRow } from '../tickets/tickets.ts';
+import { localTime } from './local-time.ts';
 import { EXPORT_PAGE } from './queries.ts';
 
 const PAGE = 500;
@@ -29,6 +30,12 @@ export const CSV_COLUMNS = [
   'ultimo_mensaje',
   'resuelto',
 ] as const;
+
+/** The columns holding an instant: shown in SLA_ZONA_HORARIA, and their header names the zone. */
+export const DATE_COLUMNS = new Set<string>(['creado', 'ultimo_mensaje', 'resuelto']);
+
+/** `creado (America/Mexico_City)`: a reader of the file knows which clock its times are on. */
+export const columnTitle = (column: (typeof CSV_COLUMNS)[number], zone: string) => (DATE_COLUMNS.has(column) ? `${column} (${zone})` : column);
 
 export interface ExportRow {
   id: number;
@@ -91,13 +98,20 @@ export function csvField(value: string | number | null): string {
   return /[",\r\n;]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** UTF-8 with a BOM, CRLF lines: Excel then opens it with accents intact. */
-export async function* csvLines(rows: AsyncIterable<ExportRow>): AsyncGenerator<string> {
-  yield `\uFEFF${CSV_COLUMNS.join(',')}\r\n`;
+/**
+ * UTF-8 with a BOM, CRLF lines: Excel then opens it with accents intact. Times are the zone's wall
+ * time as `2026-03-02 04:05:06`, which Excel reads as a date (an offset would make it text).
+ */
+export async function* csvLines(rows: AsyncIterable<ExportRow>, zone: string): AsyncGenerator<string> {
+  yield `\uFEFF${CSV_COLUMNS.map((column) => csvField(columnTitle(column, zone))).join(',')}\r\n`;
+  const cell = (row: ExportRow, column: (typeof CSV_COLUMNS)[number]) => {
+    const value = row[column];
+    return csvField(DATE_COLUMNS.has(column) && typeof value === 'string' ? localTime(value, zone) : value);
+  };
   let batch = '';
   let count = 0;
   for await (const row of rows) {
-    batch += `${CSV_COLUMNS.map((column) => csvField(row[column])).join(',')}\r\n`;
+    batch += `${CSV_COLUMNS.map((column) => cell(row, column)).join(',')}\r\n`;
     if (++count % PAGE === 0) {
       yield batch;
       batch = '';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
 import { newNumero } from '../tickets/numero.ts';
 import { pdfText } from '../../test/support/pdf.ts';
-import { CSV_COLUMNS, csvField } from './export.ts';
+import { columnTitle, CSV_COLUMNS, csvField } from './export.ts';
 
 let t: TestApp;
 beforeEach(async () => {
@@ -197,6 +197,10 @@ describe('GET /api/estadisticas: calendar days of SLA_ZONA_HORARIA', () => {
   });
 });
 
+// The test app's default SLA_ZONA_HORARIA: date columns name it in their header.
+const ZONE = '(America/Mexico_City)';
+const CREADO = `creado ${ZONE}`;
+
 describe('GET /api/exportes/tickets.csv', () => {
   const csv = async (query = '') => {
     const response = await get(`/api/exportes/tickets.csv${query}`);
@@ -216,12 +220,11 @@ describe('GET /api/exportes/tickets.csv', () => {
     expect(rows).toEqual([
       {
         id: String(second.id), numero: expect.stringMatching(/^TKT-[2-9A-HJ-NP-Z]{8}$/), telefono: '+5215512345678', nombre: 'Ana', asunto: `'=HYPERLINK("http://x")`, estado: 'Abierto',
-        prioridad: 'media', categoria: 'red', tecnico: '', sin_leer: '0', creado: expect.any(String),
-        ultimo_mensaje: expect.any(String), resuelto: '',
+        prioridad: 'media', categoria: 'red', tecnico: '', sin_leer: '0', [CREADO]: expect.stringMatching(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+        [`ultimo_mensaje ${ZONE}`]: expect.any(String), [`resuelto ${ZONE}`]: '',
       },
       expect.objectContaining({ id: String(first.id), telefono: '+5214772758198', nombre: 'José Ñúñez', asunto: 'Impresora "HP", piso 3\nno imprime', prioridad: 'alta' }),
     ]);
-    expect(new Date(rows[0]!.creado).toISOString()).toBe(rows[0]!.creado);
   });
 
   it('every matching ticket exactly once across many pages, with the table filters', async () => {
@@ -298,7 +301,7 @@ describe('GET /api/exportes/tickets.xlsx', () => {
     await workbook.xlsx.load(response.rawPayload as unknown as ArrayBuffer);
     const sheet = workbook.getWorksheet('Tickets')!;
     expect(sheet.rowCount).toBe(2);
-    expect(sheet.getRow(1).values).toEqual([undefined, ...CSV_COLUMNS]);
+    expect(sheet.getRow(1).values).toEqual([undefined, ...CSV_COLUMNS.map((column) => columnTitle(column, 'America/Mexico_City'))]);
     const row = sheet.getRow(2);
     const cell = (name: string) => row.getCell(CSV_COLUMNS.indexOf(name as never) + 1).value;
     expect(cell('id')).toBe(first.id);
@@ -306,7 +309,8 @@ describe('GET /api/exportes/tickets.xlsx', () => {
     expect(cell('sin_leer')).toBe(3);
     expect(cell('creado')).toBeInstanceOf(Date);
     const stored = await prisma().ticket.findUniqueOrThrow({ where: { id: first.id } });
-    expect((cell('creado') as Date).getTime()).toBe(stored.createdAt.getTime());
+    // Mexico City is UTC−6 all year: the cell shows the wall time there.
+    expect((cell('creado') as Date).getTime()).toBe(stored.createdAt.getTime() - 6 * 3_600_000);
     expect(cell('resuelto')).toBeNull();
   });
 });
@@ -367,5 +371,67 @@ describe('PDF exports', () => {
 
     expect((await get('/api/tickets/999999/transcripcion.pdf')).statusCode).toBe(404);
     expect((await get(`/api/tickets/${created.id}/transcripcion.pdf`, {})).statusCode).toBe(401);
+  });
+});
+
+describe('exports show times on the clock of SLA_ZONA_HORARIA, not UTC', () => {
+  // Madrid goes from CET (UTC+1) to CEST (UTC+2) at 01:00 UTC on 29 March 2026: one day, two offsets.
+  const MADRID = [
+    { createdAt: '2026-03-29T00:15:00Z', local: '2026-03-29 01:15:00' },
+    { createdAt: '2026-03-29T01:45:00Z', local: '2026-03-29 03:45:00' },
+  ];
+
+  async function seed(zone: string) {
+    await t.close();
+    t = await buildTestApp({ SLA_ZONA_HORARIA: zone });
+  }
+
+  it('CSV: Mexico City (UTC−6) and Madrid on the day it moves to summer time', async () => {
+    await seed('America/Mexico_City');
+    // Resolved at 05:30 UTC on 3 March = 23:30 on 2 March in Mexico City: the day changes too.
+    await ticket({ createdAt: '2026-03-02T10:00:00Z', status: 'resolved', resolvedAt: '2026-03-03T05:30:00Z' });
+    const mexico = parse((await get('/api/exportes/tickets.csv')).rawPayload, { bom: true, columns: true }) as Record<string, string>[];
+    expect(mexico).toEqual([
+      expect.objectContaining({ 'creado (America/Mexico_City)': '2026-03-02 04:00:00', 'resuelto (America/Mexico_City)': '2026-03-02 23:30:00' }),
+    ]);
+
+    await seed('Europe/Madrid');
+    for (const { createdAt } of MADRID) await ticket({ createdAt });
+    const madrid = parse((await get('/api/exportes/tickets.csv')).rawPayload, { bom: true, columns: true }) as Record<string, string>[];
+    expect(madrid.map((row) => row['creado (Europe/Madrid)'])).toEqual(MADRID.map((row) => row.local).reverse());
+  });
+
+  it('XLSX: typed date cells that read as the wall time in Madrid, the zone in the header', async () => {
+    await seed('Europe/Madrid');
+    for (const { createdAt } of MADRID) await ticket({ createdAt });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await get('/api/exportes/tickets.xlsx')).rawPayload as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('Tickets')!;
+    const column = CSV_COLUMNS.indexOf('creado') + 1;
+    expect(sheet.getRow(1).getCell(column).value).toBe('creado (Europe/Madrid)');
+    const cells = [3, 2].map((row) => sheet.getRow(row).getCell(column).value);
+    for (const cell of cells) expect(cell).toBeInstanceOf(Date);
+    // Excel dates have no zone: what the cell displays is its UTC fields.
+    expect(cells.map((cell) => (cell as Date).toISOString().slice(0, 19).replace('T', ' '))).toEqual(MADRID.map((row) => row.local));
+  });
+
+  it('the list PDF and the transcript PDF: local times, the zone named, never the UTC time', async () => {
+    await seed('Europe/Madrid');
+    for (const { createdAt } of MADRID) await ticket({ createdAt });
+    const list = (await pdfText((await get('/api/exportes/tickets.pdf')).rawPayload)).join(' ');
+    expect(list).toContain('Europe/Madrid');
+    for (const { local } of MADRID) expect(list).toContain(local.slice(0, 16));
+    expect(list).not.toContain('2026-03-29 00:15');
+    expect(list).not.toContain('2026-03-29 01:45');
+
+    const created = await createTicket(t, {
+      subject: 'Cambio de hora',
+      historial: MADRID.map(({ createdAt }, i) => ({ role: i ? 'tecnico' : 'user', content: `mensaje ${i}`, timestamp: createdAt })),
+    });
+    const transcript = (await pdfText((await get(`/api/tickets/${created.id}/transcripcion.pdf`)).rawPayload)).join(' ');
+    expect(transcript).toContain('Europe/Madrid');
+    for (const { local } of MADRID) expect(transcript).toContain(local);
+    expect(transcript).not.toContain('2026-03-29 00:15');
+    expect(transcript).not.toContain('2026-03-29 01:45');
   });
 });

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
 import type { TicketView } from '../tickets/tickets.ts';
 import { STATUS_LABEL, type ExportRow } from './export.ts';
+import { localTime } from './local-time.ts';
 import { transcriptPage, type TranscriptRow } from '../messages/index.ts';
 
 // DejaVu covers far more than the PDF standard fonts' Latin-1 (Debian ships it with Chromium's
@@ -21,7 +22,8 @@ function newDocument(layout: 'portrait' | 'landscape', title: string) {
   return doc;
 }
 
-const when = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '');
+/** The zone's wall time, to the minute (text that is no date is shown as it is). */
+const when = (iso: string | null, zone: string) => (iso ? localTime(iso, zone, false) : '');
 
 /** Writes as the pages arrive; an error mid-way ends the download instead of hanging it. */
 function pump(doc: PDFKit.PDFDocument, work: () => Promise<void>, log: Logger): Readable {
@@ -42,11 +44,11 @@ const LIST_COLUMNS: { key: keyof ExportRow; title: string; width: number }[] = [
   { key: 'estado', title: 'Estado', width: 65 },
   { key: 'prioridad', title: 'Prioridad', width: 55 },
   { key: 'tecnico', title: 'Técnico', width: 90 },
-  { key: 'creado', title: 'Creado (UTC)', width: 100 },
+  { key: 'creado', title: 'Creado', width: 100 },
 ];
 
-/** The filtered ticket list as a landscape table, one line per ticket, headers on every page. */
-export function ticketListPdf(rows: AsyncIterable<ExportRow>, log: Logger): Readable {
+/** The filtered ticket list as a landscape table, one line per ticket, headers on every page; times in `zone`. */
+export function ticketListPdf(rows: AsyncIterable<ExportRow>, zone: string, log: Logger): Readable {
   const doc = newDocument('landscape', 'Tickets');
   const bottom = () => doc.page.height - doc.page.margins.bottom - 14;
   const line = (cells: string[], bold = false) => {
@@ -66,7 +68,7 @@ export function ticketListPdf(rows: AsyncIterable<ExportRow>, log: Logger): Read
     doc,
     async () => {
       doc.font('negrita').fontSize(14).text('Tickets');
-      doc.font('texto').fontSize(8).text(`Generado ${when(new Date().toISOString())} UTC`).moveDown(0.5);
+      doc.font('texto').fontSize(8).text(`Generado ${when(new Date().toISOString(), zone)} · horas de ${zone}`).moveDown(0.5);
       header();
       let count = 0;
       for await (const row of rows) {
@@ -74,7 +76,7 @@ export function ticketListPdf(rows: AsyncIterable<ExportRow>, log: Logger): Read
           doc.addPage();
           header();
         }
-        line(LIST_COLUMNS.map(({ key }) => (key === 'creado' ? when(row.creado) : String(row[key] ?? ''))));
+        line(LIST_COLUMNS.map(({ key }) => (key === 'creado' ? when(row.creado, zone) : String(row[key] ?? ''))));
         count++;
       }
       if (count === 0) doc.text('Ningún ticket coincide con los filtros.');
@@ -92,8 +94,9 @@ function attachmentOf(row: TranscriptRow): string | null {
   return row.kind !== 'text' ? row.kind : null;
 }
 
-/** A ticket's conversation, oldest first, read 500 entries at a time. */
-export function transcriptPdf(db: Db, ticket: TicketView, options: { notas: boolean }, log: Logger): Readable {
+/** A ticket's conversation, oldest first, read 500 entries at a time; times in `options.zone`. */
+export function transcriptPdf(db: Db, ticket: TicketView, options: { notas: boolean; zone: string }, log: Logger): Readable {
+  const { zone } = options;
   const doc = newDocument('portrait', `Ticket ${ticket.numero}`);
   return pump(
     doc,
@@ -101,7 +104,7 @@ export function transcriptPdf(db: Db, ticket: TicketView, options: { notas: bool
       doc.font('negrita').fontSize(14).text(`Ticket ${ticket.numero}: ${ticket.subject}`);
       doc.font('texto').fontSize(9);
       doc.text(`${ticket.name ?? 'Sin nombre'} · ${ticket.phone} · ${STATUS_LABEL[ticket.status] ?? ticket.status} · prioridad ${ticket.priority}${ticket.category ? ` · ${ticket.category}` : ''}`);
-      doc.text(`Creado ${when(ticket.createdAt)} UTC${ticket.resolvedAt ? ` · resuelto ${when(ticket.resolvedAt)} UTC` : ''}`);
+      doc.text(`Creado ${when(ticket.createdAt, zone)}${ticket.resolvedAt ? ` · resuelto ${when(ticket.resolvedAt, zone)}` : ''} · horas de ${zone}`);
       if (ticket.rating !== null) doc.text(`Valoración del usuario: ${ticket.rating} de 5`);
       doc.moveDown();
       const attachments: string[] = [];
@@ -112,9 +115,10 @@ export function transcriptPdf(db: Db, ticket: TicketView, options: { notas: bool
         count += rows.length;
         for (const row of rows) {
           const speaker = `${SPEAKER[row.role] ?? row.role}${row.authorName ? ` (${row.authorName})` : ''}`;
-          doc.font('negrita').fontSize(9).text(`${speaker} — ${row.timestamp}`);
+          const at = localTime(row.timestamp, zone);
+          doc.font('negrita').fontSize(9).text(`${speaker} — ${at}`);
           const attachment = attachmentOf(row);
-          if (attachment) attachments.push(`${row.timestamp}: ${attachment}`);
+          if (attachment) attachments.push(`${at}: ${attachment}`);
           const body = [row.content, attachment ? `[Adjunto: ${attachment}]` : ''].filter(Boolean).join('\n');
           doc.font('texto').fontSize(10).text(body || ' ').moveDown(0.5);
         }

@@ -49,7 +49,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy; perM
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="tickets-${isoDay(new Date())}.csv"`)
-      .send(Readable.from(csvLines(exportRows(db, request.query))));
+      .send(Readable.from(csvLines(exportRows(db, request.query), sla.zone)));
   });
 
   app.get('/api/exportes/tickets.xlsx', { config: limited, schema: { querystring: exportQuery } }, async (request, reply) => {
@@ -58,7 +58,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy; perM
     return reply
       .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
       .header('content-disposition', `attachment; filename="tickets-${isoDay(new Date())}.xlsx"`)
-      .send(xlsxStream(exportRows(db, request.query), request.log as Logger));
+      .send(xlsxStream(exportRows(db, request.query), sla.zone, request.log as Logger));
   });
 
   app.get('/api/exportes/tickets.pdf', { config: limited, schema: { querystring: exportQuery } }, async (request, reply) => {
@@ -67,7 +67,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy; perM
     return reply
       .type('application/pdf')
       .header('content-disposition', `attachment; filename="tickets-${isoDay(new Date())}.pdf"`)
-      .send(ticketListPdf(exportRows(db, request.query), request.log as Logger));
+      .send(ticketListPdf(exportRows(db, request.query), sla.zone, request.log as Logger));
   });
 
   app.get(
@@ -81,7 +81,7 @@ export const insightRoutes: FastifyPluginAsyncZod<{ db: Db; sla: SlaPolicy; perM
       return reply
         .type('application/pdf')
         .header('content-disposition', `attachment; filename="ticket-${ticket.id}.pdf"`)
-        .send(transcriptPdf(db, ticket, { notas: request.query.notas === '1' }, request.log as Logger));
+        .send(transcriptPdf(db, ticket, { notas: request.query.notas === '1', zone: sla.zone }, request.log as Logger));
     },
   );
 };

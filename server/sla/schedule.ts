@@ -72,7 +72,7 @@ function formatter(zone: string): Intl.DateTimeFormat {
 }
 
 /** The zone's wall clock at `instant`, written as if it were UTC (so plain UTC arithmetic applies). */
-function wallClock(instant: number, zone: string): number {
+export function wallClock(instant: number, zone: string): number {
   const parts = Object.fromEntries(formatter(zone).formatToParts(instant).map((part) => [part.type, Number(part.value)]));
   return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
 }
