@@ -3,9 +3,12 @@
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { isMainThread } from 'node:worker_threads';
 
 const file = process.env.SOAK_PROBE_FILE;
-if (file) {
+// NODE_OPTIONS reaches worker threads too (tsx's module-hooks thread among them): their few-MB
+// heaps interleaved with the service's in one file made the printed figures and the slope wrong.
+if (file && isMainThread) {
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc');
   const every = Number(process.env.SOAK_PROBE_MS ?? 60_000);
