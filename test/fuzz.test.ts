@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import type { HTTPMethods, RouteOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelName } from '../server/db/generated/internal/prismaNamespaceBrowser.ts';
 import { ADMIN, buildTestApp, createTicket, eventually, loginCookie, type TestApp } from './support/app.ts';
+import { backgroundSettled, changedTables, snapshot } from './support/snapshot.ts';
 
 /**
  * Every route of the built app, driven with generated ids, bodies, headers and query strings while
@@ -10,15 +10,12 @@ import { ADMIN, buildTestApp, createTicket, eventually, loginCookie, type TestAp
  * so a route added later is fuzzed without touching this file. The properties:
  * - the status is one the API documents, never a 500;
  * - every error is the JSON error body ({error, mensaje} in Spanish), and no answer carries a stack trace;
- * - a refused request (4xx) changes no row of any table (a 503/504 reply is stored by design).
+ * - a refused request (4xx) changes no row of any table and no media file (a 503/504 reply is stored by design).
  */
 
 // 206 and 416: attachments answer byte ranges (docs/api.md).
 const DOCUMENTED = new Set([200, 201, 202, 204, 206, 400, 401, 403, 404, 409, 413, 415, 416, 422, 429, 503, 504]);
 const STACK_TRACE = /\n\s+at |node_modules|\.ts:\d+|\bError: /;
-// Sessions record activity, tokens their last use and the audit log refusals, on purpose.
-const MUTABLE_ON_REFUSAL = /^(Session|Audit)/i;
-const BOOKKEEPING_FIELD = /^last(Used|Seen|Activity)/;
 // About 25 s on a loaded 2-core machine; FUZZ_RUNS=2000 (and FUZZ_SEED to replay) for a longer hunt.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 
@@ -79,42 +76,6 @@ beforeAll(async () => {
   known.userIds = (await db.user.findMany({ select: { id: true } })).map((r) => r.id);
 });
 afterAll(() => t?.close());
-
-/** Every row of every table that a refused request must leave alone. */
-async function snapshot(): Promise<string> {
-  const prisma = t.app.puente.db.prisma as unknown as Record<string, { findMany(args?: object): Promise<unknown[]>; count(): Promise<number> }>;
-  const tables: Record<string, unknown> = {};
-  for (const model of Object.values(ModelName)) {
-    const delegate = prisma[model.charAt(0).toLowerCase() + model.slice(1)];
-    tables[model] = MUTABLE_ON_REFUSAL.test(model) ? null : await delegate.findMany();
-  }
-  return JSON.stringify(tables, (key, value) => (BOOKKEEPING_FIELD.test(key) ? undefined : typeof value === 'bigint' ? value.toString() : value));
-}
-
-/**
- * The outbox works in the background: a reply queued by an earlier run drains, a send's ack lands
- * 50 ms later, an unresponsive phone is retried. None of that is the next request's doing, so the
- * phone is made ready and those writes are let finish before the "refusal writes nothing" snapshot.
- */
-async function backgroundSettled() {
-  if (t.simulator.mode() !== 'ready') await t.simulator.setMode('ready');
-  // Unlinked (a fuzzed logout), queued replies wait for a new link and nothing moves.
-  const moving = t.simulator.state().state === 'ready' ? ['queued', 'sending', 'sent'] : ['sending', 'sent'];
-  const busy = { delivery: { in: moving } };
-  await eventually(async () => (await t.app.puente.db.prisma.message.count({ where: busy })) === 0, 30_000);
-}
-
-/** The tables whose rows differ, with the first differing row of each (a readable failure). */
-function changedTables(before: string, after: string) {
-  const [a, b] = [JSON.parse(before), JSON.parse(after)] as Record<string, unknown[] | null>[];
-  return Object.keys(a)
-    .filter((table) => JSON.stringify(a[table]) !== JSON.stringify(b[table]))
-    .map((table) => {
-      const rows = [a[table] ?? [], b[table] ?? []];
-      const i = rows[0].findIndex((row, n) => JSON.stringify(row) !== JSON.stringify(rows[1][n]));
-      return { table, before: rows[0][i], after: rows[1][i === -1 ? rows[0].length : i] };
-    });
-}
 
 const weirdText = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -246,8 +207,8 @@ describe('every route under generated input', () => {
         const url = pathFor(req.route, req.ids) + (req.query ? `?${req.query}` : '');
         const auth = req.auth === 'cookie' ? t.admin : { authorization: `Bearer ${token}` };
         const contentType = req.body.contentType ? { 'content-type': req.body.contentType } : {};
-        await backgroundSettled();
-        const before = await snapshot();
+        await backgroundSettled(t);
+        const before = await snapshot(t);
         const response = await t.app.inject({
           method: req.route.method,
           url,
@@ -264,7 +225,7 @@ describe('every route under generated input', () => {
           expect(String(response.headers['content-type']), where).toMatch(/^application\/json/);
           expect(response.json(), where).toEqual(expect.objectContaining({ error: expect.stringMatching(/^[a-z_]+$/), mensaje: expect.any(String) }));
           // 503 and 504 are not refusals: the reply is stored and goes out later (docs/api.md).
-          if (response.statusCode < 500) expect(changedTables(before, await snapshot()), where).toEqual([]);
+          if (response.statusCode < 500) expect(changedTables(before, await snapshot(t)), where).toEqual([]);
         }
         if (response.statusCode < 300 && req.route.method !== 'GET') await stillSignedIn();
       }),

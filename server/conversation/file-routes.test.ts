@@ -136,6 +136,22 @@ describe('POST /ticket/:id/enviar-archivo', () => {
     expect(response.json().mensaje).toMatch(/multipart/);
   });
 
+  // Found by test/fuzz-multipart.test.ts: the parser's own errors (thrown before any part, or
+  // when the body ends early) left as 500 error_interno.
+  it.each([
+    ['no boundary in the Content-Type', (body: Buffer) => ({ body, type: 'multipart/form-data' })],
+    ['a boundary longer than a parser accepts', (body: Buffer) => ({ body, type: `multipart/form-data; boundary=${'b'.repeat(300)}` })],
+    ['a body cut off inside the file', (body: Buffer, type: string) => ({ body: body.subarray(0, body.length - 300), type })],
+    ['a body without its closing boundary', (body: Buffer, type: string) => ({ body: body.subarray(0, body.lastIndexOf('--', body.length - 5) - 2), type })],
+  ] as [string, (body: Buffer, type: string) => { body: Buffer; type: string }][])('400 in Spanish for %s, with nothing stored', async (_, broken) => {
+    const form = multipartBody([{ name: 'mensaje', value: 'Aquí la guía' }, file(await pdf(), 'guia.pdf', 'application/pdf')]);
+    const sent = broken(form.payload, form.headers['content-type']);
+    const response = await t.app.inject({ method: 'POST', url: `/ticket/${ticket.id}/enviar-archivo`, headers: { ...t.admin, 'content-type': sent.type }, payload: sent.body });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toEqual({ error: 'solicitud_invalida', mensaje: 'El formulario multipart no es válido o llegó incompleto: envía el archivo de nuevo.' });
+    await expectNothingStored();
+  });
+
   it('404 for a ticket that does not exist', async () => {
     const response = await upload([file(await pdf(), 'guia.pdf')], { id: 999 });
     expect(response.statusCode).toBe(404);

@@ -59,14 +59,19 @@ async function readUpload(request: FastifyRequest, maxChars: number): Promise<Up
       }
     }
   } catch (err) {
-    throw uploadError(err);
+    throw uploadError(err, request);
   }
   if (!file) throw invalidRequest('Falta el archivo: envíalo en el campo "archivo" (multipart/form-data).');
   if ([...caption].length > maxChars) throw invalidRequest(`mensaje: el mensaje admite hasta ${maxChars} caracteres`);
   return { ...file, caption: caption.trim() === '' ? '' : caption };
 }
 
-function uploadError(err: unknown): unknown {
+/**
+ * What the form's parse raised, as the contract's error. Only the client's bytes are read here, so
+ * an error the parser has no code for (busboy's "Boundary not found", "Unexpected end of multipart
+ * data", a boundary too long to search for) is a form that is broken or cut short, not our fault.
+ */
+function uploadError(err: unknown, request: FastifyRequest): AppError {
   if (err instanceof AppError) return err;
   switch ((err as { code?: string }).code) {
     case 'FST_REQ_FILE_TOO_LARGE':
@@ -80,7 +85,8 @@ function uploadError(err: unknown): unknown {
     case 'FST_PROTO_VIOLATION':
       return invalidRequest('El formulario tiene campos de más o no es válido.');
   }
-  return err;
+  request.log.info({ reason: (err as Error | null)?.message }, 'multipart form refused');
+  return invalidRequest('El formulario multipart no es válido o llegó incompleto: envía el archivo de nuevo.');
 }
 
 export interface FileRouteDeps {
