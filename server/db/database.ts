@@ -40,7 +40,10 @@ export interface Db {
   sql(text: string): Database.Statement;
   /** SQLite only: runs synchronous statements as one transaction, under the write lock. */
   writeNow<T>(work: () => T): Promise<T>;
-  /** PostgreSQL only: runs `work` on one connection in one transaction, under the write lock. */
+  /**
+   * PostgreSQL only: runs `work` on one connection in one transaction, under the write lock;
+   * works waiting together share a transaction, each in its own savepoint (group commit).
+   */
   pgWrite<T>(work: (client: PgQuery) => Promise<T>): Promise<T>;
   /** Either dialect: the rows of one hand-written statement. */
   all<T>(statement: Statement, params?: Record<string, unknown>): Promise<T[]>;
@@ -249,31 +252,57 @@ async function openPostgres(databaseUrl: string): Promise<Db> {
   for (const each of [pool, writer]) each.on('error', () => {}); // an idle connection dropped by the server; the next query reconnects
   const enqueue = writeQueue();
   const query = pgQuery(pool);
-  const pgWrite = <T>(work: (client: PgQuery) => Promise<T>) =>
-    enqueue(async () => {
-      const client = await writer.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(pgQuery(client));
+  // Group commit, as on SQLite: the hot path's writes waiting together share one transaction and
+  // one WAL flush, each in its own savepoint (see groupCommit). A batch of one is a plain
+  // transaction, as before.
+  const group = groupCommit<(client: PgQuery) => Promise<unknown>>(enqueue, async (batch) => {
+    const client = await writer.connect();
+    const run = pgQuery(client);
+    try {
+      await client.query('BEGIN');
+      if (batch.length === 1) {
+        const value = await batch[0]!.work(run);
         await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw err;
-      } finally {
-        client.release();
+        batch[0]!.resolve(value);
+        return;
       }
-    });
+      const outcomes: Outcome[] = [];
+      for (const item of batch) {
+        await client.query('SAVEPOINT puente_group');
+        try {
+          const value = await item.work(run);
+          await client.query('RELEASE SAVEPOINT puente_group');
+          outcomes.push({ ok: true, value });
+        } catch (err) {
+          await client.query('ROLLBACK TO SAVEPOINT puente_group');
+          outcomes.push({ ok: false, err });
+        }
+      }
+      await client.query('COMMIT');
+      answer(batch, outcomes);
+    } catch (err) {
+      // Nothing of the batch committed (or it cannot be known): every caller hears the error.
+      await client.query('ROLLBACK').catch(() => {});
+      for (const item of batch) item.reject(err);
+    } finally {
+      client.release();
+    }
+  });
+  const pgWrite = <T>(work: (client: PgQuery) => Promise<T>) => group.add<T>(work);
   return {
     dialect: 'postgres',
     prisma,
-    write: (work) => enqueue(() => prisma.$transaction(work, { timeout: 30_000, maxWait: 30_000 })),
+    write: (work) => {
+      group.close();
+      return enqueue(() => prisma.$transaction(work, { timeout: 30_000, maxWait: 30_000 }));
+    },
     writeNow: sqliteOnly,
     sql: sqliteOnly,
     pgWrite,
     all: (statement, params) => query(statement.postgres, params),
-    run: (statement, params) => enqueue(async () => void (await pgQuery(writer)(statement.postgres, params))),
+    run: (statement, params) => pgWrite(async (run) => void (await run(statement.postgres, params))),
     async close() {
+      group.close();
       await enqueue(() => undefined);
       await Promise.all([pool.end(), writer.end()]);
       await prisma.$disconnect();

@@ -1,5 +1,10 @@
-import type { Db } from '../db/database.ts';
+import { timeFor, type Db, type Statement } from '../db/database.ts';
 import { NEW_PHONE, type PhoneState, type SentRecord, type SimulatedPhone, type SimulatorMode } from './simulator-phone.ts';
+
+const INSERT_SENT: Statement = {
+  sqlite: 'INSERT INTO SimulatorSent (waId, "to", body, at, clientRef, media) VALUES (:waId, :to, :body, :at, :clientRef, :media)',
+  postgres: 'INSERT INTO "SimulatorSent" ("waId", "to", body, at, "clientRef", media) VALUES (:waId, :to, :body, :at, :clientRef, :media)',
+};
 
 /**
  * Several processes on one PostgreSQL stand for one phone: its record and its state are rows of
@@ -12,11 +17,14 @@ export class DbPhone implements SimulatedPhone {
     private readonly changed: () => Promise<void> = async () => undefined,
   ) {}
 
+  /**
+   * One prepared INSERT, committed (durably) before the send returns, as WhatsApp's server
+   * would have it. Not through Prisma: on the send path its query compiler and its
+   * BEGIN/COMMIT round trips cost more than the write itself (issue 12).
+   */
   async record(record: SentRecord) {
-    const { id, media, at, ...rest } = record;
-    await this.db.write((tx) =>
-      tx.simulatorSent.create({ data: { ...rest, waId: id, at: new Date(at), media: media ? JSON.stringify(media) : null } }),
-    );
+    const { id, media, at, to, body, clientRef } = record;
+    await this.db.run(INSERT_SENT, { waId: id, to, body, at: timeFor(this.db, new Date(at)), clientRef, media: media ? JSON.stringify(media) : null });
   }
 
   async records(): Promise<SentRecord[]> {
