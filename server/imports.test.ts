@@ -20,6 +20,27 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** Every .ts and .tsx file below a folder, tests included. */
+function allSources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : allSources(full);
+    return /\.tsx?$/.test(entry.name) ? [full] : [];
+  });
+}
+
+/** The relative imports of the given files that land outside `allowed` folders, as "file → target". */
+export function importsLeaving(files: string[], isAllowed: (target: string) => boolean): string[] {
+  const root = path.dirname(SERVER);
+  return files.flatMap((file) =>
+    specifiers(fs.readFileSync(file, 'utf8'))
+      .filter((spec) => spec.startsWith('.'))
+      .map((spec) => path.relative(root, path.resolve(path.dirname(file), spec)))
+      .filter((target) => !isAllowed(target))
+      .map((target) => `${path.relative(root, file)} → ${target}`),
+  );
+}
+
 /** Every module a file names in an import, export-from or dynamic import(), type-only ones included. */
 export function specifiers(text: string): string[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
@@ -152,5 +173,33 @@ describe('the import graph of server/', () => {
       .filter(([file]) => file.startsWith(`server/${folder}/`) && !isRouteFile(file))
       .flatMap(([file, targets]) => targets.filter((t) => FORBIDDEN_IN_DOMAIN.some((rule) => rule.test(t))).map((t) => `${file} → ${t}`));
     expect(offending).toEqual([]);
+  });
+});
+
+// The wire contract is the one thing server and console share: the console bundles only types
+// and the pure phone helpers from server/, never server code (which would drag Node and Prisma
+// into the browser), and the contract stays a leaf that both can import without a cycle.
+describe('the contract between server/ and console/', () => {
+  const root = path.dirname(SERVER);
+  const CONSOLE = path.join(root, 'console');
+  const CONTRACT = path.join(SERVER, 'contract');
+  const inside = (folder: string) => (target: string) => !target.startsWith('..') && !path.isAbsolute(target) && (target + '/').startsWith(folder + '/');
+
+  it('lets the console import from server/ only server/contract/', () => {
+    const files = allSources(CONSOLE);
+    expect(files.length).toBeGreaterThan(50);
+    expect(importsLeaving(files, (target) => !inside('server')(target) || inside('server/contract')(target))).toEqual([]);
+  });
+
+  it('keeps server/contract/ importing nothing but itself (no package, no other folder)', () => {
+    const files = allSources(CONTRACT).filter((file) => !file.endsWith('.test.ts'));
+    const packages = files.flatMap((file) => specifiers(fs.readFileSync(file, 'utf8')).filter((spec) => !spec.startsWith('.')).map((spec) => `${path.relative(root, file)} → ${spec}`));
+    expect(packages).toEqual([]);
+    expect(importsLeaving(files, inside('server/contract'))).toEqual([]);
+  });
+
+  it('sees an import that leaves the allowed folders (the check can fail)', () => {
+    const probe = path.join(CONSOLE, 'stores', 'sandbox.ts');
+    expect(importsLeaving([probe], (target) => !inside('server')(target))).toEqual(['console/stores/sandbox.ts → server/contract/phone.ts']);
   });
 });

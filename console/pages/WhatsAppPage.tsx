@@ -4,7 +4,7 @@ import { QrPanel } from '../components/QrPanel.tsx';
 import { longTime } from '../lib/format.ts';
 import { formatBytes } from '../lib/upload.ts';
 import { linkStateLabel } from '../lib/labels.ts';
-import type { HealthDetail } from '../lib/types.ts';
+import type { HealthDetail, StorageUse } from '../lib/types.ts';
 import { useStores } from '../stores/context.ts';
 
 /** States in which there is a linked (or linking) number to unlink. */
@@ -12,8 +12,8 @@ const UNLINKABLE = new Set(['ready', 'authenticating', 'disconnected', 'starting
 
 export default function WhatsAppPage() {
   const { whatsapp, session, toasts, api } = useStores();
-  const [storage, setStorage] = useState<{ archivos: number; bytes: number; limite?: number } | null>(null);
-  useEffect(() => void api.get<{ archivos: number; bytes: number; limite?: number }>('/api/adjuntos/uso').then(setStorage, () => setStorage(null)), []);
+  const [storage, setStorage] = useState<StorageUse | null>(null);
+  useEffect(() => void api.get<StorageUse>('/api/adjuntos/uso').then(setStorage, () => setStorage(null)), []);
   const [confirming, setConfirming] = useState(false);
   const unlinkButton = useRef<HTMLButtonElement>(null);
   useEffect(() => void whatsapp.refresh(), []);

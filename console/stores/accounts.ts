@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import { ApiError, type Api } from '../lib/api.ts';
-import type { ApiToken, CreatedToken, Role, User } from '../lib/types.ts';
+import type { ApiToken, ApiTokenList, CreatedToken, Role, User, UserList } from '../lib/types.ts';
 
 export interface UserForm {
   username: string;
@@ -38,15 +38,15 @@ export function createAccountsStore(api: Api) {
 
   async function loadUsers() {
     const [active, inactive] = await Promise.all([
-      api.get<{ users: User[] }>('/api/users'),
-      api.get<{ users: User[] }>('/api/users/desactivadas'),
+      api.get<UserList>('/api/users'),
+      api.get<UserList>('/api/users/desactivadas'),
     ]);
     users.value = active.users;
     deactivated.value = inactive.users;
   }
 
   async function loadTokens() {
-    tokens.value = (await api.get<{ tokens: ApiToken[] }>('/api/tokens')).tokens;
+    tokens.value = (await api.get<ApiTokenList>('/api/tokens')).tokens;
   }
 
   async function refresh() {

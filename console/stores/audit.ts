@@ -1,16 +1,8 @@
 import { signal } from '@preact/signals';
 import { ApiError, type Api } from '../lib/api.ts';
+import type { AuditEvent, AuditPage } from '../lib/types.ts';
 
-/** One line of GET /api/auditoria (server/audit/audit.ts). */
-export interface AuditEvent {
-  id: number;
-  at: string;
-  actor: string | null;
-  action: string;
-  target: string | null;
-  ip: string | null;
-  detail: unknown;
-}
+export type { AuditEvent };
 
 export interface AuditFilters {
   accion: string;
@@ -36,7 +28,7 @@ export function createAuditStore(api: Api, perPage = PER_PAGE) {
     for (const [name, value] of Object.entries(filters.value)) if (value.trim()) query.set(name, value.trim());
     const mine = ++asked; // a slow answer to an older filter must not replace a newer one
     try {
-      const answer = await api.get<{ eventos: AuditEvent[]; hay_mas: boolean }>(`/api/auditoria?${query}`);
+      const answer = await api.get<AuditPage>(`/api/auditoria?${query}`);
       if (mine !== asked) return;
       events.value = answer.eventos;
       hasMore.value = answer.hay_mas;

@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals';
 import type { Api } from '../lib/api.ts';
 import { createPoller } from '../lib/poll.ts';
-import type { Entry, LiveEvent, Ticket, TicketStatus } from '../lib/types.ts';
+import type { Conversation, Entry, LiveEvent, Ticket, TicketStatus } from '../lib/types.ts';
 import { createComposer } from './composer.ts';
 import { applyEntryEvent, mergeNewest, PAGE_SIZE } from './entries.ts';
 
@@ -51,7 +51,7 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
     if (!open) return;
     const mine = epoch;
     try {
-      const { historial } = await api.get<{ historial: Entry[] }>(`/ticket/${open.id}/conversacion?notas=1&limite=${PAGE_SIZE}`);
+      const { historial } = await api.get<Conversation>(`/ticket/${open.id}/conversacion?notas=1&limite=${PAGE_SIZE}`);
       if (mine !== epoch) return;
       if (!loaded.value) hasOlder.value = historial.length === PAGE_SIZE;
       setEntries(mergeNewest(entries.value, historial));
@@ -92,7 +92,7 @@ export function createChatStore(api: Api, hooks: Hooks = {}) {
     const mine = epoch;
     try {
       const query = `notas=1&limite=${PAGE_SIZE}&antes=${oldest.id}`;
-      const { historial } = await api.get<{ historial: Entry[] }>(`/ticket/${open.id}/conversacion?${query}`);
+      const { historial } = await api.get<Conversation>(`/ticket/${open.id}/conversacion?${query}`);
       if (mine !== epoch) return;
       hasOlder.value = historial.length === PAGE_SIZE;
       entries.value = [...historial, ...entries.value];

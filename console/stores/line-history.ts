@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import type { Api } from '../lib/api.ts';
-import type { Entry, Ticket } from '../lib/types.ts';
+import type { Conversation, EarlierTickets, Entry, Ticket } from '../lib/types.ts';
 
 /** How much of an earlier ticket's conversation the panel shows: its newest entries. */
 const EARLIER_ENTRIES = 200;
@@ -24,7 +24,7 @@ export function createLineHistoryStore(api: Api) {
     entries.value = null;
     error.value = null;
     try {
-      const answer = await api.get<{ tickets: Ticket[] }>(`/api/tickets/${ticketId}/anteriores`);
+      const answer = await api.get<EarlierTickets>(`/api/tickets/${ticketId}/anteriores`);
       if (mine === epoch) tickets.value = answer.tickets;
     } catch (failure) {
       if (mine === epoch) error.value = (failure as Error).message;
@@ -37,7 +37,7 @@ export function createLineHistoryStore(api: Api) {
     entries.value = null;
     if (!ticket) return;
     try {
-      const { historial } = await api.get<{ historial: Entry[] }>(`/ticket/${ticket.id}/conversacion?notas=1&limite=${EARLIER_ENTRIES}`);
+      const { historial } = await api.get<Conversation>(`/ticket/${ticket.id}/conversacion?notas=1&limite=${EARLIER_ENTRIES}`);
       if (mine === epoch && picked.value?.id === ticket.id) entries.value = historial;
     } catch (failure) {
       if (mine === epoch) error.value = (failure as Error).message;

@@ -1,5 +1,6 @@
 import { signal } from '@preact/signals';
 import { ApiError, type Api } from '../lib/api.ts';
+import type { SessionsEnded } from '../lib/types.ts';
 
 const message = (failure: unknown, fallback: string) => (failure instanceof ApiError ? failure.mensaje : fallback);
 
@@ -34,7 +35,7 @@ export function createMyAccountStore(api: Api) {
     busy.value = true;
     error.value = null;
     try {
-      return (await api.post<{ cerradas: number }>('/api/auth/cerrar-otras')).cerradas;
+      return (await api.post<SessionsEnded>('/api/auth/cerrar-otras')).cerradas;
     } catch (failure) {
       error.value = message(failure, 'No se pudieron cerrar las demás sesiones.');
       return null;

@@ -1,6 +1,6 @@
 import { signal } from '@preact/signals';
 import type { Api } from '../lib/api.ts';
-import type { QuickReply } from '../lib/types.ts';
+import type { QuickReply, QuickReplyList } from '../lib/types.ts';
 
 export type ReplyDraft = Pick<QuickReply, 'titulo' | 'texto'>;
 
@@ -14,7 +14,7 @@ export function createRepliesStore(api: Api) {
 
   async function load() {
     try {
-      list.value = (await api.get<{ respuestas: QuickReply[] }>('/api/respuestas-rapidas')).respuestas;
+      list.value = (await api.get<QuickReplyList>('/api/respuestas-rapidas')).respuestas;
       error.value = null;
     } catch (failure) {
       error.value = (failure as Error).message;

@@ -1,26 +1,9 @@
 import { signal } from '@preact/signals';
 import { ApiError, type Api } from '../lib/api.ts';
 import { createPoller } from '../lib/poll.ts';
-import type { Priority, TicketStatus } from '../lib/types.ts';
+import type { Statistics } from '../lib/types.ts';
 
-/** GET /api/estadisticas, as docs/api.md describes it. */
-export interface Statistics {
-  desde: string;
-  hasta: string;
-  /** The service's SLA_ZONA_HORARIA: desde and hasta are calendar days there. */
-  zona_horaria: string;
-  total: number;
-  por_estado: Record<TicketStatus, number>;
-  por_prioridad: Record<Priority, number>;
-  sin_leer: number;
-  primera_respuesta_mediana_min: number | null;
-  resolucion_mediana_h: number | null;
-  valoraciones: number;
-  satisfaccion_media: number | null;
-  /** The period's tickets whose SLA clock is red: due and unmet, or met late. */
-  sla_incumplidos: { primera_respuesta: number; resolucion: number };
-  por_tecnico: { id: number; nombre: string; tickets: number; respuestas: number; primera_respuesta_mediana_min: number | null }[];
-}
+export type { Statistics };
 
 /**
  * The dashboard's period and figures; refreshed every 5 s while the page is open. The first

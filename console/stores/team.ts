@@ -1,13 +1,9 @@
 import { computed, signal } from '@preact/signals';
 import type { Api } from '../lib/api.ts';
-import type { LiveEvent } from '../lib/types.ts';
+import type { LiveEvent, Team, TeamMember } from '../lib/types.ts';
 
-export interface Person {
-  id: number;
-  nombre: string;
-  /** A console of theirs is open (on any process); see GET /api/equipo. */
-  en_linea?: boolean;
-}
+/** Someone a ticket can be assigned to, and whether they are online (GET /api/equipo). */
+export type Person = TeamMember;
 
 /** Presence also changes without an event (a process that died stops counting after 2 min). */
 export const TEAM_POLL_MS = 60_000;
@@ -24,7 +20,7 @@ export function createTeamStore(api: Api, { pollMs = TEAM_POLL_MS }: { pollMs?: 
 
   async function load() {
     try {
-      people.value = (await api.get<{ equipo: Person[] }>('/api/equipo')).equipo;
+      people.value = (await api.get<Team>('/api/equipo')).equipo;
     } catch {
       // Without the list the assignee shows as a number; the table and chat still work.
     }

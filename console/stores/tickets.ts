@@ -1,7 +1,7 @@
 import { signal } from '@preact/signals';
 import type { Api } from '../lib/api.ts';
 import { createPoller } from '../lib/poll.ts';
-import type { LiveEvent, Priority, Ticket, TicketStatus } from '../lib/types.ts';
+import type { LiveEvent, Priority, Ticket, TicketList, TicketStatus } from '../lib/types.ts';
 
 export interface TicketFilter {
   status: TicketStatus | '';
@@ -40,7 +40,7 @@ export function createTicketsStore(api: Api) {
     if (page.value > 1) params.set('pagina', String(page.value));
     const search = params.size ? `?${params}` : '';
     try {
-      const answer = await api.get<{ tickets: Ticket[]; hay_mas?: boolean }>(`/api/tickets${search}`);
+      const answer = await api.get<TicketList>(`/api/tickets${search}`);
       if (request !== latest) return; // an older filter's answer arriving late
       tickets.value = answer.tickets;
       hasMore.value = answer.hay_mas ?? false;

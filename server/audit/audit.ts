@@ -1,3 +1,4 @@
+import type { AuditPage } from '../contract/index.ts';
 import type { Db, Tx } from '../db/database.ts';
 
 /** Every action the log records; the console names each one (console/lib/labels.ts). */
@@ -61,7 +62,7 @@ export interface AuditQuery {
 }
 
 /** Newest first, a page at a time. */
-export async function listAudit(db: Db, query: AuditQuery) {
+export async function listAudit(db: Db, query: AuditQuery): Promise<AuditPage> {
   const where = {
     ...(query.accion ? { action: query.accion } : {}),
     ...(query.actor ? { actor: query.actor } : {}),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { recordAudit } from '../audit/audit.ts';
 import { auditOf } from '../audit/request.ts';
+import type { SessionsEnded } from '../contract/index.ts';
 import type { Db } from '../db/database.ts';
 import { AppError, forbidden, tooManyAttempts, unauthenticated } from '../http/errors.ts';
 import { isSecureRequest, type TransportOptions } from '../http/transport.ts';
@@ -94,7 +95,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolic
     if (request.principal?.kind !== 'user') throw forbidden();
     const cerradas = await endOtherSessions(db, request.principal.user.id, request.principal.sessionHash, auditOf(request, 'sesiones_cerradas'));
     request.log.info({ userId: request.principal.user.id, ended: cerradas }, 'other sessions ended');
-    return { cerradas };
+    return { cerradas } satisfies SessionsEnded;
   });
 
   /** "Mi cuenta": the current password proves it is the owner and not someone at an unlocked screen. */

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { Team } from '../contract/index.ts';
 import type { Db } from '../db/database.ts';
 import { onlineUserIds } from './presence.ts';
 
@@ -8,7 +9,7 @@ import { onlineUserIds } from './presence.ts';
  * `en_linea`: a console of theirs is connected to any process (server/auth/presence.ts).
  */
 export const teamRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
-  app.get('/api/equipo', async () => {
+  app.get('/api/equipo', async (): Promise<Team> => {
     const [users, online] = await Promise.all([db.prisma.user.findMany({ where: { active: true }, orderBy: { id: 'asc' } }), onlineUserIds(db)]);
     return { equipo: users.map((user) => ({ id: user.id, nombre: user.displayName ?? user.username, en_linea: online.has(user.id) })) };
   });

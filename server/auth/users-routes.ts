@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auditOf } from '../audit/request.ts';
+import type { UserList } from '../contract/index.ts';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
 import { invalidState, notFound } from '../http/errors.ts';
@@ -27,9 +28,9 @@ const newUser = z.object({
 export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
   app.addHook('preHandler', requireAdmin);
 
-  app.get('/api/users', async () => ({ users: await listUsers(db) }));
+  app.get('/api/users', async (): Promise<UserList> => ({ users: await listUsers(db) }));
 
-  app.get('/api/users/desactivadas', async () => ({ users: await listDeactivated(db) }));
+  app.get('/api/users/desactivadas', async (): Promise<UserList> => ({ users: await listDeactivated(db) }));
 
   app.post('/api/users', { schema: { body: newUser } }, async (request, reply) => {
     const user = await createUser(db, request.body, auditOf(request, 'cuenta_creada', request.body.username));

@@ -185,6 +185,122 @@ export interface SimulatorSent {
   media?: { mimetype: string; filename: string; bytes: number; sha256: string };
 }
 
+/** A ticket page (GET /api/tickets): `hay_mas` says whether another page follows. */
+export interface TicketList {
+  tickets: Ticket[];
+  pagina: number;
+  hay_mas: boolean;
+}
+
+/** The same line's earlier tickets (GET /api/tickets/:id/anteriores). */
+export interface EarlierTickets {
+  tickets: Ticket[];
+}
+
+/** A ticket's history (GET /ticket/:id/conversacion). */
+export interface Conversation {
+  historial: Entry[];
+}
+
+/** One technician's line on the dashboard. */
+export interface TechnicianStats {
+  id: number;
+  nombre: string;
+  tickets: number;
+  respuestas: number;
+  primera_respuesta_mediana_min: number | null;
+}
+
+/** How many of a period's tickets have a red SLA clock: due and unmet, or met late. */
+export interface SlaBreaches {
+  primera_respuesta: number;
+  resolucion: number;
+}
+
+/** GET /api/estadisticas. */
+export interface Statistics {
+  /** First day, inclusive (YYYY-MM-DD, a calendar day in SLA_ZONA_HORARIA). */
+  desde: string;
+  /** Last day, inclusive (YYYY-MM-DD, a calendar day in SLA_ZONA_HORARIA). */
+  hasta: string;
+  /** The service's SLA_ZONA_HORARIA: desde and hasta are calendar days there. */
+  zona_horaria: string;
+  total: number;
+  por_estado: Record<Status, number>;
+  por_prioridad: Record<Priority, number>;
+  sin_leer: number;
+  primera_respuesta_mediana_min: number | null;
+  resolucion_mediana_h: number | null;
+  /** How many of the period's tickets were rated, and their mean (1–5). */
+  valoraciones: number;
+  satisfaccion_media: number | null;
+  por_tecnico: TechnicianStats[];
+  /** The period's tickets whose SLA clock is red: due and unmet, or met late. */
+  sla_incumplidos: SlaBreaches;
+}
+
+/** One line of GET /api/auditoria. */
+export interface AuditEvent {
+  id: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  ip: string | null;
+  detail: unknown;
+}
+
+/** GET /api/auditoria: a page of events, newest first; `hay_mas` says whether another follows. */
+export interface AuditPage {
+  eventos: AuditEvent[];
+  hay_mas: boolean;
+}
+
+/** Someone a ticket can be assigned to (GET /api/equipo). */
+export interface TeamMember {
+  id: number;
+  nombre: string;
+  /** A console of theirs is open (on any process). */
+  en_linea?: boolean;
+}
+
+/** GET /api/equipo. */
+export interface Team {
+  equipo: TeamMember[];
+}
+
+/** GET and POST /api/categorias: the whole list after the change. */
+export interface Categories {
+  categorias: string[];
+}
+
+/** GET /api/users and GET /api/users/desactivadas (admins). */
+export interface UserList {
+  users: User[];
+}
+
+/** GET /api/tokens (admins). */
+export interface ApiTokenList {
+  tokens: ApiToken[];
+}
+
+/** GET /api/respuestas-rapidas. */
+export interface QuickReplyList {
+  respuestas: QuickReply[];
+}
+
+/** POST /api/auth/cerrar-otras: how many of the caller's other sessions ended. */
+export interface SessionsEnded {
+  cerradas: number;
+}
+
+/** GET /api/adjuntos/uso: files on disk (each counted once) and the configured ceiling. */
+export interface StorageUse {
+  archivos: number;
+  bytes: number;
+  limite?: number;
+}
+
 /** The machine words of the error bodies (`{ "error", "mensaje", … }`). */
 export type ErrorWord =
   | 'solicitud_invalida'

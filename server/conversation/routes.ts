@@ -16,6 +16,7 @@ import {
   type AppError,
 } from '../http/errors.ts';
 import { listHistory } from './history.ts';
+import type { Conversation } from '../contract/index.ts';
 import type { Db } from '../db/database.ts';
 import type { Replies } from './send.ts';
 
@@ -76,7 +77,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replie
       return unlessNotModified(request, reply, etag, async () => {
         const { desde, antes, limite, notas } = request.query;
         const window = { after: desde, before: antes, limit: limite, notes: notas === '1' };
-        return { historial: await listHistory(deps.db, request.params.id, window) };
+        return { historial: await listHistory(deps.db, request.params.id, window) } satisfies Conversation;
       });
     },
   );

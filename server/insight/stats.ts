@@ -1,5 +1,6 @@
 import { timeFor, type Db, type Statement } from '../db/database.ts';
-import { countBreaches, type Breaches } from '../sla/breaches.ts';
+import type { Statistics, TechnicianStats } from '../contract/index.ts';
+import { countBreaches } from '../sla/breaches.ts';
 import type { SlaPolicy } from '../sla/policy.ts';
 import { startOfLocalDay } from '../sla/schedule.ts';
 import { PRIORITIES, STATUSES, type Priority, type Status } from '../tickets/tickets.ts';
@@ -11,33 +12,6 @@ export interface Period {
   desde: string;
   /** Last day, inclusive (YYYY-MM-DD, a calendar day in SLA_ZONA_HORARIA). */
   hasta: string;
-}
-
-export interface TechnicianStats {
-  id: number;
-  nombre: string;
-  tickets: number;
-  respuestas: number;
-  primera_respuesta_mediana_min: number | null;
-}
-
-export interface Statistics {
-  desde: string;
-  hasta: string;
-  /** SLA_ZONA_HORARIA: the zone whose calendar days desde and hasta are. */
-  zona_horaria: string;
-  total: number;
-  por_estado: Record<Status, number>;
-  por_prioridad: Record<Priority, number>;
-  sin_leer: number;
-  primera_respuesta_mediana_min: number | null;
-  resolucion_mediana_h: number | null;
-  /** How many of the period's tickets were rated, and their mean (1–5). */
-  valoraciones: number;
-  satisfaccion_media: number | null;
-  por_tecnico: TechnicianStats[];
-  /** The period's tickets whose SLA clock is red: due and unmet, or met late. */
-  sla_incumplidos: Breaches;
 }
 
 const DAY_MS = 86_400_000;

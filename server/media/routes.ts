@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { StorageUse } from '../contract/index.ts';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
 import { notFound, rangeNotSatisfiable } from '../http/errors.ts';
@@ -25,7 +26,7 @@ export const mediaRoutes: FastifyPluginAsyncZod<MediaRouteDeps> = async (app, { 
   // Storage kept visible: files on disk (each counted once however many entries share it).
   app.get('/api/adjuntos/uso', async () => {
     const { files, bytes } = await storageTotal(db);
-    return { archivos: files, bytes, limite: limitBytes };
+    return { archivos: files, bytes, limite: limitBytes } satisfies StorageUse;
   });
 
   app.get('/api/adjuntos/:id', { schema: { params: idParam } }, async (request, reply) => {

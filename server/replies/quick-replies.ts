@@ -1,11 +1,5 @@
+import type { QuickReply } from '../contract/index.ts';
 import type { Db } from '../db/database.ts';
-
-/** A predefined message: what Notificar sends and what `/` in the chat box offers. */
-export interface QuickReply {
-  id: number;
-  titulo: string;
-  texto: string;
-}
 
 export interface QuickReplyInput {
   titulo: string;

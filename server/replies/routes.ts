@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAdmin } from '../auth/guard.ts';
+import type { QuickReplyList } from '../contract/index.ts';
 import type { Db } from '../db/database.ts';
 import { idParam } from '../http/common.ts';
 import { invalidState, notFound } from '../http/errors.ts';
@@ -27,7 +28,7 @@ const duplicate = (name: string) => invalidState(`Ya hay una respuesta rápida l
 
 /** Quick replies: every technician reads the list (Notificar, `/` in the chat); admins edit it. */
 export const quickRepliesRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
-  app.get('/api/respuestas-rapidas', async () => ({ respuestas: await listQuickReplies(db) }));
+  app.get('/api/respuestas-rapidas', async (): Promise<QuickReplyList> => ({ respuestas: await listQuickReplies(db) }));
   // The name the console used before the list was editable; integrations may still read it.
   app.get('/api/plantillas', async () => ({ plantillas: await listQuickReplies(db) }));
 

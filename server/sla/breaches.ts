@@ -1,12 +1,7 @@
 import { timeFor, type Db, type Statement } from '../db/database.ts';
-import type { Priority, SlaClock } from '../contract/index.ts';
+import type { Priority, SlaBreaches, SlaClock } from '../contract/index.ts';
 import { policyKey, type SlaPolicy } from './policy.ts';
 import { clocksFor } from './ticket-clocks.ts';
-
-export interface Breaches {
-  primera_respuesta: number;
-  resolucion: number;
-}
 
 // The breach count reads one stored outcome per ticket (SlaOutcome, see prisma/schema.prisma)
 // instead of computing every clock of the period on each request (a whole year was 25× a full
@@ -87,7 +82,7 @@ export async function settleOutcomes(db: Db, policy: SlaPolicy, bounds: { desde:
  * Tickets created in [desde, hasta) whose clock is red (due and unmet, or met late). A ticket
  * that changes while this runs counts as the next request will see it.
  */
-export async function countBreaches(db: Db, policy: SlaPolicy, bounds: { desde: string; hasta: string }, now = new Date()): Promise<Breaches> {
+export async function countBreaches(db: Db, policy: SlaPolicy, bounds: { desde: string; hasta: string }, now = new Date()): Promise<SlaBreaches> {
   await settleOutcomes(db, policy, bounds, now);
   const [counts] = await db.all<{ primera: number; resolucion: number }>(COUNT, { ...bounds, policy: policyKey(policy), now: timeFor(db, now) });
   return { primera_respuesta: Number(counts.primera), resolucion: Number(counts.resolucion) };

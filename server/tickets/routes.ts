@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { unlessNotModified, versionTag } from '../http/etag.ts';
 import { counter } from '../db/versions.ts';
+import type { Categories, EarlierTickets, TicketList } from '../contract/index.ts';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
 import type { SlaPolicy } from '../sla/policy.ts';
@@ -27,7 +28,7 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sl
     return unlessNotModified(request, reply, etag, async () => {
       const { tickets, hayMas } = await listTicketPage(db, request.query);
       const clocks = await clocksFor(db, sla, tickets, new Date(minute));
-      return { tickets: tickets.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) })), pagina: request.query.pagina, hay_mas: hayMas };
+      return { tickets: tickets.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) })), pagina: request.query.pagina, hay_mas: hayMas } satisfies TicketList;
     });
   });
 
@@ -62,7 +63,7 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sl
   app.get('/api/tickets/:id/anteriores', { schema: { params: idParam, response: earlier } }, async (request) => {
     const tickets = await earlierTickets(db, request.params.id);
     if (!tickets) throw ticketNotFound(request.params.id);
-    return { tickets: tickets.map((ticket) => ({ ...ticket })) };
+    return { tickets: tickets.map((ticket) => ({ ...ticket })) } satisfies EarlierTickets;
   });
 
   app.post('/api/tickets/:id/leido', { schema: { params: idParam } }, async (request, reply) => {
@@ -72,12 +73,12 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sl
     return reply.code(204).send();
   });
 
-  app.get('/api/categorias', async () => ({ categorias: await listCategories(db) }));
+  app.get('/api/categorias', async (): Promise<Categories> => ({ categorias: await listCategories(db) }));
 
   app.post('/api/categorias', { schema: { body: newCategoryBody }, preHandler: requireAdmin }, async (request, reply) => {
     if (!(await addCategory(db, request.body.nombre))) throw invalidState(`La categoría ${request.body.nombre} ya existe.`);
     request.log.info({ category: request.body.nombre }, 'category added');
-    return reply.code(201).send({ categorias: await listCategories(db) });
+    return reply.code(201).send({ categorias: await listCategories(db) } satisfies Categories);
   });
 };
 
