@@ -62,7 +62,18 @@
     return { user, server, _serialized: id, isLid: () => server === 'lid', isGroup: () => server === 'g.us', isStatus: () => id === 'status@broadcast' };
   };
   const noAccount = new Set(params.noAccount ?? []);
-  let sentCount = 0;
+  /**
+   * A fault test's pause at one step of a send (`scenario.hold`): the page says so and never goes
+   * on, so the test can kill Chromium exactly there. 'lookup': in the number lookup before any send
+   * (Client.js:2229-2233); 'send': inside the library's send, before WhatsApp Web is handed the
+   * message (Utils.js:425 newId); 'result': WhatsApp Web took the message (it is on the server)
+   * but its promise, which Utils.js:579 awaits before the library's send returns, never settles.
+   */
+  const holdAt = (point) => {
+    if (params.hold !== point) return Promise.resolve();
+    tell(`holding ${point}`);
+    return new Promise(() => undefined);
+  };
   /** A message as WhatsApp Web's Msg model: serialize() gives the raw fields Message._patch reads (structures/Message.js). */
   const messageModel = (raw, isNewMsg = true) => Object.assign(new Model({ ...raw, isNewMsg }), { serialize: () => ({ ...raw }) });
   const chatFor = (w) => {
@@ -138,7 +149,13 @@
         this.fromMe = true;
         this._serialized = `true_${to._serialized}_${id}`;
       },
-      { newId: async () => `3EB0STANDIN${++sentCount}` },
+      // Ids come from the stand-in's server: unique across reloads, as WhatsApp's are.
+      {
+        newId: async () => {
+          await holdAt('send');
+          return (await fetch('/standin/new-id', { method: 'POST' })).text();
+        },
+      },
     ),
     // Utils.js:311-313.
     WAWebGetEphemeralFieldsMsgActionsUtils: { getEphemeralFields: () => ({}) },
@@ -150,8 +167,14 @@
         const raw = { ...message, id: { fromMe: true, remote: key.remote._serialized, id: key.id, _serialized: key._serialized }, from: message.from._serialized, to: message.to._serialized };
         const msg = Object.assign(new Model({ ...raw }), { serialize: () => ({ ...raw, ack: msg.ack }) });
         Msg.models.push(msg);
+        chat.msgs.models.push(msg);
+        chat.t = Math.max(chat.t ?? 0, raw.t);
         tell(`sent ${raw.to} ${raw.body}`);
-        return [Promise.resolve(msg), Promise.resolve({ messageSendResult: 'OK' })];
+        // On WhatsApp's servers from here on: a page loaded later (another Chromium) has it in the
+        // chat, as the phone syncs it (Chat.js:220-223 fetchMessages reads chat.msgs).
+        const onServer = fetch('/standin/server', { method: 'POST', body: JSON.stringify(raw) });
+        const accepted = onServer.then(() => holdAt('result')).then(() => msg);
+        return [accepted, accepted.then(() => ({ messageSendResult: 'OK' }))];
       },
     },
     // Utils.js:1695-1719 enforceLidAndPnRetrieval (Client.getContactLidAndPhone, the driver's lid lookup).
@@ -163,6 +186,7 @@
     // Also Client.getNumberId (Client.js:2230-2234): a number without an account has no wid.
     WAWebQueryExistsJob: {
       queryWidExists: async (w) => {
+        await holdAt('lookup');
         if (w.server === 'lid') return lidPhones.has(w._serialized) ? { wid: w } : null;
         return noAccount.has(w._serialized) ? null : { wid: w };
       },
@@ -200,6 +224,8 @@
   window.Debug = { VERSION: '2.3000.1017054665' };
   window.__standin = { unmodelled, log, Socket, Conn };
   for (const [chatId, chat] of Object.entries(params.history ?? {})) historyChat(chatId, chat);
+  // What earlier pages sent, as WhatsApp's servers keep it (see addAndSendMsgToChat).
+  for (const raw of window.__standinServer ?? []) addToHistory(raw.to, raw);
 
   // The socket leaves OPENING a moment after load, as WhatsApp Web's does (Client.js:150-175 waits).
   setTimeout(() => {

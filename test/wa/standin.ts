@@ -18,6 +18,8 @@ export interface StandIn {
   chromiumArgs: string[];
   /** What the next page load starts as. */
   scenario: { paired?: boolean; syncedEarly?: boolean; lidPhones?: Record<string, string>; noAccount?: string[]; sendThrows?: boolean;
+    /** Where a send stops for good (standin-page.js holdAt): the fault tests kill Chromium there. */
+    hold?: 'lookup' | 'send' | 'result';
     history?: Record<string, { unreadCount?: number; messages: object[] }>;
   };
   /** Every path Chromium asked for: anything but the page and its script is unmodelled. */
@@ -26,6 +28,11 @@ export interface StandIn {
   unmodelled: string[];
   /** What the library asked the page to do (`logout`). */
   said: string[];
+  /**
+   * Every message WhatsApp Web took from the library, in order, as WhatsApp's servers keep it:
+   * it outlives the page (a Chromium killed and started again finds it in the chat).
+   */
+  onServer: { to: string; body: string; id: { _serialized: string } }[];
   send(command: string, data?: unknown): void;
   close(): Promise<void>;
 }
@@ -38,6 +45,8 @@ export async function startStandIn(): Promise<StandIn> {
   const requests: string[] = [];
   const unmodelled: string[] = [];
   const said: string[] = [];
+  const onServer: StandIn['onServer'] = [];
+  let ids = 0;
   const standIn = { scenario: {} as StandIn['scenario'] };
   const server = https.createServer({ key, cert }, (req, res) => {
     const url = new URL(req.url ?? '/', 'https://web.whatsapp.com');
@@ -47,14 +56,18 @@ export async function startStandIn(): Promise<StandIn> {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       res.end(
         `<!doctype html><html><head><title>WhatsApp</title></head><body>` +
-          `<script>window.__standinScenario = ${JSON.stringify(standIn.scenario)};</script>` +
           `<script src="/standin.js"></script></body></html>`,
       );
       return;
     }
     if (url.pathname === '/standin.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
-      res.end(PAGE_SCRIPT);
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      // The scenario rides on the script, not the page: whatsapp-web.js keeps the page it
+      // authenticated with and serves it from its cache on later loads (Client.js:311-323, 1248-1264).
+      res.end(
+        `window.__standinScenario = ${JSON.stringify(standIn.scenario)};\n` +
+          `window.__standinServer = ${JSON.stringify(onServer)};\n${PAGE_SCRIPT}`,
+      );
       return;
     }
     if (url.pathname === '/standin/events') {
@@ -62,6 +75,16 @@ export async function startStandIn(): Promise<StandIn> {
       res.write(': open\n\n');
       streams.add(res);
       req.on('close', () => streams.delete(res));
+      return;
+    }
+    if (url.pathname === '/standin/new-id' && req.method === 'POST') {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(`3EB0STANDIN${++ids}`);
+      return;
+    }
+    if (url.pathname === '/standin/server' && req.method === 'POST') {
+      let text = '';
+      req.on('data', (chunk) => (text += chunk));
+      req.on('end', () => (onServer.push(JSON.parse(text)), res.writeHead(204).end()));
       return;
     }
     if ((url.pathname === '/standin/unmodelled' || url.pathname === '/standin/said') && req.method === 'POST') {
@@ -87,6 +110,7 @@ export async function startStandIn(): Promise<StandIn> {
     requests,
     unmodelled,
     said,
+    onServer,
     send(command, data) {
       if (streams.size === 0) throw new Error(`stand-in: no page is listening for ${command}`);
       for (const stream of streams) stream.write(`data: ${JSON.stringify({ command, data })}\n\n`);

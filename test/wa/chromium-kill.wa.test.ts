@@ -1,0 +1,172 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, createTicket, eventually, type TestApp } from '../support/app.ts';
+import { createSupervisor } from '../../server/whatsapp/supervisor.ts';
+import { createWwebjsDriver } from '../../server/whatsapp/wwebjs.ts';
+import { startStandIn, type StandIn } from './standin.ts';
+
+// Issue 13, "Chromium killed mid-send": the whole service (buildApp, its outbox, the production
+// supervisor with its default backoff) on the unmodified whatsapp-web.js Client, against the
+// WhatsApp Web stand-in. Chromium's browser process is SIGKILLed, as the OOM killer would, at
+// points of a technician's reply the stand-in holds it at. Each case leaves the link ready for
+// the next, so they run in order on one service: four Chromium kills, five starts in all.
+const CHROMIUM = '/usr/bin/chromium';
+const PHONE = '+5214771234567';
+const CHAT = '5214771234567@c.us';
+const log = pino({ level: process.env.WA_LOG ?? 'silent' });
+
+let standIn: StandIn;
+let t: TestApp;
+let ticketId: number;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  standIn = await startStandIn();
+  const dataDir = tmp('puente-wa-kill-');
+  const sessionDir = tmp('puente-wa-kill-session-');
+  const supervisor = createSupervisor({
+    logger: log,
+    makeDriver: () =>
+      createWwebjsDriver({ sessionDir, dataDir, chromePath: CHROMIUM, logger: log, chromiumArgs: standIn.chromiumArgs, lateReadyCheckMs: 300 }),
+  });
+  // The first page holds the first reply after WhatsApp took it (case b).
+  standIn.scenario = { hold: 'result' };
+  t = await buildTestApp({ WHATSAPP_DRIVER: 'wwebjs', CHROME_PATH: CHROMIUM, SESSION_DIR: sessionDir, SEND_TIMEOUT_MS: '20000' }, { driver: supervisor, dataDir, logger: process.env.WA_LOG ? { level: process.env.WA_LOG } : false });
+  await until('a QR', async () => (await status()).state === 'qr');
+  standIn.send('pair');
+  await until('ready', async () => (await status()).state === 'ready');
+  ticketId = (await createTicket(t, { phone: PHONE })).id;
+}, 90_000);
+
+afterAll(async () => {
+  await t?.close();
+  await standIn?.close();
+  dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
+});
+
+describe('Chromium SIGKILLed while the service sends', () => {
+  it('(b) after WhatsApp took the reply, before its answer: 504, the reason shown, a restart, and the reconcile finds it on the server: sent once', async () => {
+    const pending = reply('uno: después de aceptarlo');
+    await until('the page to hold the accepted send', () => standIn.said.includes('holding result'));
+    expect(bodiesOnServer()).toEqual(['uno: después de aceptarlo']);
+    // The next page (the restarted Chromium) has a saved, synced session and holds the next reply
+    // before WhatsApp Web is handed it (case a).
+    standIn.scenario = { paired: true, syncedEarly: true, hold: 'send' };
+    const seen = await killChromium();
+
+    const answer = await pending;
+    expect(answer.statusCode).toBe(504);
+    expect(answer.json()).toMatchObject({ error: 'whatsapp_sin_respuesta', ticket_id: ticketId });
+    expectToldWhy(seen);
+
+    await until('ready again', async () => (await status()).state === 'ready');
+    await until('the reply marked sent', async () => (await deliveries())[0] === 'sent');
+    expect(bodiesOnServer()).toEqual(['uno: después de aceptarlo']);
+  });
+
+  it('(a) before WhatsApp Web is handed the reply: 504, a restart, and the reconcile finds nothing, so it is sent once', async () => {
+    standIn.said.length = 0;
+    const pending = reply('dos: antes de entregarlo');
+    await until('the page to hold before sending', () => standIn.said.includes('holding send'));
+    standIn.scenario = { paired: true, syncedEarly: true };
+    const seen = await killChromium();
+
+    const answer = await pending;
+    expect(answer.statusCode).toBe(504);
+    expectToldWhy(seen);
+
+    await until('both replies sent', async () => (await deliveries()).join() === 'sent,sent');
+    expect(bodiesOnServer()).toEqual(['uno: después de aceptarlo', 'dos: antes de entregarlo']);
+  });
+
+  it('(c) idle, with replies queued while Chromium is down: 503 for each, kept, and after the restart each sent once, in order', async () => {
+    // The restarted page loads but its socket does not sync: WhatsApp stays not ready meanwhile.
+    standIn.scenario = { paired: true };
+    const seen = await killChromium();
+    expectToldWhy(seen);
+    const answers = [];
+    for (const text of ['tres: en cola', 'cuatro: en cola']) answers.push(await reply(text));
+    expect(answers.map((a) => a.statusCode)).toEqual([503, 503]);
+    expect(answers[0].json()).toMatchObject({ error: 'whatsapp_desconectado' });
+    // Chromium killed again, idle, with the two replies queued.
+    standIn.scenario = { paired: true, syncedEarly: true };
+    expectToldWhy(await killChromium());
+
+    await until('every reply sent', async () => (await deliveries()).join() === 'sent,sent,sent,sent', 60_000);
+    expect(bodiesOnServer()).toEqual(['uno: después de aceptarlo', 'dos: antes de entregarlo', 'tres: en cola', 'cuatro: en cola']);
+  });
+});
+
+function tmp(prefix: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+}
+
+function reply(mensaje: string) {
+  return t.app.inject({ method: 'POST', url: `/ticket/${ticketId}/enviar-mensaje`, headers: t.admin, payload: { mensaje } });
+}
+
+async function status(): Promise<{ state: string; reason?: string }> {
+  return (await t.app.inject({ method: 'GET', url: '/api/whatsapp/status', headers: t.admin })).json();
+}
+
+async function health(): Promise<{ whatsapp: string; detalle: { whatsapp: { estado: string; mensaje: string } } }> {
+  return (await t.app.inject({ method: 'GET', url: '/healthz?detalle=1', headers: t.admin })).json();
+}
+
+async function deliveries(): Promise<string[]> {
+  const rows = await t.app.puente.db.prisma.message.findMany({ where: { ticketId, role: 'tecnico' }, orderBy: { id: 'asc' } });
+  return rows.map((row) => row.delivery ?? '');
+}
+
+/** What reached WhatsApp's servers for the ticket's chat, in order. */
+function bodiesOnServer() {
+  return standIn.onServer.filter((m) => m.to === CHAT).map((m) => m.body);
+}
+
+/** The browser process the driver recorded (wwebjs-chromium.ts recordChromiumPid). */
+function chromiumPid(): number | null {
+  try {
+    const pid = Number(fs.readFileSync(path.join(t.dataDir, 'chromium.pid'), 'utf8').split('\n')[0]);
+    return pid > 0 && fs.existsSync(`/proc/${pid}`) ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * SIGKILLs the browser process and watches the service until the supervisor starts another
+ * Chromium: what the WhatsApp status and the health detail said meanwhile.
+ */
+async function killChromium() {
+  const pid = chromiumPid();
+  expect(pid).not.toBeNull();
+  standIn.requests.length = 0;
+  process.kill(pid!, 'SIGKILL');
+  const seen: { status: { state: string; reason?: string }; health: Awaited<ReturnType<typeof health>> }[] = [];
+  await until('a new Chromium', async () => {
+    seen.push({ status: await status(), health: await health() });
+    const restarted = chromiumPid();
+    return restarted !== null && restarted !== pid;
+  });
+  return seen;
+}
+
+/** While Chromium was down, both the WhatsApp status and the health detail said so, in Spanish. */
+function expectToldWhy(seen: Awaited<ReturnType<typeof killChromium>>) {
+  const down = seen.filter((s) => s.status.state === 'disconnected');
+  expect(down.length).toBeGreaterThan(0);
+  expect(down[0].status.reason).toMatch(/Chromium se cerró/);
+  expect(down[0].health.whatsapp).toBe('disconnected');
+  expect(down[0].health.detalle.whatsapp).toEqual({ estado: 'disconnected', mensaje: expect.stringMatching(/Chromium se cerró/) });
+}
+
+async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 45_000) {
+  await eventually(async () => (await condition()) || undefined, timeoutMs).catch(() => {
+    throw new Error(`timed out waiting for ${what}`);
+  });
+}
