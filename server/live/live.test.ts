@@ -193,6 +193,28 @@ describe('GET /api/live', () => {
   });
 });
 
+describe('what a client sends', () => {
+  // The console never sends on this socket, yet ws accepted (and buffered) frames up to 100 MiB.
+  it('closes a socket that sends a frame over 4 KiB with 1009; another console keeps its events', async () => {
+    await start();
+    const ticket = await createTicket(t);
+    const other = await connect(await loginCookie(t.app, ADMIN.username, ADMIN.password));
+    const socket = new WebSocket(`${baseUrl}/api/live`, { headers: { cookie: t.admin.cookie } }) as WsClient & {
+      send(data: string | Buffer): void;
+      on(e: 'close', l: (code: number) => void): void;
+    };
+    sockets.push(socket);
+    await new Promise<void>((resolve) => socket.on('open', resolve));
+    let closedWith: number | undefined;
+    socket.on('close', (code: number) => (closedWith = code));
+    socket.send('x'.repeat(4096));
+    socket.send(Buffer.alloc(64 * 1024, 7));
+    await eventually(() => closedWith === 1009);
+    expect(await inject('PATCH', `/api/tickets/${ticket.id}`, { priority: 'urgente' })).toMatchObject({ statusCode: 200 });
+    await arrival(other.events, 'ticket', (e) => e.ticket.id === ticket.id);
+  });
+});
+
 describe('a socket whose session ends', () => {
   it('is closed once the session is logged out', async () => {
     await start({ liveRecheckMs: 50 });

@@ -28,6 +28,12 @@ export interface PresenceHooks {
   closed(id: string): Promise<void>;
 }
 
+/**
+ * The console only listens on this socket and never sends, so anything a client sends is ignored;
+ * a frame over this many bytes closes the socket with 1009 (ws's default would buffer up to 100 MiB).
+ */
+export const LIVE_MAX_PAYLOAD = 4096;
+
 const tooManySockets = () =>
   new AppError(429, 'demasiadas_solicitudes', 'Esta sesión ya tiene demasiadas conexiones en vivo abiertas: cierra otras pestañas de Puente.');
 
