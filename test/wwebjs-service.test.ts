@@ -8,13 +8,37 @@ import { processesMentioning } from './support/processes.ts';
 const CHROMIUM = '/usr/bin/chromium';
 
 let service: RunningService | undefined;
+let sessionDir: string | undefined;
+
+const isRunning = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+// A failed assertion leaves the service (and, through whatsapp-web.js, a Chromium in a process
+// group of its own) running: stop it as the service stops (SIGTERM closes Chromium), SIGKILL if
+// it hangs, then end any Chromium still holding this test's profile, and check both are gone.
 afterAll(async () => {
-  await service?.kill();
-});
+  if (service) {
+    const pid = service.child.pid!;
+    const hung = await Promise.race([service.stop().then(() => false), new Promise<boolean>((resolve) => setTimeout(resolve, 15_000, true))]);
+    if (hung) await service.kill();
+    service = undefined;
+    expect(isRunning(pid)).toBe(false);
+  }
+  if (sessionDir) {
+    for (const pid of processesMentioning(sessionDir)) process.kill(pid, 'SIGKILL');
+    expect(processesMentioning(sessionDir)).toEqual([]);
+  }
+}, 30_000);
 
 describe.skipIf(!fs.existsSync(CHROMIUM))('the service on the real whatsapp-web.js driver, offline', () => {
   it('keeps serving, reports why WhatsApp is down, keeps replies, and leaves no Chromium behind', { timeout: 120_000 }, async () => {
-    const sessionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-wa-session-'));
+    sessionDir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-wa-session-'));
     service = await startService({ env: { WHATSAPP_DRIVER: 'wwebjs', CHROME_PATH: CHROMIUM, SESSION_DIR: sessionDir } });
     const api = await adminClient(service);
 
