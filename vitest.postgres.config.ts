@@ -18,6 +18,7 @@ export default defineConfig({
       'server/audit/audit.test.ts',
       'server/audit/integrity.test.ts',
       'server/sla/routes.test.ts',
+      'server/sla/backfill.test.ts',
       'server/conversation/routes.test.ts',
       'server/http/etag.test.ts',
       'server/live/live.test.ts',

@@ -17,6 +17,7 @@ import { EventBus } from './events.ts';
 import { fileInbound } from './inbound/file-inbound.ts';
 import { askForRating } from './insight/csat.ts';
 import { InboundFiles } from './media/inbound.ts';
+import { OutcomeBackfill } from './sla/backfill.ts';
 import { StorageQuota } from './media/quota.ts';
 import { MediaStore, type MediaFs } from './media/store.ts';
 import { Health } from './health/health.ts';
@@ -58,6 +59,8 @@ export interface Services {
   inboundFiles: InboundFiles;
   /** Faults seen (disk, database, clock) for the health detail and the WhatsApp page. */
   health: Health;
+  /** Fills the stored SLA outcomes in the background while this process holds the lease. */
+  outcomes: OutcomeBackfill;
   firstAdmin: { username: string; password: string; generated: boolean } | null;
   /** Takes the lease (whose holder runs delivery and the WhatsApp link) and starts the media retry. */
   start(): Promise<void>;
@@ -108,6 +111,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
         },
       })
     : null;
+  const outcomes = new OutcomeBackfill({ db, policy: config.sla, log });
   // Assigned below: the lease starts and stops the outbox and the driver it is built before.
   let lease: Lease;
   const transport = {
@@ -137,6 +141,8 @@ export async function createServices(config: Config, log: Logger, options: Servi
     log,
     sole: db.dialect === 'sqlite',
     onAcquired: async () => {
+      // One process at a time fills the stored SLA outcomes (see server/sla/backfill.ts).
+      outcomes.start();
       await outbox.start();
       void driver.connect().catch((err) => log.error({ err }, 'whatsapp connect failed'));
     },
@@ -144,6 +150,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
     onRenewed: () => void outbox.sweep().catch((err) => log.warn({ err }, 'queue sweep failed')),
     onLost: async () => {
       outbox.release();
+      void outcomes.stop();
       await driver.disconnect().catch((err) => log.warn({ err }, 'whatsapp disconnect failed'));
     },
   });
@@ -164,7 +171,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
     void inboundFiles.retryPending().catch((err) => log.error({ err }, 'media retry failed'));
   });
   const services: Services = {
-    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), links: new LinkWatch(), lease, leases, relay, remoteLink, media, quota, inboundFiles, health, firstAdmin,
+    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), links: new LinkWatch(), lease, leases, relay, remoteLink, media, quota, inboundFiles, health, outcomes, firstAdmin,
     async start() {
       // Only the holder of the lease runs the driver and the delivery loop (see onAcquired above).
       await lease.start();
@@ -181,6 +188,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
     async stop() {
       clearInterval(mediaRetry);
       clearInterval(storageProbe);
+      await outcomes.stop();
       await outbox.stop();
       await driver.disconnect().catch((err) => log.warn({ err }, 'whatsapp disconnect failed'));
       // Let go of the link last: a send still in flight above must not overlap the next holder's.

@@ -49,12 +49,28 @@ const COUNT: Statement = {
   WHERE t."createdAt" >= :desde::timestamp AND t."createdAt" < :hasta::timestamp`,
 };
 
-type Row = { id: number; status: string; priority: Priority; createdAt: string; updatedAt: string; resolvedAt: string | null };
+export type Row = { id: number; status: string; priority: Priority; createdAt: string; updatedAt: string; resolvedAt: string | null };
 
 /** What of a clock stays true until the ticket changes: its final state, or the instant it turns red. */
 function stored(db: Db, clock: SlaClock): [string | null, string | null] {
   if (clock.estado === 'vencido' || clock.estado === 'cumplido') return [clock.estado, null];
   return [null, clock.vence && timeFor(db, new Date(clock.vence))];
+}
+
+/**
+ * Computes the clocks of one page of tickets and stores their outcomes under `key` (an upsert:
+ * two processes or a request and the backfill storing the same ticket write the same row).
+ */
+export async function storeOutcomes(db: Db, policy: SlaPolicy, key: string, page: Row[], now = new Date()): Promise<void> {
+  const clocks = await clocksFor(db, policy, page, now);
+  const rows = page.map((ticket) => {
+    const sla = clocks.get(ticket.id)!;
+    const [p, pv] = stored(db, sla.primera_respuesta);
+    const [r, rv] = stored(db, sla.resolucion);
+    // The ticket's updatedAt exactly as read: if it changed meanwhile, the row is stale at once.
+    return { id: ticket.id, base: ticket.updatedAt, p, pv, r, rv };
+  });
+  await db.run(STORE, { policy: key, rows: JSON.stringify(rows) });
 }
 
 /** Computes and stores the outcome of each of the period's tickets that has none valid; how many it computed. */
@@ -64,15 +80,7 @@ export async function settleOutcomes(db: Db, policy: SlaPolicy, bounds: { desde:
   for (let after = 0; ; ) {
     const page = await db.all<Row>(STALE_PAGE, { ...bounds, policy: key, after });
     if (page.length === 0) return computed;
-    const clocks = await clocksFor(db, policy, page, now);
-    const rows = page.map((ticket) => {
-      const sla = clocks.get(ticket.id)!;
-      const [p, pv] = stored(db, sla.primera_respuesta);
-      const [r, rv] = stored(db, sla.resolucion);
-      // The ticket's updatedAt exactly as read: if it changed meanwhile, the row is stale at once.
-      return { id: ticket.id, base: ticket.updatedAt, p, pv, r, rv };
-    });
-    await db.run(STORE, { policy: key, rows: JSON.stringify(rows) });
+    await storeOutcomes(db, policy, key, page, now);
     computed += page.length;
     after = page[page.length - 1].id;
   }
