@@ -108,7 +108,7 @@ describe('SLA outcome backfill', () => {
     const after = await live(relaxed.policy);
     expect(after).not.toEqual(before);
     expect(await statsOf()).toEqual(after);
-  });
+  }, 90_000); // three app starts: slow on a loaded machine
 
   it('newest first, resumable where a pass stopped, and two passes at once store the same rows', async () => {
     t = await buildTestApp();

@@ -61,6 +61,8 @@ export async function buildTestApp(env: Record<string, string> = {}, options: Ap
   });
   const app = await buildApp(config, options);
   await app.ready();
+  // The SLA outcome pass started with the lease writes in the background: tests begin after it.
+  await app.puente.outcomes.idle();
   const cookie = await loginCookie(app, ADMIN.username, ADMIN.password);
   return {
     app,
