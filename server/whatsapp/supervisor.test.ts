@@ -155,6 +155,30 @@ describe('supervisor: reconnecting', () => {
     expect(tracker.current()).toMatchObject({ state: 'ready', lastReadyAt: new Date().toISOString() });
   });
 
+  it('while it restarts after a failure, starting and authenticating still say what failed; ready clears it', async () => {
+    supervise(['ready', 'stall', 'ready']);
+    const tracker = new StatusTracker(supervisor);
+    await supervisor.connect();
+    // A first start is not a restart: nothing failed.
+    expect(supervisor.state()).toEqual({ state: 'starting' });
+    await vi.advanceTimersByTimeAsync(100);
+    drivers[0].emit({ state: 'disconnected', reason: 'Chromium se cerró inesperadamente.' });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(drivers).toHaveLength(2);
+    const restarting = 'WhatsApp se está reiniciando tras un fallo: Chromium se cerró inesperadamente.';
+    expect(supervisor.state()).toEqual({ state: 'starting', reason: restarting });
+    drivers[1].emit({ state: 'authenticating' });
+    expect(supervisor.state()).toEqual({ state: 'authenticating', reason: restarting });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(tracker.current()).toMatchObject({ state: 'authenticating', reason: restarting });
+    drivers[1].emit({ state: 'ready' });
+    expect(supervisor.state()).toEqual({ state: 'ready' });
+    // After an operator's logout, connect() is no restart either.
+    await supervisor.logout();
+    await supervisor.connect();
+    expect(supervisor.state()).toEqual({ state: 'starting' });
+  });
+
   it('tells its listeners every state, with the QR while one is shown', async () => {
     supervise(['qr']);
     const seen: StateChange[] = [];

@@ -58,6 +58,8 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
   #state: StateChange = { state: 'starting' };
   /** Consecutive attempts that failed since the link was last ready: the backoff's exponent. */
   #attempt = 0;
+  /** Why the last driver failed, while its replacement starts: the operator sees why it restarts. */
+  #lastFailure: string | null = null;
   #running = false;
   #retryTimer: NodeJS.Timeout | null = null;
   #watchdog: NodeJS.Timeout | null = null;
@@ -94,6 +96,7 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
   /** Disposes everything; nothing is rebuilt until the next `connect()`. */
   async stop(): Promise<void> {
     this.#running = false;
+    this.#lastFailure = null;
     this.#clearTimer('retry');
     this.#dispose();
     await this.#disposing;
@@ -115,6 +118,7 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
     this.#dispose();
     await this.#disposing;
     this.#attempt = 0;
+    this.#lastFailure = null;
     this.#publish({ state: 'logged_out', reason: 'Se desvinculó el número; vincúlelo de nuevo con un código QR.' });
   }
 
@@ -150,7 +154,7 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
     driver.onInbound((message) => this.emitInbound(message));
     driver.onAck((ack) => this.emitAck(ack));
     driver.onCatchUp?.((report) => this.emitCatchUp(report));
-    this.#publish({ state: 'starting' });
+    this.#publish(this.#restarting({ state: 'starting' }));
     this.#armWatchdog();
     try {
       await driver.connect();
@@ -164,7 +168,7 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
     switch (change.state) {
       case 'starting':
       case 'authenticating':
-        this.#publish(change);
+        this.#publish(this.#restarting(change));
         this.#armWatchdog();
         return;
       case 'qr':
@@ -175,6 +179,7 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
       case 'ready':
         this.#clearTimer('watchdog');
         this.#attempt = 0;
+        this.#lastFailure = null;
         this.#publish(change);
         this.#startProbing();
         return;
@@ -191,6 +196,7 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
   #fail(reason: string, state: 'disconnected' | 'logged_out' = 'disconnected') {
     this.#dispose();
     const attempt = ++this.#attempt;
+    this.#lastFailure = reason;
     this.#publish({ state, reason });
     if (!this.#running) return;
     const { initialMs, maxMs, factor } = this.#backoff;
@@ -200,6 +206,15 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
       this.#retryTimer = null;
       void this.#start();
     }, delayMs);
+  }
+
+  /**
+   * A new Chromium takes seconds to load WhatsApp Web: meanwhile the status keeps saying what
+   * failed (on the WhatsApp page and in /healthz detail) instead of a bare 'starting'.
+   */
+  #restarting(change: StateChange): StateChange {
+    if (change.reason || !this.#lastFailure) return change;
+    return { ...change, reason: `WhatsApp se está reiniciando tras un fallo: ${this.#lastFailure}` };
   }
 
   #dispose() {

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createTicket, eventually, type TestApp } from '../support/app.ts';
 import { createSupervisor } from '../../server/whatsapp/supervisor.ts';
 import { createWwebjsDriver } from '../../server/whatsapp/wwebjs.ts';
+import { descendants } from '../../server/whatsapp/wwebjs-chromium.ts';
+import { processesMentioning } from '../support/processes.ts';
 import { startStandIn, type StandIn } from './standin.ts';
 
 // Issue 13, "Chromium killed mid-send": the whole service (buildApp, its outbox, the production
@@ -21,12 +23,13 @@ const log = pino({ level: process.env.WA_LOG ?? 'silent' });
 let standIn: StandIn;
 let t: TestApp;
 let ticketId: number;
+let sessionDir: string;
 const dirs: string[] = [];
 
 beforeAll(async () => {
   standIn = await startStandIn();
   const dataDir = tmp('puente-wa-kill-');
-  const sessionDir = tmp('puente-wa-kill-session-');
+  sessionDir = tmp('puente-wa-kill-session-');
   const supervisor = createSupervisor({
     logger: log,
     makeDriver: () =>
@@ -43,6 +46,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.close();
+  expect(processesMentioning(sessionDir)).toEqual([]);
   await standIn?.close();
   dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 });
@@ -65,6 +69,7 @@ describe('Chromium SIGKILLed while the service sends', () => {
     await until('ready again', async () => (await status()).state === 'ready');
     await until('the reply marked sent', async () => (await deliveries())[0] === 'sent');
     expect(bodiesOnServer()).toEqual(['uno: después de aceptarlo']);
+    expectNoOrphans();
   });
 
   it('(a) before WhatsApp Web is handed the reply: 504, a restart, and the reconcile finds nothing, so it is sent once', async () => {
@@ -80,6 +85,7 @@ describe('Chromium SIGKILLed while the service sends', () => {
 
     await until('both replies sent', async () => (await deliveries()).join() === 'sent,sent');
     expect(bodiesOnServer()).toEqual(['uno: después de aceptarlo', 'dos: antes de entregarlo']);
+    expectNoOrphans();
   });
 
   it('(c) idle, with replies queued while Chromium is down: 503 for each, kept, and after the restart each sent once, in order', async () => {
@@ -97,6 +103,7 @@ describe('Chromium SIGKILLed while the service sends', () => {
 
     await until('every reply sent', async () => (await deliveries()).join() === 'sent,sent,sent,sent', 60_000);
     expect(bodiesOnServer()).toEqual(['uno: después de aceptarlo', 'dos: antes de entregarlo', 'tres: en cola', 'cuatro: en cola']);
+    expectNoOrphans();
   });
 });
 
@@ -139,30 +146,42 @@ function chromiumPid(): number | null {
 }
 
 /**
- * SIGKILLs the browser process and watches the service until the supervisor starts another
- * Chromium: what the WhatsApp status and the health detail said meanwhile.
+ * SIGKILLs the browser process and watches the service until the supervisor's new Chromium is
+ * loading WhatsApp Web: what the WhatsApp status and the health detail said meanwhile.
  */
 async function killChromium() {
   const pid = chromiumPid();
   expect(pid).not.toBeNull();
-  standIn.requests.length = 0;
   process.kill(pid!, 'SIGKILL');
   const seen: { status: { state: string; reason?: string }; health: Awaited<ReturnType<typeof health>> }[] = [];
   await until('a new Chromium', async () => {
-    seen.push({ status: await status(), health: await health() });
     const restarted = chromiumPid();
+    seen.push({ status: await status(), health: await health() });
     return restarted !== null && restarted !== pid;
   });
   return seen;
 }
 
-/** While Chromium was down, both the WhatsApp status and the health detail said so, in Spanish. */
+/**
+ * From the kill until the new Chromium was up, the WhatsApp status and the health detail said,
+ * in Spanish, that Chromium had closed: while down, and while the new one was starting.
+ */
 function expectToldWhy(seen: Awaited<ReturnType<typeof killChromium>>) {
-  const down = seen.filter((s) => s.status.state === 'disconnected');
-  expect(down.length).toBeGreaterThan(0);
-  expect(down[0].status.reason).toMatch(/Chromium se cerró/);
-  expect(down[0].health.whatsapp).toBe('disconnected');
-  expect(down[0].health.detalle.whatsapp).toEqual({ estado: 'disconnected', mensaje: expect.stringMatching(/Chromium se cerró/) });
+  expect(seen.filter((s) => s.status.state === 'disconnected').length).toBeGreaterThan(0);
+  expect(seen.at(-1)!.status.state).toBe('starting');
+  for (const { status, health } of seen.filter((s) => s.status.state !== 'ready')) {
+    expect(status.reason).toMatch(/Chromium se cerró inesperadamente/);
+    expect(health.whatsapp).toBe(status.state);
+    expect(health.detalle.whatsapp).toEqual({ estado: status.state, mensaje: status.reason });
+  }
+}
+
+/** Only the current Chromium runs on the session: nothing of a killed one is left behind. */
+function expectNoOrphans() {
+  const pid = chromiumPid();
+  expect(pid).not.toBeNull();
+  const current = new Set([pid!, ...descendants(pid!)]);
+  expect(processesMentioning(sessionDir).filter((each) => !current.has(each))).toEqual([]);
 }
 
 async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 45_000) {
