@@ -7,6 +7,7 @@ import { eventually } from '../../test/support/app.ts';
 import { leaseStore, type Fence } from '../cluster/lease-store.ts';
 import { openDatabase, type Db } from '../db/database.ts';
 import { EventBus } from '../events.ts';
+import { messagesOf } from '../messages/index.ts';
 import { clientRef, Outbox, type OutboxOptions } from './outbox.ts';
 import type { Clock } from './throttle.ts';
 import type { OutgoingMedia, OutgoingRecord, Transport } from './transport.ts';
@@ -439,5 +440,55 @@ describe('Outbox, fenced by the WhatsApp lease', () => {
     expect(await deliveryOf(row.id)).toBe('queued');
     expect(transport.sendCalls).toBe(0);
     fence = held;
+  });
+});
+
+describe('Outbox, one chat sent back to back (issue 12)', () => {
+  /** Counts the store's own attempt marks (one commit each) made from now on. */
+  function countMarks() {
+    const store = messagesOf(db);
+    const original = store.markAttempt;
+    const calls: number[] = [];
+    store.markAttempt = (id, at, f) => (calls.push(id), original(id, at, f));
+    return { calls, restore: () => void (store.markAttempt = original) };
+  }
+
+  it('marks the next reply sending in the commit that marks the one before it sent; each still sent once, in order, announced sending then sent', async () => {
+    const events = new EventBus();
+    const seen: string[] = [];
+    events.subscribe((event) => {
+      if (event.type === 'delivery') seen.push(`${event.messageId} ${event.delivery}`);
+    });
+    const box = outbox({ events });
+    const rows = [await store('uno'), await store('dos'), await store('tres')];
+    const marks = countMarks();
+    try {
+      const outcomes = await Promise.all(rows.map((row) => box.submit({ id: row.id, phone: row.phone! })));
+      expect(outcomes.map((o) => o.kind)).toEqual(['sent', 'sent', 'sent']);
+      // Only the first needed a commit of its own to be marked; the others rode on the previous one's.
+      expect(marks.calls).toEqual([rows[0].id]);
+    } finally {
+      marks.restore();
+    }
+    expect(transport.phone.map((r) => r.body)).toEqual(['uno', 'dos', 'tres']);
+    expect(transport.listCalls).toBe(0); // marked ahead is not mistaken for a crashed attempt
+    expect(seen).toEqual(rows.flatMap((row) => [`${row.id} sending`, `${row.id} sent`]));
+    for (const row of rows) expect(await db.prisma.message.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ delivery: 'sent', attempts: 1 });
+  });
+
+  it('does not mark the next reply ahead once another process took the lease: it stays queued and is not sent', async () => {
+    const box = outbox();
+    const [first, second] = [await store('antes del robo'), await store('después del robo')];
+    const send = transport.send.bind(transport);
+    transport.send = async (to, body, ref, media) => {
+      // While the first is with WhatsApp, another process takes the link (a forced take).
+      if (body === 'antes del robo') await leaseStore(db).acquire('otro-proceso', 60_000, true);
+      return send(to, body, ref, media);
+    };
+    const outcomes = await Promise.all([first, second].map((row) => box.submit({ id: row.id, phone: row.phone! })));
+    expect(outcomes.map((o) => o.kind)).toEqual(['sent', 'queued']);
+    expect(await db.prisma.message.findUniqueOrThrow({ where: { id: second.id } })).toMatchObject({ delivery: 'queued', attempts: 0 });
+    expect(transport.phone.map((r) => r.body)).toEqual(['antes del robo']);
+    expect(fencedCalls).toBe(1);
   });
 });

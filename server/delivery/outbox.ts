@@ -39,8 +39,13 @@ interface Item {
   checks: number;
   /** Attempts that threw in this process; each waits twice as long as the last, up to the cap. */
   failures: number;
-  /** Stored already marked `sending` by the reply's own transaction; no attempt made yet. */
+  /**
+   * Marked `sending` before its turn, no attempt made yet: by the reply's own transaction, or
+   * (`announce`) by the lane, in the commit that marked the one before it sent.
+   */
   marked: boolean;
+  /** Marked by the lane: the consoles have not been told `sending` yet. */
+  announce: boolean;
   waiters: ((outcome: Outcome) => void)[];
 }
 
@@ -303,7 +308,8 @@ export class Outbox {
         const item = lane.items[0];
         if (item.backlog) await this.#waitForSlot();
         if (this.#stopped || !this.o.transport.isReady()) continue;
-        const step = await this.#track(this.#deliver(item));
+        // The item behind this one, when this one is marked sent: marked in that same commit.
+        const step = await this.#track(this.#deliver(item, () => lane.items[1]));
         if (step.kind === 'queued') return settle(lane.items, step);
         if (step.kind === 'retry') {
           settle([item], { kind: 'timeout' });
@@ -327,27 +333,29 @@ export class Outbox {
     return work.finally(() => this.#inflight.delete(work));
   }
 
-  async #deliver(item: Item): Promise<Step> {
+  async #deliver(item: Item, next: NextInLane): Promise<Step> {
     const row = await this.#messages.outgoing(item.id);
     if (!row?.delivery || !row.phone) return { kind: 'unknown' };
     if (!isPending(row.delivery)) return outcomeOf(row);
-    const markedByStore = item.marked && row.delivery === 'sending';
-    item.marked = false; // from here on, an uncertain attempt must be looked for before a resend
-    if (markedByStore) return this.#attempt(row, item, true);
+    const markedAhead = item.marked && row.delivery === 'sending';
+    const announce = markedAhead && item.announce;
+    item.marked = item.announce = false; // from here on, an uncertain attempt must be looked for before a resend
+    if (markedAhead) return this.#attempt(row, item, next, { announce });
     if (row.delivery === 'sending') {
       const previous = await this.#findPreviousAttempt(row);
-      if (previous.found) return this.#markSent(row, previous.waId);
+      if (previous.found) return this.#markSent(row, previous.waId, next);
       if (previous.cannotTell || this.#lateSends.has(row.id)) return this.#cannotTell(row, item);
     }
-    return this.#attempt(row, item);
+    return this.#attempt(row, item, next);
   }
 
-  async #attempt(row: OutgoingRow, item: Item, alreadyMarked = false): Promise<Step> {
-    if (!alreadyMarked) {
+  /** `marked`: the row is `sending` already, for this attempt (`announce`: tell the consoles so). */
+  async #attempt(row: OutgoingRow, item: Item, next: NextInLane, marked?: { announce: boolean }): Promise<Step> {
+    if (!marked) {
       const fence = this.o.lease.fence();
       if (!fence || !(await this.#messages.markAttempt(row.id, new Date(), fence))) return this.#fencedOff(row);
-      this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sending' });
     }
+    if (!marked || marked.announce) this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sending' });
     const where = { ticketId: row.ticketId, phone: row.phone, messageId: row.id };
     let media: OutgoingMedia | null = null;
     try {
@@ -366,7 +374,7 @@ export class Outbox {
     try {
       const { waId } = await withTimeout(send, this.o.sendTimeoutMs);
       this.o.log.info({ ...where, waId }, 'sent');
-      return await this.#markSent(row, waId);
+      return await this.#markSent(row, waId, next);
     } catch (err) {
       if (err instanceof TimeoutError) {
         this.o.log.warn(where, 'send timed out; will check before sending again');
@@ -481,9 +489,17 @@ export class Outbox {
     return { kind: 'unknown' };
   }
 
-  async #markSent(row: OutgoingRow, waId: string): Promise<Step> {
+  /**
+   * `next` (the lane's next item) starts its attempt in the same commit when it is a live reply
+   * ready to go: one commit per send instead of two, which is what bounds one chat's pace.
+   */
+  async #markSent(row: OutgoingRow, waId: string, next?: NextInLane): Promise<Step> {
     const taken = await this.#messages.waIdTakenByAnother(waId, row.id);
-    await this.#messages.markSent(row.id, taken ? null : waId, new Date());
+    const following = next?.();
+    const ahead = following && !following.backlog && !following.marked && this.o.transport.isReady() && !this.#stopped ? following : undefined;
+    const fence = ahead ? this.o.lease.fence() : null;
+    const markedNext = await this.#messages.markSent(row.id, taken ? null : waId, new Date(), ahead && fence ? { id: ahead.id, fence } : undefined);
+    if (markedNext && ahead) ahead.marked = ahead.announce = true;
     this.o.events.emit({ type: 'delivery', ticketId: row.ticketId, messageId: row.id, delivery: 'sent' });
     const early = this.#earlyAcks.get(waId);
     if (early && !taken) {
@@ -510,7 +526,10 @@ export class Outbox {
   }
 }
 
-const newItem = (id: number, backlog: boolean): Item => ({ id, backlog, checks: 0, failures: 0, marked: false, waiters: [] });
+const newItem = (id: number, backlog: boolean): Item => ({ id, backlog, checks: 0, failures: 0, marked: false, announce: false, waiters: [] });
+
+/** The item behind the one being sent in its lane, when asked (the lane may have grown meanwhile). */
+type NextInLane = () => Item | undefined;
 
 function settle(items: Item[], outcome: Outcome): void {
   for (const item of items) {

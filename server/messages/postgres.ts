@@ -40,6 +40,8 @@ const SQL = {
   outgoingByWaIdLocked: `SELECT ${OUTGOING} FROM "Message" WHERE "waId" = :waId FOR UPDATE`,
   attempt: `UPDATE "Message" SET delivery = 'sending', attempts = attempts + 1, "attemptAt" = :at WHERE id = :id AND ${FENCED} RETURNING id`,
   sent: `UPDATE "Message" SET delivery = 'sent', "waId" = :waId, "sentAt" = :at, "deliveryInfo" = NULL WHERE id = :id`,
+  attemptNext: `UPDATE "Message" SET delivery = 'sending', attempts = attempts + 1, "attemptAt" = :at
+    WHERE id = :id AND delivery = 'queued' AND ${FENCED} RETURNING id`,
   delivery: 'UPDATE "Message" SET delivery = :delivery, "deliveryInfo" = :deliveryInfo WHERE id = :id',
   taken: 'SELECT 1 FROM "Message" WHERE "waId" = :waId AND id <> :id',
 };
@@ -118,7 +120,11 @@ export function postgresMessages(db: Db): MessageStore {
     outgoing: (id) => one<OutgoingRow>(SQL.outgoing, { id }),
     outgoingByWaId: (waId) => one<OutgoingRow>(SQL.outgoingByWaId, { waId }),
     markAttempt: (id, at, fence) => db.pgWrite(async (sql) => (await sql(SQL.attempt, { at, id, ...fence })).length === 1),
-    markSent: (id, waId, at) => write(SQL.sent, { waId, at, id }),
+    markSent: (id, waId, at, next) =>
+      db.pgWrite(async (sql) => {
+        await sql(SQL.sent, { waId, at, id });
+        return next ? (await sql(SQL.attemptNext, { at, id: next.id, ...next.fence })).length === 1 : false;
+      }),
     setDelivery: (id, delivery, deliveryInfo) => write(SQL.delivery, { delivery, deliveryInfo, id }),
     applyAck(waId, state, deliveryInfo) {
       // The row is locked from the read to the write: two acks racing cannot land out of order.

@@ -32,6 +32,8 @@ const SQL = {
   outgoingByWaId: `SELECT ${OUTGOING} FROM Message WHERE waId = ?`,
   attempt: `UPDATE Message SET delivery = 'sending', attempts = attempts + 1, attemptAt = ? WHERE id = ? AND ${FENCED}`,
   sent: "UPDATE Message SET delivery = 'sent', waId = ?, sentAt = ?, deliveryInfo = NULL WHERE id = ?",
+  // A row left `sending` (a crash) is looked for before it is tried again, never marked anew here.
+  attemptNext: `UPDATE Message SET delivery = 'sending', attempts = attempts + 1, attemptAt = ? WHERE id = ? AND delivery = 'queued' AND ${FENCED}`,
   delivery: 'UPDATE Message SET delivery = ?, deliveryInfo = ? WHERE id = ?',
   taken: 'SELECT 1 FROM Message WHERE waId = ? AND id != ?',
 };
@@ -100,7 +102,11 @@ export function sqliteMessages(db: Db): MessageStore {
     outgoing: async (id) => get<OutgoingRow>(SQL.outgoing, id),
     outgoingByWaId: async (waId) => get<OutgoingRow>(SQL.outgoingByWaId, waId),
     markAttempt: (id, at, fence) => db.writeNow(() => db.sql(SQL.attempt).run(sqlTime(at), id, fence.holder, fence.generation).changes === 1),
-    markSent: (id, waId, at) => write(SQL.sent, waId, sqlTime(at), id),
+    markSent: (id, waId, at, next) =>
+      db.writeNow(() => {
+        db.sql(SQL.sent).run(waId, sqlTime(at), id);
+        return next ? db.sql(SQL.attemptNext).run(sqlTime(at), next.id, next.fence.holder, next.fence.generation).changes === 1 : false;
+      }),
     setDelivery: (id, delivery, deliveryInfo) => write(SQL.delivery, delivery, deliveryInfo, id),
     applyAck(waId, state, deliveryInfo) {
       // Read and compare inside the write lock, so two acks racing cannot land out of order.

@@ -84,8 +84,13 @@ export interface MessageStore {
    * still has this fence (checked in the same statement). False when fenced off: not marked.
    */
   markAttempt(id: number, at: Date, fence: Fence): Promise<boolean>;
-  /** WhatsApp took it; `waId` null when that id already belongs to another row. */
-  markSent(id: number, waId: string | null, at: Date): Promise<void>;
+  /**
+   * WhatsApp took it; `waId` null when that id already belongs to another row. `next`: the
+   * chat's next reply starts its attempt in the same transaction (one commit, one fsync, where
+   * a mark of its own would be another), only if it is still `queued` and the lease still has
+   * that fence, as `markAttempt` would. True when `next` was marked `sending`.
+   */
+  markSent(id: number, waId: string | null, at: Date, next?: { id: number; fence: Fence }): Promise<boolean>;
   setDelivery(id: number, delivery: Delivery, deliveryInfo: string | null): Promise<void>;
   /** Applies an ack if it moves the state forward, compared and written under one lock; the row moved, or null. */
   applyAck(waId: string, state: AckState, deliveryInfo: string | null): Promise<OutgoingRow | null>;
