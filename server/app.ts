@@ -28,7 +28,7 @@ import { tlsOnlyHeaders, type TransportOptions } from './http/transport.ts';
 import { rejectIllFormedText } from './http/unicode.ts';
 import { healthRoutes } from './health/routes.ts';
 import { insightRoutes } from './insight/routes.ts';
-import { LIVE_MAX_PAYLOAD, liveRoutes } from './live/routes.ts';
+import { LIVE_MAX_PAYLOAD, liveRoutes, liveSocketError } from './live/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
 import type { Services } from './services.ts';
 import { ticketsRoutes } from './tickets/routes.ts';
@@ -96,7 +96,7 @@ export const puenteApp = fp(async function puente(server: FastifyInstance, optio
   await server.register(cookie);
   // Only routes that opt in (config.rateLimit) are limited, per session or token: see server/http/expensive.ts.
   await server.register(rateLimit, { global: false, hook: 'preHandler', keyGenerator: credentialKey, errorResponseBuilder: tooManyRequests });
-  await server.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD } });
+  await server.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD }, errorHandler: (error, socket, request) => liveSocketError(error, socket, request) });
   registerRoutes(server, services, options, transport);
   serveConsole(server);
 

@@ -213,6 +213,26 @@ describe('what a client sends', () => {
     expect(await inject('PATCH', `/api/tickets/${ticket.id}`, { priority: 'urgente' })).toMatchObject({ statusCode: 200 });
     await arrival(other.events, 'ticket', (e) => e.ticket.id === ticket.id);
   });
+
+  // Found by test/fuzz-live.test.ts: @fastify/websocket's default handler logged each one at error level with ws's stack.
+  it('logs a client\'s bad frames (too big, not UTF-8) without an error or a stack, closing with 1009 and 1007', async () => {
+    const logs: string[] = [];
+    await start({ logger: { level: 'info', stream: { write: (line: string) => void logs.push(line) } } });
+    for (const [frame, code] of [['x'.repeat(5000), 1009], [Buffer.from([0x61, 0xff]), 1007]] as const) {
+      const socket = new WebSocket(`${baseUrl}/api/live`, { headers: { cookie: t.admin.cookie } }) as WsClient & {
+        send(data: string | Buffer, options?: { binary: boolean }): void;
+        on(e: 'close', l: (code: number) => void): void;
+      };
+      sockets.push(socket);
+      await new Promise<void>((resolve) => socket.on('open', resolve));
+      const closed = new Promise<number>((resolve) => socket.on('close', resolve));
+      socket.send(frame, { binary: false });
+      expect(await closed).toBe(code);
+    }
+    const bad = logs.filter((line) => JSON.parse(line).level >= 50 || line.includes('"stack"'));
+    expect(bad).toEqual([]);
+    expect(logs.filter((line) => line.includes('live socket refused a frame'))).toHaveLength(2);
+  });
 });
 
 describe('a socket whose session ends', () => {

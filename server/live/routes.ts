@@ -34,6 +34,24 @@ export interface PresenceHooks {
  */
 export const LIVE_MAX_PAYLOAD = 4096;
 
+/**
+ * @fastify/websocket's errorHandler. A frame the protocol refuses (over LIVE_MAX_PAYLOAD, text
+ * that is not UTF-8, reserved bits…) is the client's doing: ws has already answered it with the
+ * close code RFC 6455 gives (1009, 1007, 1002), so the closing handshake is let finish and one
+ * info line names it — the default handler logged each at error level with ws's stack. A client
+ * that vanished mid-write is logged the same way; anything else is ours and stays an error.
+ */
+export function liveSocketError(error: Error & { code?: string }, socket: { terminate(): void }, request: FastifyRequest) {
+  const code = error.code ?? '';
+  if (code.startsWith('WS_ERR_')) {
+    request.log.info({ code, reason: error.message }, 'live socket refused a frame');
+    return;
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE') request.log.info({ code }, 'live socket dropped by the client');
+  else request.log.error({ err: error }, 'live socket failed');
+  socket.terminate();
+}
+
 const tooManySockets = () =>
   new AppError(429, 'demasiadas_solicitudes', 'Esta sesión ya tiene demasiadas conexiones en vivo abiertas: cierra otras pestañas de Puente.');
 

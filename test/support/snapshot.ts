@@ -9,8 +9,8 @@ import { eventually } from './eventually.ts';
  * every row of every table, and every file under the media store (its tmp folder included).
  */
 
-// Sessions record activity, tokens their last use and the audit log refusals, on purpose.
-const MUTABLE_ON_REFUSAL = /^(Session|Audit)/i;
+// Sessions record activity, tokens their last use, the audit log refusals and presence open sockets, on purpose.
+const MUTABLE_ON_REFUSAL = /^(Session|Audit|Presence)/i;
 const BOOKKEEPING_FIELD = /^last(Used|Seen|Activity)/;
 
 /** The media store's files, tmp included, as sorted relative paths. */
