@@ -3,8 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   DriverError,
   type Ack,
+  type InboundMedia,
   type InboundMessage,
   type InboundOutcome,
+  type OutgoingMedia,
   type StateChange,
   type WhatsAppDriver,
 } from './driver.ts';
@@ -62,9 +64,12 @@ class ScriptedDriver implements WhatsAppDriver {
   async isAlive() {
     return this.behaviour === 'hang' ? new Promise<boolean>(() => {}) : true;
   }
-  async send(to: string, body: string) {
-    this.sent.push(`${to}:${body}`);
+  async send(to: string, body: string, _ref: string, media?: OutgoingMedia) {
+    this.sent.push(`${to}:${body}${media ? `:${media.filename}` : ''}`);
     return { waId: `wa-${this.sent.length}` };
+  }
+  async downloadMedia(waId: string): Promise<InboundMedia | null> {
+    return waId === 'in-photo' ? { bytes: Buffer.from('jpeg'), mimetype: 'image/jpeg' } : null;
   }
   async recentOutgoing() {
     return [];
@@ -266,6 +271,17 @@ describe('supervisor: as the core sees it', () => {
     await vi.advanceTimersByTimeAsync(1_100);
     await expect(supervisor.send('+5214771234567', 'hola', 'ref-1')).resolves.toEqual({ waId: 'wa-1' });
     expect(drivers[1].sent).toEqual(['+5214771234567:hola']);
+  });
+
+  it('hands a reply’s file to the ready driver, and fetches a received file through it', async () => {
+    supervise(['fail', 'ready']);
+    await supervisor.connect();
+    await expect(supervisor.downloadMedia('in-photo')).rejects.toMatchObject({ code: 'not_ready' });
+    await vi.advanceTimersByTimeAsync(1_200);
+    const file = { bytes: Buffer.from('%PDF-1.4'), mimetype: 'application/pdf', filename: 'guia.pdf' };
+    await supervisor.send('+5214771234567', 'la guía', 'ref-1', file);
+    expect(drivers[1].sent).toEqual(['+5214771234567:la guía:guia.pdf']);
+    await expect(supervisor.downloadMedia('in-photo')).resolves.toEqual({ bytes: Buffer.from('jpeg'), mimetype: 'image/jpeg' });
   });
 
   it('forwards inbound messages and acks of whichever driver is current', async () => {

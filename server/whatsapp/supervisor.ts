@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { DriverEventHub } from './driver-events.ts';
 import {
   DriverError,
+  type InboundMedia,
+  type OutgoingMedia,
   type OutgoingRecord,
   type StateChange,
   type WhatsAppDriver,
@@ -122,8 +124,15 @@ export class Supervisor extends DriverEventHub implements WhatsAppDriver {
     this.#publish({ state: 'logged_out', reason: 'Se desvinculó el número; vincúlelo de nuevo con un código QR.' });
   }
 
-  async send(to: string, body: string, clientRef: string): Promise<{ waId: string }> {
-    return this.#readyDriver().send(to, body, clientRef);
+  // The file and the download pass through: without them, under the supervisor (every real
+  // deployment) a reply's file went out as its caption alone and received files were never fetched.
+  async send(to: string, body: string, clientRef: string, media?: OutgoingMedia): Promise<{ waId: string }> {
+    return this.#readyDriver().send(to, body, clientRef, media);
+  }
+
+  async downloadMedia(waId: string): Promise<InboundMedia | null> {
+    const driver = this.#readyDriver();
+    return driver.downloadMedia ? driver.downloadMedia(waId) : null;
   }
 
   async recentOutgoing(to: string, since: Date): Promise<OutgoingRecord[]> {

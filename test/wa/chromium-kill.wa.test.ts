@@ -51,6 +51,25 @@ afterAll(async () => {
   dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true }));
 });
 
+describe('the whole service on the real driver', () => {
+  it('fetches a file an end user sent through the supervisor and files it in the ticket', async () => {
+    const pdf = Buffer.from('%PDF-1.4 factura de la impresora');
+    const id = '3EB0FILE1';
+    standIn.send('receive', {
+      id: { fromMe: false, remote: CHAT, id, _serialized: `false_${CHAT}_${id}` }, from: CHAT, to: '5214770000000@c.us',
+      t: Math.floor(Date.now() / 1000), ack: 1, type: 'document', body: '', directPath: '/v/factura', mimetype: 'application/pdf',
+      filename: 'factura.pdf', standinFile: pdf.toString('base64'),
+    });
+    const entry = await eventually(async () => {
+      const { historial } = (await t.app.inject({ method: 'GET', url: `/ticket/${ticketId}/conversacion`, headers: t.admin })).json();
+      return historial.find((each: { adjunto?: { url: string } }) => each.adjunto);
+    }, 30_000);
+    const file = await t.app.inject({ method: 'GET', url: entry.adjunto.url, headers: t.admin });
+    expect(file.rawPayload.equals(pdf)).toBe(true);
+    expect(bodiesOnServer()).toEqual([]);
+  });
+});
+
 describe('Chromium SIGKILLed while the service sends', () => {
   it('(b) after WhatsApp took the reply, before its answer: 504, the reason shown, a restart, and the reconcile finds it on the server: sent once', async () => {
     const pending = reply('uno: después de aceptarlo');
