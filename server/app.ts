@@ -122,16 +122,19 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(usersRoutes, { db });
     await scope.register(teamRoutes, { db });
     await scope.register(tokensRoutes, { db });
-    await scope.register(ticketsRoutes, { db, events, sla: config.sla });
+    await scope.register(ticketsRoutes, { db, events, sla: config.sla, versions: services.versions });
     await scope.register(quickRepliesRoutes, { db });
     await scope.register(insightRoutes, { db, sla: config.sla, perMinute: config.REPORTS_PER_MINUTE });
-    await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS });
+    await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS, versions: services.versions });
     await scope.register(fileRoutes, { db, replies, quota: services.quota, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(notesRoutes, { db, events, maxChars: config.MAX_MESSAGE_CHARS });
     const { remoteLink, leases } = services;
+    // Polled every 5 s by each console: on a process without the link the holder's published status
+    // (the lease row) is remembered like the stored versions (server/db/versions.ts).
+    const polled = { ...services, leases: { read: () => services.versions.shared('lease', () => leases.read()) } };
     // Asking a holder that is not there would only wait out the answer's timeout.
     const forward = remoteLink ? async (action: 'connect' | 'logout') => ((await leases.read())?.live ? remoteLink.ask(action) : null) : undefined;
-    await scope.register(whatsappRoutes, { db, driver, lease: services.lease, links: services.links, status: () => linkStatusOf(services), health: services.health, forward });
+    await scope.register(whatsappRoutes, { db, driver, versions: services.versions, lease: services.lease, links: services.links, status: () => linkStatusOf(polled), health: services.health, forward });
     await scope.register(mediaRoutes, { db, store: services.media, limitBytes: services.quota.limitBytes });
     await scope.register(liveRoutes, {
       events,

@@ -44,6 +44,9 @@ const envSchema = z.object({
     .min(300, 'debe ser al menos 300')
     .max(22_000, 'debe ser como mucho 22000 (la toma de la conexión debe caber en 30 s)')
     .default(15_000),
+  // PostgreSQL: how long a version read for a 304 is remembered in process memory (server/db/versions.ts);
+  // a write no live event announces shows on other processes' polls at most this late. 0: always read.
+  VERSION_CACHE_MS: z.coerce.number({ error: 'debe ser un número' }).int('debe ser entero').min(0, 'no puede ser negativo').max(10_000, 'debe ser como mucho 10000').default(2000),
   AUTO_ACK: flag.default(true),
   REPORTS_PER_MINUTE: positiveInt(20),
   ADMIN_USERNAME: z.string().min(3, 'debe tener al menos 3 caracteres').optional(),

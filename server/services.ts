@@ -13,7 +13,7 @@ import { Replies } from './conversation/send.ts';
 import { openDatabase, type Db } from './db/database.ts';
 import { Outbox } from './delivery/outbox.ts';
 import type { Clock } from './delivery/throttle.ts';
-import { EventBus } from './events.ts';
+import { EventBus, type PuenteEvent } from './events.ts';
 import { fileInbound } from './inbound/file-inbound.ts';
 import { askForRating } from './insight/csat.ts';
 import { InboundFiles } from './media/inbound.ts';
@@ -23,6 +23,7 @@ import { MediaStore, type MediaFs } from './media/store.ts';
 import { Health } from './health/health.ts';
 import { watchDatabase } from './health/database-watch.ts';
 import { retryWhileBusy } from './db/faults.ts';
+import { CachedVersions, storedVersions, type Versions } from './db/versions.ts';
 import { outgoingMedia, referencedFiles } from './messages/attachments.ts';
 import { lastInboundAnyAt, lastInboundAt, messagesOf } from './messages/index.ts';
 import { lineKey, normalizePhone } from './contract/phone.ts';
@@ -52,6 +53,8 @@ export interface Services {
   leases: LeaseStore;
   /** PostgreSQL: LISTEN/NOTIFY between the processes sharing the database; null on SQLite. */
   relay: PgRelay | null;
+  /** The stored versions the polled views answer 304 from: remembered in memory on PostgreSQL. */
+  versions: Versions;
   /** PostgreSQL: link or unlink through the holder, from a process without the link; null on SQLite. */
   remoteLink: RemoteLink | null;
   media: MediaStore;
@@ -100,6 +103,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
       simulatorPhone: relay ? new DbPhone(db, () => relay.publish({ kind: 'phone' })) : undefined,
     }));
   const events = new EventBus();
+  const versions = relay ? cachedVersions(db, relay, events, config.VERSION_CACHE_MS) : storedVersions(db);
   const leases = leaseStore(db);
   const remote = relay
     ? new RemoteSends({
@@ -171,7 +175,7 @@ export async function createServices(config: Config, log: Logger, options: Servi
     void inboundFiles.retryPending().catch((err) => log.error({ err }, 'media retry failed'));
   });
   const services: Services = {
-    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), links: new LinkWatch(), lease, leases, relay, remoteLink, media, quota, inboundFiles, health, outcomes, firstAdmin,
+    config, db, events, driver, outbox, replies, tracker: new StatusTracker(driver), links: new LinkWatch(), lease, leases, relay, versions, remoteLink, media, quota, inboundFiles, health, outcomes, firstAdmin,
     async start() {
       // Only the holder of the lease runs the driver and the delivery loop (see onAcquired above).
       await lease.start();
@@ -199,6 +203,22 @@ export async function createServices(config: Config, log: Logger, options: Servi
   };
   wireDriver(services, log);
   return services;
+}
+
+/**
+ * PostgreSQL: a 304 without a round trip. Every live event (this process's or relayed from
+ * another) forgets the versions it may have changed; a reconnecting listener forgets them all.
+ */
+function cachedVersions(db: Db, relay: PgRelay, events: EventBus, maxAgeMs: number): Versions {
+  const versions = new CachedVersions(storedVersions(db), { live: () => relay.connected(), maxAgeMs });
+  relay.onConnection(() => versions.reset());
+  events.subscribe((event) => versions.changed(ticketOf(event)), { everywhere: true });
+  return versions;
+}
+
+function ticketOf(event: PuenteEvent): number | null {
+  if (event.type === 'ticket') return event.ticket.id;
+  return event.type === 'message' || event.type === 'delivery' ? event.ticketId : null;
 }
 
 /** What arrives from WhatsApp (messages, acks, link states) goes to the services that handle it. */

@@ -38,6 +38,7 @@ export class PgRelay {
   #closed = false;
   #retry: NodeJS.Timeout | undefined;
   readonly #handlers: ((message: RelayMessage) => void)[] = [];
+  readonly #connection: (() => void)[] = [];
 
   constructor(
     private readonly url: string,
@@ -52,6 +53,21 @@ export class PgRelay {
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     this.#client = client;
+    this.#connectionChanged();
+  }
+
+  /** Listening now: what other processes announce reaches this one (false while reconnecting). */
+  connected(): boolean {
+    return this.#client !== null;
+  }
+
+  /** Called when the listener connects or drops: what was announced in between is not replayed. */
+  onConnection(handler: () => void): void {
+    this.#connection.push(handler);
+  }
+
+  #connectionChanged() {
+    for (const handler of this.#connection) handler();
   }
 
   onMessage(handler: (message: RelayMessage) => void): void {
@@ -99,6 +115,7 @@ export class PgRelay {
   #lost(client: pg.Client, err?: Error) {
     if (this.#client !== client || this.#closed) return;
     this.#client = null;
+    this.#connectionChanged();
     this.log.warn({ err }, 'relay connection lost; reconnecting');
     const again = () => {
       if (this.#closed) return;

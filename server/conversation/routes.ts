@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { unlessNotModified, versionTag } from '../http/etag.ts';
-import { historyVersion } from '../db/versions.ts';
+import type { Versions } from '../db/versions.ts';
 import { z } from 'zod';
 import { authorOf } from '../auth/guard.ts';
 import type { Outcome } from '../delivery/outbox.ts';
@@ -61,7 +61,7 @@ export function failureFor(outcome: Exclude<Outcome, { kind: 'sent' }>, ticketId
   }
 }
 
-export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replies; maxChars: number }> = async (app, deps) => {
+export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replies; maxChars: number; versions: Versions }> = async (app, deps) => {
   app.get(
     '/ticket/:id/conversacion',
     {
@@ -71,7 +71,7 @@ export const conversationRoutes: FastifyPluginAsyncZod<{ db: Db; replies: Replie
     // 304 from the ticket's stored history version (one lookup that also finds the ticket),
     // before the history is read.
     async (request, reply) => {
-      const version = await historyVersion(deps.db, request.params.id);
+      const version = await deps.versions.history(request.params.id);
       if (version === null) throw ticketNotFound(request.params.id);
       const etag = versionTag('conversacion', request.params.id, version, request.query);
       return unlessNotModified(request, reply, etag, async () => {

@@ -29,6 +29,15 @@ async function versionOf(url: string, headers: Record<string, string> = t.admin)
   return etag;
 }
 
+/** The view's answer to an old ETag once the change made shows: a 200. */
+async function changedSince(url: string, etag: string) {
+  const answer = await eventually(async () => {
+    const reply = await get(url, etag);
+    return reply.statusCode === 200 ? reply : undefined;
+  });
+  return answer!;
+}
+
 /** After `change`, the view answers 200 with a new ETag to the old one, and the new one holds. */
 async function changedBy(url: string, change: () => Promise<unknown>): Promise<void> {
   const before = await versionOf(url);
@@ -52,9 +61,10 @@ describe('conditional GET from stored versions (ETag / If-None-Match)', () => {
     for (let i = 0; i < 3; i++) for (const [n, url] of urls.entries()) expect((await get(url, tags[n])).statusCode).toBe(304);
     expect(history).not.toHaveBeenCalled();
     expect(pending).not.toHaveBeenCalled();
-    // Each 304 cost exactly one primary-key lookup of its stored version, nothing else.
+    // Each 304 cost at most one primary-key lookup of its stored version, nothing else: one each
+    // on SQLite, none on PostgreSQL (remembered in memory, server/db/versions.ts).
     const run = statements.mock.calls.map(([statement]) => statement.sqlite);
-    expect(run.filter((text) => /^SELECT (value FROM ChangeCounter|version FROM Ticket) WHERE/.test(text))).toHaveLength(9);
+    expect(run.filter((text) => /^SELECT (value FROM ChangeCounter|version FROM Ticket) WHERE/.test(text))).toHaveLength(db.dialect === 'postgres' ? 0 : 9);
     expect(run.filter((text) => /Message|FROM Ticket\b(?! WHERE id = :id)/.test(text))).toEqual([]);
     // Without If-None-Match the same requests run their queries again.
     for (const url of urls) expect((await get(url)).statusCode).toBe(200);
@@ -75,15 +85,15 @@ describe('conditional GET from stored versions (ETag / If-None-Match)', () => {
     expect((await get(url)).json().historial.at(-1).delivery).toBe('queued');
     await as('POST', '/api/simulator/connection', { state: 'ready' });
     await eventually(async () => (await historyRows(t, ticket.id)).at(-1)?.delivery === 'delivered');
-    const delivered = await get(url, queued);
-    expect(delivered.statusCode).toBe(200);
+    // On PostgreSQL the remembered version is forgotten by the delivery's event, just after the
+    // row changed: the new ETag shows on a poll soon after (server/db/versions.ts).
+    const delivered = await changedSince(url, queued);
     expect(delivered.json().historial.at(-1).delivery).toBe('delivered');
     // A note shows only with ?notas=1, but is a change of the ticket's history either way.
     const withNotes = await versionOf(`${url}?notas=1`);
     const note = await as('POST', `/ticket/${ticket.id}/nota`, { texto: 'revisar garantía' });
     expect(note.statusCode).toBe(201);
-    const afterNote = await get(`${url}?notas=1`, withNotes);
-    expect(afterNote.statusCode).toBe(200);
+    const afterNote = await changedSince(`${url}?notas=1`, withNotes);
     expect(afterNote.json().historial.at(-1)).toMatchObject({ role: 'nota', content: 'revisar garantía' });
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
     await changedBy(url, () => as('POST', '/api/simulator/inbound', { from: ticket.phone, body: '', media: { base64: png.toString('base64'), mimetype: 'image/png' } }));

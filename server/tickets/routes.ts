@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { unlessNotModified, versionTag } from '../http/etag.ts';
-import { counter } from '../db/versions.ts';
+import type { Versions } from '../db/versions.ts';
 import type { Categories, EarlierTickets, TicketList } from '../contract/index.ts';
 import type { Db } from '../db/database.ts';
 import type { EventBus } from '../events.ts';
@@ -15,7 +15,7 @@ import { newCategoryBody, newTicketBody, ticketListQuery, ticketPatchBody } from
 import { earlierTickets } from './line-history.ts';
 import { createTicket, findTicket, listTicketPage, markRead, updateTicket } from './tickets.ts';
 
-export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sla: SlaPolicy }> = async (app, { db, events, sla }) => {
+export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sla: SlaPolicy; versions: Versions }> = async (app, { db, events, sla, versions }) => {
   // The ticket list (every console polls it): declared, rows not re-validated per request (see serializeUnchecked).
   const listed = { 200: z.object({ tickets: z.array(ticketSchema), pagina: z.number(), hay_mas: z.boolean() }), ...errorResponses(400, 401) };
   // 304 from the stored "tickets" counter, before the list's queries. The SLA clocks are read at
@@ -24,7 +24,7 @@ export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sl
   const policyKey = JSON.stringify(sla);
   app.get('/api/tickets', { schema: { querystring: ticketListQuery, response: listed }, serializerCompiler: serializeUnchecked }, async (request, reply) => {
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
-    const etag = versionTag('tickets', await counter(db, 'tickets'), minute, request.query, policyKey);
+    const etag = versionTag('tickets', await versions.counter('tickets'), minute, request.query, policyKey);
     return unlessNotModified(request, reply, etag, async () => {
       const { tickets, hayMas } = await listTicketPage(db, request.query);
       const clocks = await clocksFor(db, sla, tickets, new Date(minute));

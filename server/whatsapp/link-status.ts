@@ -8,7 +8,7 @@ const NO_HOLDER = 'Ningún proceso del servicio tiene la conexión de WhatsApp e
  * The link's status as this process should answer it: its own when it holds the link, else the
  * holder's as the holder last published it in the lease row (or, with no live holder, why not).
  */
-export async function linkStatusOf(services: { lease: Lease; leases: LeaseStore; tracker: StatusTracker }): Promise<LinkStatus & { titular: boolean }> {
+export async function linkStatusOf(services: { lease: Lease; leases: Pick<LeaseStore, 'read'>; tracker: StatusTracker }): Promise<LinkStatus & { titular: boolean }> {
   const { lease, leases, tracker } = services;
   if (lease.held()) return { ...tracker.current(), titular: true };
   const row = await leases.read();

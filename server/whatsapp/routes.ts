@@ -3,7 +3,7 @@ import { recordAudit } from '../audit/audit.ts';
 import type { LinkWatch } from '../audit/link-watch.ts';
 import { auditOf } from '../audit/request.ts';
 import { unlessNotModified, versionTag } from '../http/etag.ts';
-import { counter } from '../db/versions.ts';
+import type { Versions } from '../db/versions.ts';
 import { requireAdmin } from '../auth/guard.ts';
 import type { Lease } from '../cluster/lease.ts';
 import { invalidState } from '../http/errors.ts';
@@ -15,6 +15,8 @@ import { withoutQr, type LinkStatus } from './status.ts';
 
 export interface WhatsAppRouteOptions {
   db: Db;
+  /** The stored versions a 304 is answered from (server/db/versions.ts). */
+  versions: Versions;
   driver: WhatsAppDriver;
   lease: Lease;
   /** Told who asked for a link or an unlink, so the phone's side is recorded apart (server/audit/link-watch.ts). */
@@ -34,7 +36,7 @@ export interface WhatsAppRouteOptions {
 const noHolder = () =>
   invalidState('Ningún proceso del servicio tiene ahora la conexión de WhatsApp o el que la tiene no respondió; inténtalo de nuevo en unos segundos.');
 
-export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async (app, { db, driver, lease, links, status: current, health, forward }) => {
+export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async (app, { db, versions, driver, lease, links, status: current, health, forward }) => {
   /** On a process without the link, the holder does it (operators use whichever process the proxy gives them). */
   const throughHolder = async (action: 'connect' | 'logout') => {
     const state = (await forward?.(action)) ?? null;
@@ -49,7 +51,7 @@ export const whatsappRoutes: FastifyPluginAsyncZod<WhatsAppRouteOptions> = async
     const status = await current();
     const visible = request.principal?.role === 'admin' ? status : withoutQr(status);
     const salud = health.detail(status);
-    const etag = versionTag('whatsapp', { ...visible, salud }, await counter(db, 'link'));
+    const etag = versionTag('whatsapp', { ...visible, salud }, await versions.counter('link'));
     return unlessNotModified(request, reply, etag, async () => ({ ...visible, queued: await messagesOf(db).pendingCount(), salud }));
   });
 
