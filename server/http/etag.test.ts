@@ -15,18 +15,25 @@ const get = (url: string, etag?: string, headers: Record<string, string> = t.adm
   t.app.inject({ method: 'GET', url, headers: { ...headers, ...(etag ? { 'if-none-match': etag } : {}) } });
 const as = (method: 'POST' | 'PATCH', url: string, payload: unknown) => t.app.inject({ method, url, headers: t.admin, payload: payload as object });
 
-/** 200 with a weak ETag; the same request with it answers 304 and no body. */
+/**
+ * 200 with a weak ETag; the same request with it answers 304 and no body. Asked again while a
+ * change still settles (a send's ack lands 50 ms after it; on PostgreSQL a remembered version is
+ * forgotten by the change's event just after the commit): the 304 must come for some ETag.
+ */
 async function versionOf(url: string, headers: Record<string, string> = t.admin): Promise<string> {
-  const first = await get(url, undefined, headers);
-  expect(first.statusCode).toBe(200);
-  const etag = String(first.headers.etag);
-  expect(etag).toMatch(/^W\/".+"$/);
-  expect(first.headers['cache-control']).toBe('private, no-cache');
-  const again = await get(url, etag, headers);
-  expect(again.statusCode).toBe(304);
-  expect(again.body).toBe('');
-  expect(again.headers.etag).toBe(etag);
-  return etag;
+  const settled = await eventually(async () => {
+    const first = await get(url, undefined, headers);
+    expect(first.statusCode).toBe(200);
+    const etag = String(first.headers.etag);
+    expect(etag).toMatch(/^W\/".+"$/);
+    expect(first.headers['cache-control']).toBe('private, no-cache');
+    const again = await get(url, etag, headers);
+    if (again.statusCode !== 304) return undefined;
+    expect(again.body).toBe('');
+    expect(again.headers.etag).toBe(etag);
+    return etag;
+  });
+  return settled!;
 }
 
 /** The view's answer to an old ETag once the change made shows: a 200. */
