@@ -243,13 +243,14 @@ async function openPostgres(databaseUrl: string): Promise<Db> {
   // The PostgreSQL client is generated from prisma/postgres/schema.prisma, the same models: its
   // delegates have the same shapes as the SQLite client's, which the rest of the code is typed on.
   const { PrismaClient: PostgresClient } = await import('./generated-pg/client.ts');
-  const prisma = new PostgresClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) }) as unknown as PrismaClient;
+  const prismaPool = withLockTimeout(new pg.Pool({ connectionString: databaseUrl }));
+  const prisma = new PostgresClient({ adapter: new PrismaPg(prismaPool) }) as unknown as PrismaClient;
   // One connection reads and one writes. Writes are serialised in the process anyway (see
   // `write`), and one reading connection answers in the order asked, as SQLite's synchronous
   // reads do: two replies whose requests arrive in order are stored in that order.
-  const pool = new pg.Pool({ connectionString: databaseUrl, types: PG_TYPES, max: 1 });
-  const writer = new pg.Pool({ connectionString: databaseUrl, types: PG_TYPES, max: 1 });
-  for (const each of [pool, writer]) each.on('error', () => {}); // an idle connection dropped by the server; the next query reconnects
+  const pool = withLockTimeout(new pg.Pool({ connectionString: databaseUrl, types: PG_TYPES, max: 1 }));
+  const writer = withLockTimeout(new pg.Pool({ connectionString: databaseUrl, types: PG_TYPES, max: 1 }));
+  for (const each of [pool, writer, prismaPool]) each.on('error', () => {}); // an idle connection dropped by the server; the next query reconnects
   const enqueue = writeQueue();
   const query = pgQuery(pool);
   // Group commit, as on SQLite: the hot path's writes waiting together share one transaction and
@@ -306,8 +307,24 @@ async function openPostgres(databaseUrl: string): Promise<Db> {
       await enqueue(() => undefined);
       await Promise.all([pool.end(), writer.end()]);
       await prisma.$disconnect();
+      await prismaPool.end().catch(() => {}); // ended already if the adapter owns it
     },
   };
+}
+
+/** How long a statement waits for a lock another connection holds: SQLite's busy_timeout. */
+export const LOCK_TIMEOUT_MS = 5_000;
+
+/**
+ * Every connection of the pool gives up on a lock held elsewhere (a migration, a maintenance
+ * script, a stuck transaction) after LOCK_TIMEOUT_MS with 55P03, which the service answers 503
+ * "base de datos ocupada" as SQLite's busy, instead of holding the request (and the write
+ * queue behind it) until the lock goes. Set per connection, so a DATABASE_URL's own `options`
+ * are kept; a query asked meanwhile waits behind it on the same connection.
+ */
+function withLockTimeout(pool: pg.Pool): pg.Pool {
+  pool.on('connect', (client) => void client.query(`SET lock_timeout = ${LOCK_TIMEOUT_MS}`).catch(() => {}));
+  return pool;
 }
 
 type Pragma = (text: string) => Promise<unknown>;

@@ -1,12 +1,14 @@
 /**
  * Database errors that are a fault of the moment, not of the request: the write lock held by
  * another process past busy_timeout (SQLite `SQLITE_BUSY`, which Prisma's adapter reports as
- * P1008 "Operation has timed out"; PostgreSQL 55P03 lock_not_available), or the database failing
+ * P1008 "Operation has timed out"; PostgreSQL 55P03 lock_not_available after lock_timeout, or
+ * 57014 query_canceled when an operator's statement_timeout ends a statement stuck behind a
+ * lock), or the database failing
  * (disk I/O, full, read-only, gone). A constraint violation is the request's, and is not here.
  */
 export type DatabaseFault = 'ocupada' | 'error';
 
-const BUSY = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_LOCKED', 'P1008', '55P03']);
+const BUSY = new Set(['SQLITE_BUSY', 'SQLITE_BUSY_SNAPSHOT', 'SQLITE_BUSY_RECOVERY', 'SQLITE_LOCKED', 'P1008', '55P03', '57014']);
 const BROKEN = /^(SQLITE_(IOERR|FULL|READONLY|CORRUPT|CANTOPEN|NOTADB)|P1001|P1017|08\d\d\d|57P0[1-3])/;
 
 export function databaseFaultOf(err: unknown): DatabaseFault | null {
