@@ -12,7 +12,8 @@ import { authenticate, credentialKey, resolvePrincipal } from './auth/guard.ts';
 import { pruneAudit } from './audit/audit.ts';
 import type { Db } from './db/database.ts';
 import { auditRoutes } from './auth/audit-routes.ts';
-import { LoginThrottle } from './auth/login-throttle.ts';
+import { LoginThrottle, SharedLoginThrottle } from './auth/login-throttle.ts';
+import { sharedHits, type SharedHits } from './cluster/counters.ts';
 import { loginRoutes, sessionRoutes } from './auth/routes.ts';
 import { tokensRoutes } from './auth/tokens-routes.ts';
 import { teamRoutes } from './auth/team-routes.ts';
@@ -23,12 +24,12 @@ import { fileRoutes } from './conversation/file-routes.ts';
 import { notesRoutes } from './conversation/notes-routes.ts';
 import { conversationRoutes } from './conversation/routes.ts';
 import { handleError, handleFrameworkError, handleNotFound } from './http/errors.ts';
-import { tooManyRequests } from './http/expensive.ts';
+import { sharedRateStore, tooManyRequests } from './http/expensive.ts';
 import { tlsOnlyHeaders, type TransportOptions } from './http/transport.ts';
 import { rejectIllFormedText } from './http/unicode.ts';
 import { healthRoutes } from './health/routes.ts';
 import { insightRoutes } from './insight/routes.ts';
-import { LIVE_MAX_PAYLOAD, liveRoutes, liveSocketError } from './live/routes.ts';
+import { LIVE_MAX_PAYLOAD, liveRoutes, liveSocketError, type SocketCounter } from './live/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
 import type { Services } from './services.ts';
 import { ticketsRoutes } from './tickets/routes.ts';
@@ -95,9 +96,17 @@ export const puenteApp = fp(async function puente(server: FastifyInstance, optio
   tlsOnlyHeaders(server, transport);
   await server.register(cookie);
   // Only routes that opt in (config.rateLimit) are limited, per session or token: see server/http/expensive.ts.
-  await server.register(rateLimit, { global: false, hook: 'preHandler', keyGenerator: credentialKey, errorResponseBuilder: tooManyRequests });
+  // On PostgreSQL the counts are shared by every process (server/cluster/counters.ts).
+  const hits = services.db.dialect === 'postgres' ? sharedHits(services.db) : null;
+  await server.register(rateLimit, {
+    global: false,
+    hook: 'preHandler',
+    keyGenerator: credentialKey,
+    errorResponseBuilder: tooManyRequests,
+    ...(hits ? { store: sharedRateStore(hits) } : {}),
+  });
   await server.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD }, errorHandler: (error, socket, request) => liveSocketError(error, socket, request) });
-  registerRoutes(server, services, options, transport);
+  registerRoutes(server, services, options, transport, hits);
   serveConsole(server);
 
   server.addHook('onReady', () => services.start());
@@ -105,7 +114,7 @@ export const puenteApp = fp(async function puente(server: FastifyInstance, optio
   pruneAuditDaily(server, services.db, services.config.AUDIT_RETENTION_DAYS);
 }, { name: 'puente', fastify: '5.x' });
 
-function registerRoutes(app: FastifyInstance, services: Services, options: AppOptions, transport: TransportOptions) {
+function registerRoutes(app: FastifyInstance, services: Services, options: AppOptions, transport: TransportOptions, hits: SharedHits | null) {
   const { db, events, driver, replies, tracker, config } = services;
   const policy = { ttlHours: config.SESSION_TTL_HOURS, idleMinutes: config.SESSION_IDLE_MINUTES };
   app.register(healthRoutes, { linkState: () => tracker.current().state, detail: async (request) => {
@@ -113,7 +122,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     if (!(await resolvePrincipal(db, request, policy))) return null;
     return services.health.detail(await linkStatusOf(services));
   } });
-  const throttle = new LoginThrottle();
+  const throttle = hits ? new SharedLoginThrottle(hits) : new LoginThrottle();
   app.register(loginRoutes, { db, policy, transport, throttle });
   app.register(async (scope) => {
     scope.addHook('onRequest', authenticate(db, policy));
@@ -140,6 +149,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
       events,
       recheck: (request) => resolvePrincipal(db, request, policy),
       recheckMs: options.liveRecheckMs,
+      sockets: hits ? sharedSockets(hits, options.liveRecheckMs ?? 30_000) : undefined,
       presence: {
         opened: (userId) => socketOpened(db, userId),
         alive: (id, userId) => socketAlive(db, id, userId),
@@ -148,6 +158,25 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     });
     if (driver instanceof SimulatorDriver) await scope.register(simulatorRoutes, { simulator: driver });
   });
+}
+
+/**
+ * Live sockets counted on every process: a row per open socket, refreshed at each recheck and
+ * deleted when it closes; a row left by a process that died stops counting after three rechecks.
+ */
+function sharedSockets(hits: SharedHits, recheckMs: number): SocketCounter {
+  const windowMs = Math.max(3 * recheckMs, 60_000);
+  return {
+    async opened(key, max) {
+      const counted = `s\0${key}`;
+      const { times, ids } = await hits.add([counted], windowMs);
+      if (times.get(counted)!.length <= max) return ids[0]!;
+      await hits.remove(ids);
+      return null;
+    },
+    alive: (id) => hits.touch([id]),
+    closed: (id) => hits.remove([id]),
+  };
 }
 
 /** The built console, when present; any other GET outside the API falls back to its index. */

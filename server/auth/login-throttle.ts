@@ -1,10 +1,15 @@
+import type { SharedHits } from '../cluster/counters.ts';
+
 /**
  * Failed logins counted per account, per address, and per account-and-address, in a sliding
  * window. A whole office behind one NAT shares an address: one person's typos (or a guesser
  * aiming at one account) must not lock the others out, so the tight limit is on the pair, the
  * address limit is generous, and failures spread over many addresses only slow the account down
  * (a delay), never lock its owner out. Keys use the name as typed, so an unknown user and a wrong
- * password are throttled alike. In memory, per process: a restart forgets the counts.
+ * password are throttled alike. LoginThrottle keeps them in memory (SQLite: one process; a restart
+ * forgets them); SharedLoginThrottle in the database, so every process on PostgreSQL counts the
+ * same failures. Both decide with `verdictOf`, and both do the same work for an unknown user and
+ * a wrong password, so neither the answer nor its timing tells them apart.
  */
 export interface ThrottleLimits {
   windowMs: number;
@@ -28,7 +33,29 @@ const MAX_KEYS = 50_000;
 
 export type Verdict = { allowed: true; delayMs: number } | { allowed: false; retryAfterS: number };
 
-export class LoginThrottle {
+/** What the login routes need of a throttle, in memory or shared. */
+export interface LoginLimiter {
+  check(account: string, address: string): Verdict | Promise<Verdict>;
+  failed(account: string, address: string): void | Promise<void>;
+  /** The right password from this address: its own typos are forgiven, the others' are not. */
+  succeeded(account: string, address: string): void | Promise<void>;
+}
+
+/** The pair's, the address's and the account's keys; the name as typed, case and spaces aside. */
+export function throttleKeys(account: string, address: string): [string, string, string] {
+  const name = account.trim().toLowerCase();
+  return [`p\0${name}\0${address}`, `a\0${address}`, `u\0${name}`];
+}
+
+/** The verdict from each key's failures within the window (oldest first) at `now`. */
+export function verdictOf(limits: ThrottleLimits, [pair, byAddress, byAccount]: number[][], now: number): Verdict {
+  const wait = (list: number[], limit: number) => (list.length < limit ? 0 : list[list.length - limit]! + limits.windowMs - now);
+  const longest = Math.max(wait(pair!, limits.perPair), wait(byAddress!, limits.perAddress));
+  if (longest > 0) return { allowed: false, retryAfterS: Math.ceil(longest / 1000) };
+  return { allowed: true, delayMs: byAccount!.length >= limits.perAccount ? limits.accountDelayMs : 0 };
+}
+
+export class LoginThrottle implements LoginLimiter {
   readonly #failures = new Map<string, number[]>();
   readonly #keep: number;
 
@@ -42,12 +69,7 @@ export class LoginThrottle {
 
   /** Whether this attempt may be checked at all, and how long to hold its answer. */
   check(account: string, address: string): Verdict {
-    const [pair, byAddress, byAccount] = this.#keys(account, address);
-    const waits = [this.#wait(pair, this.limits.perPair), this.#wait(byAddress, this.limits.perAddress)];
-    const wait = Math.max(...waits);
-    if (wait > 0) return { allowed: false, retryAfterS: Math.ceil(wait / 1000) };
-    const accountFailures = this.#recent(byAccount).length;
-    return { allowed: true, delayMs: accountFailures >= this.limits.perAccount ? this.limits.accountDelayMs : 0 };
+    return verdictOf(this.limits, this.#keys(account, address).map((key) => this.#recent(key)), this.now());
   }
 
   failed(account: string, address: string): void {
@@ -68,8 +90,7 @@ export class LoginThrottle {
   }
 
   #keys(account: string, address: string): [string, string, string] {
-    const name = account.trim().toLowerCase();
-    return [`p\0${name}\0${address}`, `a\0${address}`, `u\0${name}`];
+    return throttleKeys(account, address);
   }
 
   #recent(key: string): number[] {
@@ -79,11 +100,29 @@ export class LoginThrottle {
     else this.#failures.set(key, list);
     return list;
   }
+}
 
-  /** Milliseconds until this key is under its limit again (0: it is). */
-  #wait(key: string, limit: number): number {
-    const list = this.#recent(key);
-    if (list.length < limit) return 0;
-    return list[list.length - limit] + this.limits.windowMs - this.now();
+/**
+ * The same throttle kept in the database (RateHit rows, see server/cluster/counters.ts): with two
+ * processes behind a proxy the 11th wrong password is refused whichever process gets it.
+ */
+export class SharedLoginThrottle implements LoginLimiter {
+  constructor(
+    private readonly hits: SharedHits,
+    private readonly limits: ThrottleLimits = DEFAULT_LIMITS,
+  ) {}
+
+  async check(account: string, address: string): Promise<Verdict> {
+    const keys = throttleKeys(account, address);
+    const { now, times } = await this.hits.recent(keys, this.limits.windowMs);
+    return verdictOf(this.limits, keys.map((key) => times.get(key)!), now);
+  }
+
+  async failed(account: string, address: string): Promise<void> {
+    await this.hits.add(throttleKeys(account, address), this.limits.windowMs);
+  }
+
+  async succeeded(account: string, address: string): Promise<void> {
+    await this.hits.clear([throttleKeys(account, address)[0]]);
   }
 }

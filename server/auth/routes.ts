@@ -8,7 +8,7 @@ import { AppError, forbidden, tooManyAttempts, unauthenticated } from '../http/e
 import { isSecureRequest, type TransportOptions } from '../http/transport.ts';
 import { verifyCredentials } from './accounts.ts';
 import { currentUser, SESSION_COOKIE } from './guard.ts';
-import { LoginThrottle } from './login-throttle.ts';
+import { LoginThrottle, type LoginLimiter } from './login-throttle.ts';
 import { changeOwnPassword } from './passwords.ts';
 import { endOtherSessions, endSession, openSession, renewSession, type SessionPolicy } from './sessions.ts';
 import { newPassword } from './users-routes.ts';
@@ -29,7 +29,7 @@ const wrongCurrentPassword = () => new AppError(403, 'sin_permiso', 'La contrase
 const sessionInfo = (policy: SessionPolicy) => ({ inactividadMin: policy.idleMinutes });
 
 /** Login is public (throttled per account and address, see login-throttle.ts); the rest of the session routes sit behind the guard. */
-export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy; transport: TransportOptions; throttle?: LoginThrottle }> = async (
+export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy; transport: TransportOptions; throttle?: LoginLimiter }> = async (
   app,
   { db, policy, transport, throttle = new LoginThrottle() },
 ) => {
@@ -38,7 +38,7 @@ export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy;
     { schema: { body: credentials } },
     async (request, reply) => {
       const { username, password } = request.body;
-      const verdict = throttle.check(username, request.ip);
+      const verdict = await throttle.check(username, request.ip);
       if (!verdict.allowed) {
         await recordAudit(db, auditOf(request, 'login_bloqueado'));
         reply.header('retry-after', String(verdict.retryAfterS));
@@ -47,11 +47,11 @@ export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy;
       const user = await verifyCredentials(db, username, password);
       if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
       if (!user) {
-        throttle.failed(username, request.ip);
+        await throttle.failed(username, request.ip);
         await recordAudit(db, auditOf(request, 'login_fallido'));
         throw unauthenticated('Usuario o contraseña incorrectos.');
       }
-      throttle.succeeded(username, request.ip);
+      await throttle.succeeded(username, request.ip);
       const audit = { ...auditOf(request, 'login'), actor: user.username, actorId: user.id };
       const session = await openSession(db, user.id, policy, { replacing: request.cookies[SESSION_COOKIE], audit });
       request.log.info({ userId: user.id }, 'login');
@@ -68,7 +68,7 @@ export const loginRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy;
 };
 
 /** `throttle` is the login's: guessing a password through this form is slowed exactly like logging in. */
-export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy; throttle: LoginThrottle }> = async (
+export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy; throttle: LoginLimiter }> = async (
   app,
   { db, policy, throttle },
 ) => {
@@ -102,7 +102,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolic
   app.post('/api/auth/contrasena', { schema: { body: passwordChange } }, async (request, reply) => {
     const principal = request.principal;
     if (principal?.kind !== 'user') throw forbidden();
-    const verdict = throttle.check(principal.user.username, request.ip);
+    const verdict = await throttle.check(principal.user.username, request.ip);
     if (!verdict.allowed) {
       await recordAudit(db, auditOf(request, 'contrasena_bloqueada'));
       reply.header('retry-after', String(verdict.retryAfterS));
@@ -112,11 +112,11 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolic
     const outcome = await changeOwnPassword(db, mine, request.body.actual, request.body.nueva, auditOf(request, 'contrasena_cambiada'));
     if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
     if (outcome === 'wrong_password') {
-      throttle.failed(principal.user.username, request.ip);
+      await throttle.failed(principal.user.username, request.ip);
       await recordAudit(db, auditOf(request, 'contrasena_fallida'));
       throw wrongCurrentPassword();
     }
-    throttle.succeeded(principal.user.username, request.ip);
+    await throttle.succeeded(principal.user.username, request.ip);
     request.log.info({ userId: principal.user.id }, 'password changed');
     return reply.code(204).send();
   });

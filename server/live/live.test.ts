@@ -102,6 +102,14 @@ describe('GET /api/live', () => {
     await eventually(() => connect(t.admin.cookie).then(() => true, () => false));
   });
 
+  it('a plain GET (no upgrade) answers 400 and does not use up a socket of the session', async () => {
+    await start();
+    for (let i = 0; i < 11; i++) expect((await t.app.inject({ method: 'GET', url: '/api/live', headers: t.admin })).statusCode).toBe(400);
+    const consoles = [];
+    for (let i = 0; i < 10; i++) consoles.push(await connect(t.admin.cookie));
+    await expect(connect(t.admin.cookie)).rejects.toMatchObject({ statusCode: 429 });
+  });
+
   it('pushes a message event to an admin when an end user writes', async () => {
     await start();
     const admin = await connect(t.admin.cookie);

@@ -18,6 +18,8 @@ export interface LiveOptions {
   recheckMs?: number;
   /** Open sockets one session (or token) may hold; more are refused with 429 (default 10). */
   maxPerSession?: number;
+  /** Counts the open sockets; in this process's memory unless given (PostgreSQL: shared, see server/cluster/counters.ts). */
+  sockets?: SocketCounter;
   /** Records each signed-in person's open sockets, so the team sees who is online (server/auth/presence.ts). */
   presence?: PresenceHooks;
 }
@@ -52,6 +54,32 @@ export function liveSocketError(error: Error & { code?: string }, socket: { term
   socket.terminate();
 }
 
+/** Open sockets per session or token: `opened` answers a handle, or null when the limit is reached. */
+export interface SocketCounter {
+  opened(key: string, max: number): Promise<string | null>;
+  alive(handle: string): Promise<void>;
+  closed(handle: string): Promise<void>;
+}
+
+/** One process's sockets, in its memory. */
+export function localSockets(): SocketCounter {
+  const open = new Map<string, number>();
+  return {
+    async opened(key, max) {
+      const now = open.get(key) ?? 0;
+      if (now >= max) return null;
+      open.set(key, now + 1);
+      return key;
+    },
+    async alive() {},
+    async closed(key) {
+      const left = (open.get(key) ?? 1) - 1;
+      if (left > 0) open.set(key, left);
+      else open.delete(key);
+    },
+  };
+}
+
 const tooManySockets = () =>
   new AppError(429, 'demasiadas_solicitudes', 'Esta sesión ya tiene demasiadas conexiones en vivo abiertas: cierra otras pestañas de Puente.');
 
@@ -59,22 +87,27 @@ const tooManySockets = () =>
  * Pushes domain events to authenticated consoles (the scope's guard ran on the upgrade). A socket
  * outlives the request that opened it, so its credential is checked again while it stays open.
  */
-export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events, recheck, recheckMs = 30_000, maxPerSession = 10, presence }) => {
+export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events, recheck, recheckMs = 30_000, maxPerSession = 10, presence, sockets = localSockets() }) => {
   // A console that leaks sockets (or a script) must not hold unbounded subscribers and timers.
-  const open = new Map<string, number>();
+  // The socket is counted before the upgrade, so the refusal is a plain 429 answer.
+  const handles = new WeakMap<FastifyRequest, string>();
   app.route({
     method: 'GET',
     url: '/api/live',
     preHandler: async (request) => {
-      if ((open.get(credentialKey(request)) ?? 0) >= maxPerSession) throw tooManySockets();
+      const handle = await sockets.opened(credentialKey(request), maxPerSession);
+      if (handle === null) throw tooManySockets();
+      handles.set(request, handle);
     },
     // A plain HTTP GET (no upgrade) gets the contract's error body, not an empty 404.
-    handler: async () => {
+    handler: async (request) => {
+      const handle = handles.get(request);
+      if (handle !== undefined) await sockets.closed(handle); // counted in preHandler, never opened
       throw invalidRequest('Esta dirección solo acepta conexiones WebSocket.');
     },
     wsHandler: (socket, request) => {
-      const key = credentialKey(request);
-      open.set(key, (open.get(key) ?? 0) + 1);
+      const handle = handles.get(request)!;
+      const counted = (work: Promise<void>) => void work.catch((err) => request.log.warn({ err }, 'live socket count write failed'));
       let isAdmin = request.principal?.role === 'admin';
       const unsubscribe = events.subscribe(
         (event) => {
@@ -88,6 +121,7 @@ export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events,
         if (!principal) return socket.close(4401, 'no_autenticado');
         isAdmin = principal.role === 'admin';
         seen.alive();
+        counted(sockets.alive(handle));
       }, recheckMs);
       let ended = false;
       const end = () => {
@@ -96,9 +130,7 @@ export const liveRoutes: FastifyPluginAsync<LiveOptions> = async (app, { events,
         clearInterval(timer);
         unsubscribe();
         seen.closed();
-        const left = (open.get(key) ?? 1) - 1;
-        if (left > 0) open.set(key, left);
-        else open.delete(key);
+        counted(sockets.closed(handle));
       };
       socket.on('close', end);
       socket.on('error', end);
