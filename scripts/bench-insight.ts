@@ -23,7 +23,8 @@ const MESSAGES_PER_TICKET = 10;
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-28T12:00:00Z');
 
-const POSTGRES = process.env.BENCH_POSTGRES ?? '';
+// `npm run bench` passes BENCH_POSTGRES=off to skip its own PostgreSQL part: only 1/on/only run it here.
+const POSTGRES = ['1', 'on', 'only'].includes(process.env.BENCH_POSTGRES ?? '') ? process.env.BENCH_POSTGRES : '';
 const EXPORTS = process.env.BENCH_EXPORTS !== '0';
 // Unique and in the numero alphabet (no 0 or 1): each decimal digit of the id as a letter.
 // (padStart(8, '2') made ticket 2 and ticket 22 both TKT-22222222.)
