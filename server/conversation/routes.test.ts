@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { messagesOf } from '../messages/index.ts';
 import { buildTestApp, createTicket, eventually, historyRows, setConnection, type TestApp } from '../../test/support/app.ts';
 
 let t: TestApp;
@@ -40,6 +41,29 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
     expect(row).toMatchObject({ role: 'tecnico', content: 'Ya revisamos tu equipo 🔋', delivery: 'sent', authorName: 'Administrador' });
     expect(row.waId).toMatch(/^sim-/);
     expect(await t.simulator.sent()).toEqual([expect.objectContaining({ to: '+5214772758198', body: 'Ya revisamos tu equipo 🔋', id: row.waId })]);
+  });
+
+  it('a store PostgreSQL gave up to break a deadlock is stored again: 200, one entry, sent once', async () => {
+    const store = messagesOf(t.app.puente.db);
+    const original = store.storeReply;
+    let calls = 0;
+    store.storeReply = async (reply, claim) => {
+      calls += 1;
+      if (calls > 1) return original(reply, claim);
+      // As a batch given up at its commit: the lane had taken the reply's place, nothing committed.
+      claim({ id: 999_999, phone: ticket.phone });
+      throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    };
+    try {
+      const response = await send({ mensaje: 'tras el bloqueo' });
+      expect(response.statusCode).toBe(200);
+    } finally {
+      store.storeReply = original;
+    }
+    expect(calls).toBe(2);
+    expect((await historyRows(t, ticket.id)).map((row) => [row.content, row.delivery])).toEqual([['tras el bloqueo', 'sent']]);
+    expect((await t.simulator.sent()).map((r) => r.body)).toEqual(['tras el bloqueo']);
+    expect(t.app.puente.outbox.pending()).toBe(0);
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../db/database.ts';
+import { isConflict } from '../db/faults.ts';
 import type { Outbox } from '../delivery/outbox.ts';
 import type { EventBus } from '../events.ts';
 import type { PreparedFile } from '../media/prepare.ts';
@@ -80,14 +81,16 @@ export class Replies {
     const messages = messagesOf(db);
     const attachment = request.file ? await this.#storeFile(request.file) : undefined;
     const reply = { ticketId: request.ticketId, text: request.text, ...request.author, idempotencyKey: request.idempotencyKey, attachment };
-    const handed = await outbox.handOff(
-      (claim) => messages.storeReply(reply, claim),
-      ({ ticket, message }) => {
-        log.info({ ticketId: ticket.id, phone: ticket.phone, messageId: message.id }, 'reply stored');
-        events.emit({ type: 'message', ticketId: ticket.id, entry: toEntry(message) });
-        events.emit({ type: 'ticket', ticket: fromTicketRow(ticket) });
-      },
-    );
+    const handOff = () =>
+      outbox.handOff(
+        (claim) => messages.storeReply(reply, claim),
+        ({ ticket, message }) => {
+          log.info({ ticketId: ticket.id, phone: ticket.phone, messageId: message.id }, 'reply stored');
+          events.emit({ type: 'message', ticketId: ticket.id, entry: toEntry(message) });
+          events.emit({ type: 'ticket', ticket: fromTicketRow(ticket) });
+        },
+      );
+    const handed = await againOnConflict(handOff, log);
     if (!handed) return { kind: 'ticket_not_found' };
     const outcome = await handed.outcome;
     if (request.idempotencyKey) await messages.recordOutcome(request.idempotencyKey, outcome);
@@ -99,6 +102,23 @@ export class Replies {
     if (!this.deps.media) throw new Error('Replies built without a media store cannot send files');
     const sha256 = await this.deps.media.put(file.bytes);
     return { sha256, mimetype: file.mimetype, filename: file.filename, bytes: file.bytes.length };
+  }
+}
+
+const CONFLICT_TRIES = 3;
+
+/**
+ * A store given up by PostgreSQL to break a deadlock stored nothing, and handOff has given its
+ * place in the lane back: it runs again (the technician's reply is not refused for it).
+ */
+async function againOnConflict<T>(work: () => Promise<T>, log: Logger): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (attempt >= CONFLICT_TRIES || !isConflict(err)) throw err;
+      log.warn({ err, attempt }, 'reply store gave way to a deadlock; storing it again');
+    }
   }
 }
 

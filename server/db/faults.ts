@@ -19,6 +19,18 @@ export function databaseFaultOf(err: unknown): DatabaseFault | null {
   return null;
 }
 
+const CONFLICT = new Set(['40P01', '40001']);
+
+/**
+ * PostgreSQL broke a deadlock or a serialization conflict by giving up this transaction: none
+ * of it committed, so the same work may simply run again. Group commit (database.ts) makes this
+ * possible where one-row transactions could not meet: two processes' batches may lock the same
+ * rows in opposite orders.
+ */
+export function isConflict(err: unknown): boolean {
+  return codesOf(err).some((code) => CONFLICT.has(code));
+}
+
 /** Every code the error, its causes and Prisma's driver-adapter wrapper carry. */
 function codesOf(err: unknown, depth = 0): string[] {
   if (!err || typeof err !== 'object' || depth > 4) return [];
