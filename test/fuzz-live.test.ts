@@ -15,7 +15,8 @@ import { changedTables, snapshot } from './support/snapshot.ts';
  * client sending frames no library would write, and upgrades with a bad Origin or no session.
  * The properties: the server closes with the protocol's code or ignores what it is sent (the
  * console never sends), never logs an error or a stack, another console keeps getting events,
- * and nothing is written.
+ * and nothing is written; an upgrade without a live credential is 401, one with a session cookie
+ * from another origin 403, both in the JSON error body. About 60 s on a loaded 2-core machine.
  */
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
@@ -179,4 +180,189 @@ describe('the live socket under generated frames', () => {
     const summary = JSON.stringify(Object.fromEntries(outcomes));
     for (const outcome of ['pong', '1009', '1007']) expect(outcomes.get(outcome) ?? 0, summary).toBeGreaterThan(0);
   }, Math.max(120_000, RUNS * 2000));
+
+  it('survives frames no library would write (raw bytes on the TCP socket): no error logged, nothing written, other consoles keep their events', async () => {
+    const outcomes = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(fc.array(rawChunk, { minLength: 1, maxLength: 4 }), async (chunks) => {
+        const logFrom = logs.length;
+        const raw = await openRaw(fuzzCookie);
+        const before = await snapshot(t);
+        for (const chunk of chunks) if (!raw.socket.destroyed) raw.socket.write(chunk);
+        // A ping after them: answered if the server still reads frames; it may also have closed, or wait for bytes a declared length promised.
+        if (!raw.socket.destroyed) raw.socket.write(frameBytes({ fin: true, rsv: 0, opcode: 9, masked: true, payload: Buffer.from('fin') }));
+        const outcome = await raw.settle(1500);
+        const where = `${chunks.map((c) => c.toString('hex').slice(0, 40)).join(' | ')} → ${outcome}`;
+        outcomes.set(typeof outcome === 'number' ? 'close' : outcome, (outcomes.get(typeof outcome === 'number' ? 'close' : outcome) ?? 0) + 1);
+        // A close frame carries a code a peer may send (RFC 6455 7.4): never 1005/1006, which mean "none".
+        if (typeof outcome === 'number') expect(outcome >= 1000 && outcome <= 4999 && outcome !== 1005 && outcome !== 1006, where).toBe(true);
+        expect(changedTables(before, await snapshot(t)), where).toEqual([]);
+        await eventReachesConsoles([watcher.events], where);
+        raw.socket.destroy();
+        await raw.gone;
+        expect(badLogs(logFrom), where).toEqual([]);
+      }),
+      { numRuns: Math.ceil(RUNS / 2), seed: SEED, endOnFailure: true, timeout: 20_000 },
+    );
+    const summary = JSON.stringify(Object.fromEntries(outcomes));
+    expect(outcomes.get('close') ?? 0, summary).toBeGreaterThan(0);
+  }, Math.max(120_000, RUNS * 2000));
 });
+
+describe('the upgrade under generated credentials and origins', () => {
+  it('upgrades only a live session or token from the console\'s origin: 401 or 403 in the JSON error body otherwise, nothing written', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/api/tokens', headers: t.admin, payload: { name: 'fuzz-live' } });
+    const token = created.json().token as string;
+    const ours = `http://127.0.0.1:${port}`;
+    const credential = fc.constantFrom('session', 'session', 'token', 'none', 'garbage-cookie', 'garbage-token', 'both');
+    const origin = fc.oneof(
+      fc.constantFrom(undefined, ours, `http://localhost:${port}`, 'http://127.0.0.1', `https://127.0.0.1:${port}`, 'null', '', 'garbage', `http://127.0.0.1:${port}.evil.example`),
+      fc.webUrl().map((url) => new URL(url).origin),
+    );
+    const site = fc.constantFrom(undefined, undefined, 'same-origin', 'same-site', 'cross-site', 'none', 'garbage');
+    await fc.assert(
+      fc.asyncProperty(credential, origin, site, async (who, from, fetchSite) => {
+        const headers: Record<string, string> = {};
+        if (who === 'session' || who === 'both') headers.cookie = fuzzCookie;
+        if (who === 'garbage-cookie') headers.cookie = 'puente_sesion=inventada';
+        if (who === 'token' || who === 'both') headers.authorization = `Bearer ${token}`;
+        if (who === 'garbage-token') headers.authorization = 'Bearer pnt_inventado';
+        if (from !== undefined) headers.origin = from;
+        if (fetchSite !== undefined) headers['sec-fetch-site'] = fetchSite;
+        // The model (server/http/same-origin.ts): Sec-Fetch-Site decides when present, else Origin's host.
+        const sameOrigin = fetchSite !== undefined ? fetchSite === 'same-origin' : from === undefined || from === ours;
+        const bearer = who === 'token' || who === 'both' || who === 'garbage-token';
+        const hasCookie = headers.cookie !== undefined;
+        const expected = !bearer && hasCookie && !sameOrigin ? 403 : who === 'session' || who === 'token' || who === 'both' ? 101 : 401;
+        const before = await snapshot(t);
+        const answer = await upgrade(headers);
+        const where = `${JSON.stringify(headers).slice(0, 300)} → ${answer.status} ${answer.body.slice(0, 200)}`;
+        expect(answer.status, where).toBe(expected);
+        if (answer.status !== 101) {
+          expect(answer.type, where).toMatch(/^application\/json/);
+          expect(JSON.parse(answer.body), where).toEqual({ error: answer.status === 403 ? 'sin_permiso' : 'no_autenticado', mensaje: expect.any(String) });
+          expect(changedTables(before, await snapshot(t)), where).toEqual([]);
+        }
+      }),
+      { numRuns: Math.ceil(RUNS * 0.75), seed: SEED, endOnFailure: true, timeout: 20_000 },
+    );
+  }, Math.max(120_000, RUNS * 2000));
+});
+
+/** Opens the upgrade with these headers; resolves with 101 once open (and closes it), or the refusal's status and body. */
+function upgrade(headers: Record<string, string>): Promise<{ status: number; type?: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${baseUrl}/api/live`, { headers });
+    socket.on('open', () => {
+      socket.on('close', () => resolve({ status: 101, body: '' }));
+      socket.close();
+    });
+    socket.on('unexpected-response', (_req, res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'], body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    socket.on('error', (err) => (err.message.includes('Unexpected server response') ? undefined : reject(err)));
+  });
+}
+
+interface RawFrame {
+  fin: boolean;
+  rsv: number;
+  opcode: number;
+  masked: boolean;
+  payload: Buffer;
+  /** A length field that disagrees with the payload (more or fewer bytes follow than it says). */
+  declared?: number;
+}
+
+/** One frame as RFC 6455 5.2 lays it out, whatever its fields say. */
+function frameBytes(f: RawFrame): Buffer {
+  const length = f.declared ?? f.payload.length;
+  const head = [((f.fin ? 1 : 0) << 7) | ((f.rsv & 7) << 4) | (f.opcode & 15)];
+  const maskBit = f.masked ? 0x80 : 0;
+  if (length < 126) head.push(maskBit | length);
+  else if (length < 65536) head.push(maskBit | 126, length >> 8, length & 255);
+  else head.push(maskBit | 127, 0, 0, 0, 0, (length >>> 24) & 255, (length >> 16) & 255, (length >> 8) & 255, length & 255);
+  const key = [0x12, 0x34, 0x56, 0x78];
+  const body = f.masked ? Buffer.from(f.payload.map((byte, i) => byte ^ key[i % 4])) : f.payload;
+  return Buffer.concat([Buffer.from(head), f.masked ? Buffer.from(key) : Buffer.alloc(0), body]);
+}
+
+const rawFrame: fc.Arbitrary<RawFrame> = fc.record(
+  {
+    fin: fc.boolean(),
+    rsv: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 7 }) }),
+    opcode: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0, 1, 2, 8, 9, 10) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 15 }) }),
+    masked: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    payload: fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.constantFrom(new Uint8Array([0x03, 0xe8]), new Uint8Array([0x03, 0xed]), new Uint8Array([0x0f, 0xa0, 0x61]))).map((b) => Buffer.from(b)),
+    declared: fc.constantFrom(0, 125, 126, 65535, 65536, 2 ** 31),
+  },
+  { requiredKeys: ['fin', 'rsv', 'opcode', 'masked', 'payload'] },
+);
+const rawChunk = fc.oneof(
+  { weight: 4, arbitrary: rawFrame.map(frameBytes) },
+  { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 300 }).map((b) => Buffer.from(b)) },
+);
+
+/**
+ * A TCP client that does the upgrade by hand and then writes whatever bytes it is given; it reads
+ * the server's frames (unmasked) for a pong or a close frame.
+ */
+function openRaw(cookie: string): Promise<{ socket: net.Socket; gone: Promise<void>; settle(ms: number): Promise<'pong' | 'ended' | 'close' | 'silent' | number> }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const gone = new Promise<void>((done) => socket.on('close', () => done()));
+    let buffer = Buffer.alloc(0);
+    let upgraded = false;
+    let outcome: 'pong' | 'ended' | 'close' | number | undefined;
+    const frames = () => {
+      while (buffer.length >= 2) {
+        let length = buffer[1] & 127;
+        let offset = 2;
+        if (length === 126) [length, offset] = [buffer.readUInt16BE(2), 4];
+        else if (length === 127) [length, offset] = [Number(buffer.readBigUInt64BE(2)), 10];
+        if (buffer.length < offset + length) return;
+        const opcode = buffer[0] & 15;
+        const payload = buffer.subarray(offset, offset + length);
+        buffer = buffer.subarray(offset + length);
+        if (opcode === 10 && payload.toString() === 'fin') outcome ??= 'pong';
+        // A close frame without a body is allowed (it answers one without a code).
+        if (opcode === 8) outcome ??= payload.length >= 2 ? payload.readUInt16BE(0) : 'close';
+      }
+    };
+    socket.on('data', (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      if (!upgraded) {
+        const end = buffer.indexOf('\r\n\r\n');
+        if (end === -1) return;
+        const head = buffer.subarray(0, end).toString('latin1');
+        if (!head.startsWith('HTTP/1.1 101')) return reject(new Error(`upgrade refused: ${head.split('\r\n')[0]}`));
+        upgraded = true;
+        buffer = buffer.subarray(end + 4);
+        resolve({
+          socket,
+          gone,
+          settle: (ms) =>
+            new Promise((done) => {
+              const started = Date.now();
+              const check = () => {
+                if (outcome !== undefined) return done(outcome);
+                if (socket.destroyed || socket.readableEnded) return done('ended');
+                if (Date.now() - started > ms) return done('silent');
+                setTimeout(check, 20);
+              };
+              check();
+            }),
+        });
+      }
+      frames();
+    });
+    socket.on('end', () => (outcome ??= 'ended'));
+    socket.on('error', () => (outcome ??= 'ended'));
+    socket.write(
+      `GET /api/live HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nCookie: ${cookie}\r\n\r\n`,
+    );
+  });
+}
