@@ -134,6 +134,8 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     await scope.register(ticketsRoutes, { db, events, sla: config.sla, versions: services.versions });
     await scope.register(quickRepliesRoutes, { db });
     await scope.register(insightRoutes, { db, sla: config.sla, perMinute: config.REPORTS_PER_MINUTE });
+    // A reply: conversation/routes.ts hands it to `replies` (conversation/send.ts, built in
+    // services.ts), which stores it through messages/ and hands it to delivery/outbox.ts.
     await scope.register(conversationRoutes, { db, replies, maxChars: config.MAX_MESSAGE_CHARS, versions: services.versions });
     await scope.register(fileRoutes, { db, replies, quota: services.quota, maxChars: config.MAX_MESSAGE_CHARS });
     await scope.register(notesRoutes, { db, events, maxChars: config.MAX_MESSAGE_CHARS });
