@@ -1,24 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from '../support/service.ts';
-import { collectPageErrors, launchBrowser, login } from './helpers.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { collectPageErrors, login, useServiceAndBrowser } from './helpers.ts';
 
-let service: RunningService;
-let browser: Browser;
+const shared = useServiceAndBrowser();
 
-beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
-
-async function signedIn(credentials = service.admin) {
-  const context = await browser.newContext();
+async function signedIn(credentials = shared.service.admin) {
+  const context = await shared.browser.newContext();
   const page = await context.newPage();
   const errors = collectPageErrors(page);
-  await login(page, service, credentials);
+  await login(page, shared.service, credentials);
   return { page, errors, close: () => context.close() };
 }
 
@@ -28,7 +18,7 @@ async function openAccounts(page: Page) {
 }
 
 const plantillas = (token: string) =>
-  fetch(`${service.url}/api/plantillas`, { headers: { authorization: `Bearer ${token}` } });
+  fetch(`${shared.service.url}/api/plantillas`, { headers: { authorization: `Bearer ${token}` } });
 
 describe('the Cuentas page', () => {
   it('lets an admin create a technician who can then sign in; a technician only gets a notice', async () => {
@@ -54,7 +44,7 @@ describe('the Cuentas page', () => {
     technician.page.on('request', (request) => {
       if (/\/api\/(users|tokens)/.test(request.url())) asked.push(request.url());
     });
-    await technician.page.goto(`${service.url}/cuentas`);
+    await technician.page.goto(`${shared.service.url}/cuentas`);
     await technician.page.getByText('solo para administradores').waitFor();
     expect(await technician.page.locator('table').count()).toBe(0);
     expect(asked).toEqual([]);
@@ -69,7 +59,7 @@ describe('the Cuentas page', () => {
     await again.page.getByTestId('user-row-beto').waitFor({ state: 'detached' });
     expect(again.errors).toEqual([]);
     await again.close();
-    await technician.page.goto(`${service.url}/`);
+    await technician.page.goto(`${shared.service.url}/`);
     await technician.page.getByLabel('Contraseña').waitFor();
     await technician.close();
   });
@@ -118,7 +108,7 @@ describe('the Cuentas page', () => {
     await admin.page.getByText('Se cambió la contraseña de carla').waitFor();
 
     // Carla's open console is signed out at its next request; the old password no longer works.
-    await technician.page.goto(`${service.url}/`);
+    await technician.page.goto(`${shared.service.url}/`);
     await technician.page.getByRole('button', { name: 'Entrar' }).waitFor();
     await technician.page.getByLabel('Usuario').fill('carla');
     await technician.page.getByLabel('Contraseña').fill('clave-de-carla-123');
@@ -139,7 +129,7 @@ describe('the Cuentas page', () => {
     await mine.waitFor({ state: 'detached' });
     await renewed.page.getByTestId('tickets-table').waitFor(); // still signed in
     const loginWith = (password: string) =>
-      fetch(`${service.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'carla', password }) });
+      fetch(`${shared.service.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'carla', password }) });
     expect((await loginWith('clave-propia-de-carla')).status).toBe(200);
     expect(renewed.errors).toEqual([]);
     await renewed.close();

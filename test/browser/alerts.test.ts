@@ -1,24 +1,18 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, startService, type Client, type RunningService } from '../support/service.ts';
-import { collectPageErrors, createTechnician, createTicket, launchBrowser, login, row } from './helpers.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, type Client } from '../support/service.ts';
+import { collectPageErrors, createTechnician, createTicket, login, row, useServiceAndBrowser } from './helpers.ts';
 
 const TITLE = 'Puente · Consola de soporte';
-let service: RunningService;
-let browser: Browser;
+const shared = useServiceAndBrowser();
 let api: Client;
 let technician: { username: string; password: string };
 const contexts: BrowserContext[] = [];
 const errors: string[][] = [];
 
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
-  api = await adminClient(service);
-  technician = await createTechnician(service);
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
+  api = await adminClient(shared.service);
+  technician = await createTechnician(shared.service);
 });
 afterEach(async () => {
   for (const context of contexts.splice(0)) await context.close();
@@ -29,8 +23,8 @@ afterEach(async () => {
  * A signed-in console whose Notification API records instead of showing (headless Chromium shows
  * nothing) and whose beeps are counted; the permission starts undecided, as on a first visit.
  */
-async function consolePage(credentials = service.admin): Promise<Page> {
-  const context = await browser.newContext({ locale: 'es-MX' });
+async function consolePage(credentials = shared.service.admin): Promise<Page> {
+  const context = await shared.browser.newContext({ locale: 'es-MX' });
   contexts.push(context);
   await context.addInitScript(() => {
     const record = window as unknown as { shown: { title: string; body?: string }[]; asked: number; beeps: number };
@@ -57,7 +51,7 @@ async function consolePage(credentials = service.admin): Promise<Page> {
   });
   const page = await context.newPage();
   errors.push(collectPageErrors(page));
-  await login(page, service, credentials);
+  await login(page, shared.service, credentials);
   return page;
 }
 

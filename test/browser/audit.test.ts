@@ -1,36 +1,26 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from '../support/service.ts';
-import { collectPageErrors, createTechnician, launchBrowser, login } from './helpers.ts';
-
-let service: RunningService;
-let browser: Browser;
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { collectPageErrors, createTechnician, login, useServiceAndBrowser } from './helpers.ts';
 
 // Behind a trusted proxy the audit keeps the address the proxy names: a distinct one proves the
 // page shows where the attempt came from, not just the loopback every test shares.
-beforeAll(async () => {
-  [service, browser] = await Promise.all([startService({ env: { TRUST_PROXY: 'on' } }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const shared = useServiceAndBrowser({ env: { TRUST_PROXY: 'on' } });
 
 describe('the Auditoría page', () => {
   it('shows an admin a failed login with the address it came from; filters by action', async () => {
-    const intruder = await browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.9' } });
+    const intruder = await shared.browser.newContext({ extraHTTPHeaders: { 'x-forwarded-for': '203.0.113.9' } });
     const attempt = await intruder.newPage();
-    await attempt.goto(service.url);
+    await attempt.goto(shared.service.url);
     await attempt.getByLabel('Usuario').fill('mallory');
     await attempt.getByLabel('Contraseña').fill('no-es-la-clave');
     await attempt.getByRole('button', { name: 'Entrar' }).click();
     await attempt.getByText('Usuario o contraseña incorrectos.').waitFor();
     await intruder.close();
 
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await login(page, service);
+    await login(page, shared.service);
     await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Auditoría' }).click();
     await page.getByRole('heading', { name: 'Auditoría', level: 1 }).waitFor();
     const table = page.getByTestId('audit-table');
@@ -51,11 +41,11 @@ describe('the Auditoría page', () => {
   });
 
   it('is not offered to a technician, and its API answers 403', async () => {
-    const technician = await createTechnician(service);
-    const context = await browser.newContext();
+    const technician = await createTechnician(shared.service);
+    const context = await shared.browser.newContext();
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await login(page, service, technician);
+    await login(page, shared.service, technician);
     const nav = page.getByRole('navigation', { name: 'Principal' });
     await nav.getByRole('link', { name: 'Estadísticas' }).waitFor();
     expect(await nav.getByRole('link', { name: 'Auditoría' }).count()).toBe(0);
@@ -64,7 +54,7 @@ describe('the Auditoría page', () => {
       return { status: response.status, body: await response.json() };
     });
     expect(answer).toMatchObject({ status: 403, body: { error: 'sin_permiso' } });
-    await page.goto(`${service.url}/auditoria`);
+    await page.goto(`${shared.service.url}/auditoria`);
     await page.getByTestId('audit-admin-only').waitFor();
     expect(await page.getByTestId('audit-table').count()).toBe(0);
     expect(errors).toEqual([]);

@@ -1,11 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { adminClient, startService, type Client, type RunningService } from '../support/service.ts';
-import { collectPageErrors, createTicket, eventually, focused, launchBrowser, login, ONE_POLL_MS, row, sentTo } from './helpers.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { adminClient, type Client } from '../support/service.ts';
+import { collectPageErrors, createTicket, eventually, focused, login, ONE_POLL_MS, row, sentTo, useServiceAndBrowser } from './helpers.ts';
 
 const PHONE = '+5214775550101';
-let service: RunningService;
-let browser: Browser;
+const shared = useServiceAndBrowser();
 let api: Client;
 let ticketId: number;
 let numero: string;
@@ -14,8 +13,7 @@ let page: Page;
 let pageErrors: string[];
 
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
-  api = await adminClient(service);
+  api = await adminClient(shared.service);
   const ticket = await createTicket(api, {
     phone: PHONE,
     name: 'Juan Pérez',
@@ -29,13 +27,8 @@ beforeAll(async () => {
   numero = ticket.numero;
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
-
 beforeEach(async () => {
-  context = await browser.newContext({ locale: 'es-MX' });
+  context = await shared.browser.newContext({ locale: 'es-MX' });
   page = await context.newPage();
   pageErrors = collectPageErrors(page);
 });
@@ -46,7 +39,7 @@ afterEach(async () => {
 
 describe('the ticket console', () => {
   it('logs in, lists the ticket in Spanish and keeps the session across a reload', async () => {
-    await login(page, service);
+    await login(page, shared.service);
     const ticketRow = row(page, ticketId);
     await ticketRow.getByText('Juan Pérez').waitFor();
     expect(await ticketRow.innerText()).toContain(PHONE);
@@ -61,7 +54,7 @@ describe('the ticket console', () => {
   it('Chat en Vivo: Enter sends, the reply arrives by polling with the WebSocket closed, Esc closes', async () => {
     // Only polling can bring the reply: every /api/live socket is closed at once.
     await page.routeWebSocket(/\/api\/live$/, (socket) => socket.close());
-    await login(page, service);
+    await login(page, shared.service);
     await row(page, ticketId).getByRole('button', { name: 'Chat en Vivo' }).click();
     const dialog = page.getByRole('dialog', { name: `Chat en Vivo · Ticket ${numero}` });
     await dialog.getByText('Mi laptop no enciende').waitFor();
@@ -98,7 +91,7 @@ describe('the ticket console', () => {
   it('while WhatsApp is down a reply is kept, said so in Spanish, and goes out when it is back', async () => {
     await api('/api/simulator/connection', { body: { state: 'disconnected' } });
     try {
-      await login(page, service);
+      await login(page, shared.service);
       await row(page, ticketId).getByRole('button', { name: 'Chat en Vivo' }).click();
       const dialog = page.getByRole('dialog');
       const box = dialog.getByRole('textbox', { name: 'Mensaje' });
@@ -119,7 +112,7 @@ describe('the ticket console', () => {
   it('a reply to a number without WhatsApp shows Falló with the reason, and Reenviar sends it', async () => {
     await api('/api/simulator/numbers', { body: { phone: PHONE, whatsapp: false } });
     try {
-      await login(page, service);
+      await login(page, shared.service);
       await row(page, ticketId).getByRole('button', { name: 'Chat en Vivo' }).click();
       const dialog = page.getByRole('dialog');
       const text = 'Este mensaje no pudo salir';
@@ -140,7 +133,7 @@ describe('the ticket console', () => {
   });
 
   it('Tab stays inside the chat dialog', async () => {
-    await login(page, service);
+    await login(page, shared.service);
     await row(page, ticketId).getByRole('button', { name: 'Chat en Vivo' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByTestId('chat-messages').waitFor();
@@ -151,7 +144,7 @@ describe('the ticket console', () => {
   });
 
   it('Historial shows the conversation read-only', async () => {
-    await login(page, service);
+    await login(page, shared.service);
     await row(page, ticketId).getByRole('button', { name: 'Historial' }).click();
     const dialog = page.getByRole('dialog', { name: `Historial · Ticket ${numero}` });
     await dialog.getByText('Mi laptop no enciende').waitFor();
@@ -164,7 +157,7 @@ describe('the ticket console', () => {
   it('Notificar sends the chosen predefined message after a confirmation', async () => {
     const plantillas = (await (await api('/api/plantillas')).json()).plantillas as { titulo: string; texto: string }[];
     const chosen = plantillas[0];
-    await login(page, service);
+    await login(page, shared.service);
     await row(page, ticketId).getByRole('button', { name: 'Notificar' }).click();
     const picker = page.getByRole('dialog', { name: `Notificar · Ticket ${numero}` });
     await picker.getByRole('radio', { name: chosen.titulo }).check();
@@ -178,7 +171,7 @@ describe('the ticket console', () => {
   });
 
   it('new tickets and new messages appear without a reload', async () => {
-    await login(page, service);
+    await login(page, shared.service);
     await row(page, ticketId).waitFor();
     const from = '+5214775550199';
     await api('/api/simulator/inbound', { body: { from, body: 'Hola, no tengo internet', name: 'Lucía' } });
@@ -190,7 +183,7 @@ describe('the ticket console', () => {
   });
 
   it('an expired session returns to the login page with a message', async () => {
-    await login(page, service);
+    await login(page, shared.service);
     await row(page, ticketId).waitFor();
     await context.clearCookies();
     await page.getByText('Tu sesión expiró, vuelve a iniciar sesión').waitFor({ timeout: ONE_POLL_MS });

@@ -1,8 +1,8 @@
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, startService, type Client, type RunningService } from '../support/service.ts';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, type Client } from '../support/service.ts';
 import { contrastOf, required, sample, type Part } from './contrast.ts';
-import { collectPageErrors, createdAgo, createTechnician, createTicket, launchBrowser, row } from './helpers.ts';
+import { collectPageErrors, createdAgo, createTechnician, createTicket, row, useServiceAndBrowser } from './helpers.ts';
 
 // Both themes, reached both ways: the system's preference, and the Tema switch against it.
 const THEMES = [
@@ -12,20 +12,15 @@ const THEMES = [
   { name: 'claro por el switch', colorScheme: 'dark', pick: 'Claro' },
 ] as const;
 
-let service: RunningService;
-let browser: Browser;
+const shared = useServiceAndBrowser({ env: { SLA_PRIMERA_RESPUESTA_MIN: 'urgente=0.02', AUTO_ACK: 'off' } });
 let api: Client;
 const tickets: Record<string, { id: number; numero: string; phone: string }> = {};
 
 // The open urgent ticket (1.2 s target, created two minutes back) shows "Vencido" for real. "Aviso" is a narrow
 // window in time, so the list the console reads is edited to show one (see showWarning).
 beforeAll(async () => {
-  [service, browser] = await Promise.all([
-    startService({ env: { SLA_PRIMERA_RESPUESTA_MIN: 'urgente=0.02', AUTO_ACK: 'off' } }),
-    launchBrowser(),
-  ]);
-  api = await adminClient(service);
-  await createTechnician(service);
+  api = await adminClient(shared.service);
+  await createTechnician(shared.service);
   const statuses = [['open', 'urgente'], ['in_progress', 'media'], ['on_hold', 'alta'], ['resolved', 'baja'], ['closed', 'media']] as const;
   for (const [index, [status, priority]] of statuses.entries()) {
     const phone = `+52147700000${index}`;
@@ -39,16 +34,12 @@ beforeAll(async () => {
   });
   tickets.chat = chat;
   // The list reads its clocks at the start of the minute: past 1.2 s already at that instant.
-  createdAgo(service, tickets.open.id, 2 * 60_000);
+  createdAgo(shared.service, tickets.open.id, 2 * 60_000);
   await api(`/ticket/${chat.id}/enviar-mensaje`, { body: { mensaje: '¿El cargador prende su luz?' } });
   await api(`/ticket/${chat.id}/nota`, { body: { texto: 'Cargador prestado, pedir el nuevo' } });
   await api('/api/simulator/inbound', { body: { from: '+5214770000099', body: 'No prende', id: 'contraste-1' } });
   // Unread on a ticket no run opens, so every run sees the badge.
   await api('/api/simulator/inbound', { body: { from: tickets.open.phone, body: '¿Alguien?', id: 'contraste-2' } });
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
 });
 
 /** The list the console reads, with one ticket's first-response clock in its warning window. */
@@ -95,17 +86,17 @@ const nav = (page: Page, name: string) => page.getByRole('navigation', { name: '
 
 describe.each(THEMES)('contrast, $name', ({ colorScheme, pick }) => {
   it('every key text and UI part on every page reaches its WCAG ratio', async () => {
-    const context = await browser.newContext({ colorScheme, locale: 'es-MX', viewport: { width: 1440, height: 900 } });
+    const context = await shared.browser.newContext({ colorScheme, locale: 'es-MX', viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
     await showWarning(page);
     const failures: string[] = [];
 
     // Login, with a refused password on screen.
-    await page.goto(service.url);
+    await page.goto(shared.service.url);
     if (pick) await page.getByLabel('Tema').selectOption({ label: pick });
     expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(colorScheme === 'dark');
-    await page.getByLabel('Usuario').fill(service.admin.username);
+    await page.getByLabel('Usuario').fill(shared.service.admin.username);
     await page.getByLabel('Contraseña').fill('no-es-la-clave');
     await page.getByRole('button', { name: 'Entrar' }).click();
     const refusal = page.locator('.banner--error');
@@ -120,7 +111,7 @@ describe.each(THEMES)('contrast, $name', ({ colorScheme, pick }) => {
     ])));
     await keyboardFocus(page, page.getByLabel('Contraseña'));
     failures.push(...(await failing([{ what: 'login: contorno de foco', target: page.getByLabel('Contraseña'), part: 'outline' }])));
-    await page.getByLabel('Contraseña').fill(service.admin.password);
+    await page.getByLabel('Contraseña').fill(shared.service.admin.password);
     await page.getByRole('button', { name: 'Entrar' }).click();
     await page.getByRole('heading', { name: 'Tickets', level: 1 }).waitFor();
 
@@ -247,9 +238,9 @@ describe.each(THEMES)('contrast, $name', ({ colorScheme, pick }) => {
 
 describe('the contrast check itself', () => {
   it('catches a pair that is too faint', async () => {
-    const context = await browser.newContext({ colorScheme: 'light' });
+    const context = await shared.browser.newContext({ colorScheme: 'light' });
     const page = await context.newPage();
-    await page.goto(service.url);
+    await page.goto(shared.service.url);
     await page.getByRole('heading', { name: 'Iniciar sesión' }).waitFor();
     await page.addStyleTag({ content: '.login__card > .muted { color: #a3adba; }' });
     const failures = await failing([{ what: 'texto secundario desvaído', target: page.locator('.login__card > .muted') }]);

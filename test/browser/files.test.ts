@@ -1,22 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, startService, type Client, type RunningService } from '../support/service.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, type Client } from '../support/service.ts';
 import { pdf, photoWithGps, smallPng } from '../support/files.ts';
-import { collectPageErrors, createTicket, eventually, launchBrowser, login, row } from './helpers.ts';
+import { collectPageErrors, createTicket, eventually, login, row, useServiceAndBrowser } from './helpers.ts';
 
-let service: RunningService;
-let browser: Browser;
+const shared = useServiceAndBrowser({ env: { AUTO_ACK: 'off' } });
 let api: Client;
 
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startService({ env: { AUTO_ACK: 'off' } }), launchBrowser()]);
-  api = await adminClient(service);
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
+  api = await adminClient(shared.service);
 });
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -35,11 +28,11 @@ describe('files in Chat en Vivo', () => {
     const guide = await pdf('Guía para reiniciar la impresora');
     const screenshot = await smallPng(320, 200);
 
-    const context = await browser.newContext();
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: service.url });
+    const context = await shared.browser.newContext();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: shared.service.url });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await login(page, service);
+    await login(page, shared.service);
     await row(page, ticket.id).getByRole('button', { name: 'Chat en Vivo' }).click();
     const dialog = page.getByRole('dialog');
     const composer = dialog.getByTestId('composer');
@@ -101,10 +94,10 @@ describe('files in Chat en Vivo', () => {
 
   it('the phone sandbox sends a photo inbound; the technician sees it as a thumbnail, without its GPS', async () => {
     const photo = await photoWithGps(800, 600);
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await login(page, service);
+    await login(page, shared.service);
     await page.getByRole('link', { name: 'Teléfono de prueba' }).click();
     await page.getByLabel('Teléfono del usuario').fill('+5214775550902');
     await page.getByLabel('Nombre', { exact: true }).fill('Teo');
@@ -148,13 +141,13 @@ describe('files in Chat en Vivo', () => {
     const wav = Buffer.concat([header, samples]);
     await api('/api/simulator/inbound', { body: { from: '+5214775550903', name: 'Vera', media: { base64: wav.toString('base64'), mimetype: 'audio/wav', filename: 'nota.wav' } } });
 
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     const page = await context.newPage();
     const ranges: string[] = [];
     page.on('request', (request) => {
       if (request.url().includes('/api/adjuntos/') && request.headers().range) ranges.push(request.headers().range);
     });
-    await login(page, service);
+    await login(page, shared.service);
     await page.getByRole('row').filter({ hasText: 'Vera' }).getByRole('button', { name: 'Chat en Vivo' }).click();
     const audio = page.getByRole('dialog').getByTestId('attachment-audio');
     await audio.waitFor();

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { adminClient, type Client, type RunningService } from '../support/service.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { adminClient, startService, type Client, type RunningService, type StartOptions } from '../support/service.ts';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -92,4 +93,25 @@ export function createdAgo(service: RunningService, ticketId: number, ms: number
   } finally {
     db.close();
   }
+}
+
+export interface ServiceAndBrowser {
+  service: RunningService;
+  browser: Browser;
+}
+
+/**
+ * The file's service and Chromium: started together before its tests, closed after them. Read
+ * them through the handle (`shared.service`, `shared.browser`) inside hooks and tests.
+ */
+export function useServiceAndBrowser(options: StartOptions = {}): ServiceAndBrowser {
+  const shared = {} as ServiceAndBrowser;
+  beforeAll(async () => {
+    [shared.service, shared.browser] = await Promise.all([startService(options), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await shared.browser?.close();
+    await shared.service?.stop();
+  });
+  return shared;
 }

@@ -1,26 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from '../support/service.ts';
-import { collectPageErrors, launchBrowser, login } from './helpers.ts';
-
-let service: RunningService;
-let browser: Browser;
+import { describe, expect, it } from 'vitest';
+import { collectPageErrors, login, useServiceAndBrowser } from './helpers.ts';
 
 // One minute of idle limit: the warning ("a minute before") is due at once.
-beforeAll(async () => {
-  [service, browser] = await Promise.all([startService({ env: { SESSION_IDLE_MINUTES: '1' } }), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const shared = useServiceAndBrowser({ env: { SESSION_IDLE_MINUTES: '1' } });
 
 describe('the idle timeout', () => {
   it('warns with "Seguir conectado", which tells the server; unanswered, it signs out and says why', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await login(page, service);
+    await login(page, shared.service);
     const warning = page.getByRole('alertdialog', { name: '¿Sigues ahí?' });
     await warning.getByText(/tu sesión se cerrará en \d+ s/).waitFor();
 

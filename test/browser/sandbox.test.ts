@@ -1,25 +1,14 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from '../support/service.ts';
-import { collectPageErrors, launchBrowser, login, ONE_POLL_MS } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { collectPageErrors, login, ONE_POLL_MS, useServiceAndBrowser } from './helpers.ts';
 
-let service: RunningService;
-let browser: Browser;
-
-beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const shared = useServiceAndBrowser();
 
 describe('the phone sandbox', () => {
   it('writes as an end user, and shows the technician reply that reached that phone', async () => {
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await login(page, service);
+    await login(page, shared.service);
     await page.getByRole('link', { name: 'Teléfono de prueba' }).click();
     await page.getByLabel('Teléfono del usuario').fill('+5214775550777');
     await page.getByLabel('Nombre', { exact: true }).fill('Marta');

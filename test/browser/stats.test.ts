@@ -1,32 +1,22 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, startService, type RunningService } from '../support/service.ts';
-import { collectPageErrors, createTechnician, createTicket, launchBrowser, login } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { adminClient } from '../support/service.ts';
+import { collectPageErrors, createTechnician, createTicket, login, useServiceAndBrowser } from './helpers.ts';
 
-let service: RunningService;
-let browser: Browser;
-
-beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const shared = useServiceAndBrowser();
 
 describe('the Estadísticas page', () => {
   it('shows the period figures as charts with tables beneath, follows a new period, and technicians see it too', async () => {
-    const api = await adminClient(service);
+    const api = await adminClient(shared.service);
     const first = await createTicket(api, { phone: '+5214771111111', subject: 'Impresora', priority: 'alta' });
     await createTicket(api, { phone: '+5214772222222', subject: 'Correo', priority: 'alta' });
     await createTicket(api, { phone: '+5214773333333', subject: 'VPN', priority: 'urgente' });
     await api(`/api/tickets/${first.id}`, { method: 'PATCH', body: { status: 'resolved' } });
-    const technician = await createTechnician(service);
+    const technician = await createTechnician(shared.service);
 
-    const context = await browser.newContext();
+    const context = await shared.browser.newContext();
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await login(page, service);
+    await login(page, shared.service);
     await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Estadísticas' }).click();
     await page.getByRole('heading', { name: 'Estadísticas', level: 1 }).waitFor();
 
@@ -51,10 +41,10 @@ describe('the Estadísticas page', () => {
     expect(errors).toEqual([]);
     await context.close();
 
-    const other = await browser.newContext();
+    const other = await shared.browser.newContext();
     const techPage = await other.newPage();
-    await login(techPage, service, technician);
-    await techPage.goto(`${service.url}/estadisticas`);
+    await login(techPage, shared.service, technician);
+    await techPage.goto(`${shared.service.url}/estadisticas`);
     await techPage.getByTestId('stats-figures').getByText('Tickets').waitFor();
     expect(await techPage.getByTestId('stats-figures').textContent()).toContain('Tickets3');
     await other.close();

@@ -1,11 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { adminClient, startService, type Client, type RunningService } from '../support/service.ts';
-import { collectPageErrors, createTechnician, createTicket, eventually, launchBrowser, login, row, sentTo } from './helpers.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { adminClient, type Client } from '../support/service.ts';
+import { collectPageErrors, createTechnician, createTicket, eventually, login, row, sentTo, useServiceAndBrowser } from './helpers.ts';
 
 const PHONE = '+5214775550177';
-let service: RunningService;
-let browser: Browser;
+const shared = useServiceAndBrowser();
 let api: Client;
 let ticket: { id: number; numero: string };
 let context: BrowserContext;
@@ -13,17 +12,12 @@ let page: Page;
 let pageErrors: string[];
 
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
-  api = await adminClient(service);
-  await createTechnician(service);
+  api = await adminClient(shared.service);
+  await createTechnician(shared.service);
   ticket = await createTicket(api, { phone: PHONE, name: 'Rosa Luna', subject: 'No imprime', category: 'impresoras' });
 });
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
 beforeEach(async () => {
-  context = await browser.newContext({ locale: 'es-MX' });
+  context = await shared.browser.newContext({ locale: 'es-MX' });
   page = await context.newPage();
   pageErrors = collectPageErrors(page);
 });
@@ -34,7 +28,7 @@ afterEach(async () => {
 
 describe('team work in the console', () => {
   it('an internal note is shown apart with its author and never reaches the phone', async () => {
-    await login(page, service);
+    await login(page, shared.service);
     await row(page, ticket.id).getByRole('button', { name: 'Chat en Vivo' }).click();
     const dialog = page.getByRole('dialog', { name: `Chat en Vivo · Ticket ${ticket.numero}` });
     await dialog.getByLabel(/Nota interna/).first().check();
@@ -51,7 +45,7 @@ describe('team work in the console', () => {
   });
 
   it('assigning from the chat writes a system line and the table filters follow', async () => {
-    await login(page, service);
+    await login(page, shared.service);
     const ticketRow = row(page, ticket.id);
     await ticketRow.getByText('Sin asignar').waitFor();
     await ticketRow.getByRole('button', { name: 'Chat en Vivo' }).click();
@@ -70,7 +64,7 @@ describe('team work in the console', () => {
   });
 
   it('an admin adds a category; priority and category change from the row and the chat, and the table filters by category', async () => {
-    await login(page, service);
+    await login(page, shared.service);
     await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Cuentas' }).click();
     const card = page.getByTestId('categories-card');
     await card.getByLabel('Nombre').fill('Telefonía');
@@ -99,7 +93,7 @@ describe('team work in the console', () => {
   });
 
   it('an admin adds a quick reply; typing / in the chat box opens a keyboard picker that inserts it, and Enter sends it', async () => {
-    await login(page, service);
+    await login(page, shared.service);
     await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'Cuentas' }).click();
     const card = page.getByTestId('quick-replies-card');
     await card.getByRole('button', { name: 'Nueva respuesta rápida' }).click();

@@ -1,18 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from '../support/service.ts';
-import { collectPageErrors, launchBrowser, login } from './helpers.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { collectPageErrors, login, useServiceAndBrowser } from './helpers.ts';
 
-let service: RunningService;
-let browser: Browser;
-
-beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
-});
+const shared = useServiceAndBrowser();
 
 const LIGHT_BG = 'rgb(241, 245, 249)';
 const DARK_BG = 'rgb(11, 18, 32)';
@@ -21,10 +11,10 @@ const tema = (page: Page) => page.getByRole('banner').getByLabel('Tema');
 
 describe('dark mode', () => {
   it('follows the system until the Tema switch pins a theme, which the browser remembers', async () => {
-    const context = await browser.newContext({ colorScheme: 'dark', locale: 'es-MX' });
+    const context = await shared.browser.newContext({ colorScheme: 'dark', locale: 'es-MX' });
     const page = await context.newPage();
     const errors = collectPageErrors(page);
-    await login(page, service);
+    await login(page, shared.service);
     expect(await tema(page).inputValue()).toBe('sistema');
     expect(await background(page)).toBe(DARK_BG);
 
@@ -45,9 +35,9 @@ describe('dark mode', () => {
   });
 
   it('applies a pinned Oscuro before the console script runs: no white first paint', async () => {
-    const context = await browser.newContext({ colorScheme: 'light', locale: 'es-MX' });
+    const context = await shared.browser.newContext({ colorScheme: 'light', locale: 'es-MX' });
     const page = await context.newPage();
-    await page.goto(service.url);
+    await page.goto(shared.service.url);
     await page.getByLabel('Tema').selectOption({ label: 'Oscuro' });
     expect(await background(page)).toBe(DARK_BG);
 

@@ -1,22 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, startService, type RunningService } from '../support/service.ts';
-import { collectPageErrors, createTechnician, launchBrowser, login } from './helpers.ts';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminClient } from '../support/service.ts';
+import { collectPageErrors, createTechnician, login, useServiceAndBrowser } from './helpers.ts';
 
-let service: RunningService;
-let browser: Browser;
+const shared = useServiceAndBrowser();
 let technician: { username: string; password: string };
 
 // A 1×1 PNG stands in for a QR where the browser is made to believe a QR leaked to it.
 const FAKE_QR = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 beforeAll(async () => {
-  [service, browser] = await Promise.all([startService(), launchBrowser()]);
-  technician = await createTechnician(service);
-});
-afterAll(async () => {
-  await browser?.close();
-  await service?.stop();
+  technician = await createTechnician(shared.service);
 });
 
 /** Makes the page believe the service is showing a QR, QR included, whoever asks. */
@@ -33,11 +27,11 @@ async function pretendLinking(page: Page) {
 }
 
 async function openWhatsAppPage(credentials: { username: string; password: string }, linking: boolean) {
-  const context = await browser.newContext();
+  const context = await shared.browser.newContext();
   const page = await context.newPage();
   const errors = collectPageErrors(page);
   if (linking) await pretendLinking(page);
-  await login(page, service, credentials);
+  await login(page, shared.service, credentials);
   await page.getByRole('navigation', { name: 'Principal' }).getByRole('link', { name: 'WhatsApp' }).click();
   await page.getByRole('heading', { name: 'WhatsApp', level: 1 }).waitFor();
   // A status poll may be mid-route.fetch when the test ends: drop the route first, ignoring the
@@ -51,14 +45,14 @@ async function openWhatsAppPage(credentials: { username: string; password: strin
 
 describe('the WhatsApp page', () => {
   it('shows a technician the state, and no QR even if one reached the browser', async () => {
-    const api = await adminClient(service);
-    const login = await fetch(`${service.url}/api/auth/login`, {
+    const api = await adminClient(shared.service);
+    const login = await fetch(`${shared.service.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(technician),
     });
     const cookie = login.headers.get('set-cookie')!.split(';')[0];
-    const asTechnician = await (await fetch(`${service.url}/api/whatsapp/status`, { headers: { cookie } })).json();
+    const asTechnician = await (await fetch(`${shared.service.url}/api/whatsapp/status`, { headers: { cookie } })).json();
     expect(asTechnician).not.toHaveProperty('qr');
     expect(asTechnician).not.toHaveProperty('qrImage');
     expect((await api('/api/whatsapp/status')).status).toBe(200);
@@ -77,10 +71,10 @@ describe('the WhatsApp page', () => {
   });
 
   it('with the simulator showing a real QR: the admin sees it rendered, the technician never receives it', async () => {
-    const api = await adminClient(service);
+    const api = await adminClient(shared.service);
     await api('/api/simulator/connection', { body: { state: 'qr' } });
     try {
-      const admin = await openWhatsAppPage(service.admin, false);
+      const admin = await openWhatsAppPage(shared.service.admin, false);
       const qr = admin.page.getByRole('img', { name: 'Código QR para vincular WhatsApp' });
       await qr.waitFor();
       expect(await qr.getAttribute('src')).toMatch(/^data:image\/png;base64,/);
@@ -100,7 +94,7 @@ describe('the WhatsApp page', () => {
   });
 
   it('shows an admin the QR while linking', async () => {
-    const { page, errors, close } = await openWhatsAppPage(service.admin, true);
+    const { page, errors, close } = await openWhatsAppPage(shared.service.admin, true);
     const qr = page.getByRole('img', { name: 'Código QR para vincular WhatsApp' });
     await qr.waitFor();
     expect(await qr.getAttribute('src')).toBe(FAKE_QR);
@@ -109,7 +103,7 @@ describe('the WhatsApp page', () => {
   });
 
   it('lets an admin unlink the number after a confirmation', async () => {
-    const { page, errors, close } = await openWhatsAppPage(service.admin, false);
+    const { page, errors, close } = await openWhatsAppPage(shared.service.admin, false);
     const status = page.getByTestId('whatsapp-status');
     await status.getByText('Conectado', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Desvincular número' }).click();
