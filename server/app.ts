@@ -15,6 +15,7 @@ import { auditRoutes } from './auth/audit-routes.ts';
 import { LoginThrottle, SharedLoginThrottle } from './auth/login-throttle.ts';
 import { sharedHits, type SharedHits } from './cluster/counters.ts';
 import { loginRoutes, sessionRoutes } from './auth/routes.ts';
+import { IdleClock } from './auth/sessions.ts';
 import { tokensRoutes } from './auth/tokens-routes.ts';
 import { teamRoutes } from './auth/team-routes.ts';
 import { socketAlive, socketClosed, socketOpened } from './auth/presence.ts';
@@ -116,7 +117,7 @@ export const puenteApp = fp(async function puente(server: FastifyInstance, optio
 
 function registerRoutes(app: FastifyInstance, services: Services, options: AppOptions, transport: TransportOptions, hits: SharedHits | null) {
   const { db, events, driver, replies, tracker, config } = services;
-  const policy = { ttlHours: config.SESSION_TTL_HOURS, idleMinutes: config.SESSION_IDLE_MINUTES };
+  const policy = { ttlHours: config.SESSION_TTL_HOURS, idleMinutes: config.SESSION_IDLE_MINUTES, seen: new IdleClock() };
   app.register(healthRoutes, { linkState: () => tracker.current().state, detail: async (request) => {
     // The detail names faults inside the service: only for a signed-in user or a token.
     if (!(await resolvePrincipal(db, request, policy))) return null;

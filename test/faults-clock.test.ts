@@ -39,6 +39,8 @@ describe('clock jumps', () => {
     await connection('ready');
     await eventually(async () => (await sent()).length === 3, 10_000);
     expect(await sent()).toEqual(['uno', 'dos', 'tres']);
+    // The phone records a send before its row is marked sent: wait for the marks, then check each.
+    await eventually(async () => (await historyRows(app, ticket.id)).every((row) => row.delivery !== 'sending'));
     for (const row of await historyRows(app, ticket.id)) expect(['sent', 'delivered', 'read']).toContain(row.delivery);
 
     // No mass logout on a backward jump: the session seen "in the future" still works.
@@ -48,5 +50,16 @@ describe('clock jumps', () => {
     // A little later nothing has been sent twice.
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await sent()).toEqual(['uno', 'dos', 'tres']);
+  });
+
+  it('a forward jump past the idle timeout (NTP stepping hours) does not end a session in use; real idleness still does (server/auth/idle-clock.test.ts)', { timeout: 30_000 }, async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(T0);
+    const app = (t = await buildTestApp()); // the default 30-minute idle timeout
+    const me = () => app.app.inject({ method: 'GET', url: '/api/auth/me', headers: app.admin });
+    expect((await me()).statusCode).toBe(200);
+    vi.setSystemTime(T0 + 3 * HOUR);
+    expect((await me()).statusCode).toBe(200); // seconds passed on the monotonic clock, not 3 hours
+    expect((await me()).statusCode).toBe(200); // and after its last-seen was written at the new hour
   });
 });

@@ -12,6 +12,47 @@ import { randomToken, sha256 } from './secrets.ts';
 export interface SessionPolicy {
   ttlHours: number;
   idleMinutes: number;
+  /** This process's own sight of each session, to tell a wall-clock jump from idleness (see IdleClock). */
+  seen?: IdleClock;
+}
+
+/** How far the wall clock may run ahead of the monotonic one before it counts as a jump. */
+const JUMP_TOLERANCE_MS = 60_000;
+
+/**
+ * A forward step of the wall clock (an operator setting the hour, NTP stepping after hours of
+ * drift) is not the person being idle: without this, every console session ends at once. The
+ * stored last-seen is wall time (it must hold across processes and restarts), so this process
+ * also keeps, for each session it served, the wall and monotonic times of the person's last
+ * request. When the wall clock has since run ahead of the monotonic one by more than a minute,
+ * it jumped: idleness is what the monotonic clock measured. Otherwise the stored time decides.
+ * (A server suspended for hours also shows as a jump, and its sessions survive the suspend.)
+ */
+export class IdleClock {
+  readonly #seen = new Map<string, { wall: number; mono: number; jumped: boolean }>();
+
+  constructor(
+    private readonly wall: () => number = () => Date.now(),
+    private readonly mono: () => number = () => performance.now(),
+    private readonly maxSessions = 50_000,
+  ) {}
+
+  saw(sessionHash: string): void {
+    // Once a jump was seen it stays known: the stored last-seen catches up only after a write
+    // that may still be under way, and until then it still tells of the jump, not of idleness.
+    const jumped = this.idleAcrossJump(sessionHash) !== null;
+    this.#seen.delete(sessionHash); // re-inserted last: Map order is oldest-seen first
+    this.#seen.set(sessionHash, { wall: this.wall(), mono: this.mono(), jumped });
+    while (this.#seen.size > this.maxSessions) this.#seen.delete(this.#seen.keys().next().value!);
+  }
+
+  /** Monotonic ms since this process last saw the session, if the wall clock jumped forward since; else null. */
+  idleAcrossJump(sessionHash: string): number | null {
+    const at = this.#seen.get(sessionHash);
+    if (!at) return null;
+    const monoElapsed = this.mono() - at.mono;
+    return at.jumped || this.wall() - at.wall - monoElapsed > JUMP_TOLERANCE_MS ? monoElapsed : null;
+  }
 }
 
 export const BACKGROUND_HEADER = 'x-puente-segundo-plano';
@@ -50,6 +91,7 @@ export async function openSession(
     await tx.session.create({ data: { tokenHash: sha256(token), userId, expiresAt, lastSeenAt: now, createdAt: now } });
     if (audit) await writeAudit(tx, audit, now);
   });
+  policy.seen?.saw(sha256(token));
   return { token, expiresAt };
 }
 
@@ -93,12 +135,14 @@ export async function sessionPrincipal(
   const [row] = await db.all<SessionRow>(SESSION_USER, { hash: sessionHash });
   if (!row || new Date(row.expiresAt) <= now || !row.active) return null;
   const idleFor = now.getTime() - new Date(row.lastSeenAt).getTime();
-  if (idleFor > policy.idleMinutes * 60_000 + TOUCH_EVERY_MS) {
+  const acrossJump = policy.seen?.idleAcrossJump(sessionHash) ?? null;
+  if (Math.min(idleFor, acrossJump ?? Infinity) > policy.idleMinutes * 60_000 + TOUCH_EVERY_MS) {
     void db.run(END, { hash: sessionHash }).catch(() => {}); // dead already; the row only tidies up
     return null;
   }
   // Negative: the wall clock was set back; last-seen moves back with it, or the idle limit would stretch by the jump.
   if (touch && (idleFor > TOUCH_EVERY_MS || idleFor < 0)) void db.run(TOUCH, { at: timeFor(db, now), hash: sessionHash }).catch(() => {});
+  if (touch) policy.seen?.saw(sessionHash);
   return { kind: 'user', user: toView(row), role: row.role as Role, sessionHash };
 }
 
