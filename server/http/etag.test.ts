@@ -167,6 +167,39 @@ describe('conditional GET from stored versions (ETag / If-None-Match)', () => {
     }
   });
 
+  it('GET /api/tickets: an SLA zone change (ok → aviso → vencido) is a new version on the first poll after it, not at the next minute', async () => {
+    await t.close();
+    t = await buildTestApp({ SLA_PRIMERA_RESPUESTA_MIN: 'urgente=1', AUTO_ACK: 'off' });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const minute = (Math.floor(Date.now() / 60_000) + 1) * 60_000;
+      vi.setSystemTime(minute + 5_000);
+      const ticket = await createTicket(t, { priority: 'urgente' });
+      const zone = (answer: { json(): { tickets: { id: number; sla: { primera_respuesta: { estado: string } } }[] } }) =>
+        answer.json().tickets.find((row) => row.id === ticket.id)!.sla.primera_respuesta.estado;
+      const start = await versionOf('/api/tickets');
+      expect(zone(await get('/api/tickets'))).toBe('ok');
+      // 44 s of its minute spent: still ok, unchanged.
+      vi.setSystemTime(minute + 49_000);
+      expect((await get('/api/tickets', start)).statusCode).toBe(304);
+      // 46 s spent (under 25 % left): aviso at once, in the same minute.
+      vi.setSystemTime(minute + 51_000);
+      const warned = await get('/api/tickets', start);
+      expect(warned.statusCode).toBe(200);
+      expect(zone(warned)).toBe('aviso');
+      const aviso = String(warned.headers.etag);
+      vi.setSystemTime(minute + 59_000);
+      expect((await get('/api/tickets', aviso)).statusCode).toBe(304);
+      // 61 s spent: vencido.
+      vi.setSystemTime(minute + 66_000);
+      const late = await get('/api/tickets', aviso);
+      expect(late.statusCode).toBe(200);
+      expect(zone(late)).toBe('vencido');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('GET /api/whatsapp/status: a new ETag when the link goes down and when a reply waits', async () => {
     const ticket = await createTicket(t);
     await changedBy('/api/whatsapp/status', () => as('POST', '/api/simulator/connection', { state: 'disconnected' }));

@@ -34,7 +34,8 @@ function runningSpans(start: number, end: number, pauses: ClockInput['pauses']):
   return spans;
 }
 
-export function evaluateClock(input: ClockInput): SlaClock {
+/** Business time left (ms, negative once due) at the end, and when the target fell or falls due. */
+function spentUntilEnd(input: ClockInput) {
   const end = (input.stop ?? input.now).getTime();
   const target = input.targetMin * 60_000;
   let left = target;
@@ -44,6 +45,27 @@ export function evaluateClock(input: ClockInput): SlaClock {
     if (due === null && spent >= left) due = walkBusinessTime(from, to, left, input.schedule).reached;
     left -= spent;
   }
+  return { end, target, left, due };
+}
+
+/**
+ * When a running clock next changes zone (ok → aviso, aviso → vencido), in ms; null when it
+ * cannot change by time alone (met, paused, already vencido). A poll may answer 304 until then.
+ */
+export function nextZoneChange(input: ClockInput): number | null {
+  if (input.stop || input.pauses.some((pause) => pause.to === null)) return null;
+  const { end, target, left } = spentUntilEnd(input);
+  if (left <= 0) return null;
+  const warnAt = target * WARNING_SHARE;
+  // The zone turns once `left` passes the threshold: a millisecond after reaching it.
+  const step = left >= warnAt ? left - warnAt : left;
+  const reached = walkBusinessTime(end, Infinity, step, input.schedule).reached;
+  return reached === null ? null : reached + 1;
+}
+
+export function evaluateClock(input: ClockInput): SlaClock {
+  const { end, target, due: reachedDue, left } = spentUntilEnd(input);
+  let due = reachedDue;
   const pausado = !input.stop && input.pauses.some((pause) => pause.to === null);
   if (due === null && !input.stop && !pausado) due = walkBusinessTime(end, Infinity, left, input.schedule).reached;
   const restante_min = Math.floor(left / 60_000);

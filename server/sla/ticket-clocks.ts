@@ -1,7 +1,7 @@
 import type { Db, Statement } from '../db/database.ts';
 import type { Priority, TicketSla } from '../contract/index.ts';
 import { firstReplyTimes } from '../messages/index.ts';
-import { evaluateClock } from './clock.ts';
+import { evaluateClock, nextZoneChange } from './clock.ts';
 import type { SlaPolicy } from './policy.ts';
 
 /** Waiting on the end user, or done: the clocks do not run. */
@@ -51,7 +51,14 @@ function pausesOf(ticket: ClockTicket, changes: { status: string; at: string }[]
 }
 
 /** Both SLA clocks of each ticket on a page: two indexed queries, then arithmetic. */
-export async function clocksFor(db: Db, policy: SlaPolicy, tickets: ClockTicket[], now = new Date()): Promise<Map<number, TicketSla>> {
+export async function clocksFor(
+  db: Db,
+  policy: SlaPolicy,
+  tickets: ClockTicket[],
+  now = new Date(),
+  /** Lowered to the earliest instant (ms) a clock on the page changes zone by time alone. */
+  next?: { at: number },
+): Promise<Map<number, TicketSla>> {
   const list = tickets.map((ticket) => ticket.id);
   const replies = await firstReplyTimes(db, list);
   const ids = db.dialect === 'postgres' ? list : JSON.stringify(list);
@@ -68,14 +75,10 @@ export async function clocksFor(db: Db, policy: SlaPolicy, tickets: ClockTicket[
     // A ticket closed without passing through "resolved" has no resolvedAt: it was done when closed.
     const doneAt = ticket.resolvedAt ?? ticketChanges.findLast((change) => DONE.has(change.status))?.at ?? null;
     const common = { start, pauses, now, schedule: policy.schedule };
-    clocks.set(ticket.id, {
-      primera_respuesta: evaluateClock({ ...common, stop: reply ? new Date(reply) : null, targetMin: policy.primeraRespuestaMin[ticket.priority] }),
-      resolucion: evaluateClock({
-        ...common,
-        stop: DONE.has(ticket.status) && doneAt ? new Date(doneAt) : null,
-        targetMin: policy.resolucionMin[ticket.priority],
-      }),
-    });
+    const first = { ...common, stop: reply ? new Date(reply) : null, targetMin: policy.primeraRespuestaMin[ticket.priority] };
+    const resolution = { ...common, stop: DONE.has(ticket.status) && doneAt ? new Date(doneAt) : null, targetMin: policy.resolucionMin[ticket.priority] };
+    clocks.set(ticket.id, { primera_respuesta: evaluateClock(first), resolucion: evaluateClock(resolution) });
+    if (next) for (const input of [first, resolution]) next.at = Math.min(next.at, nextZoneChange(input) ?? Infinity);
   }
   return clocks;
 }

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { unlessNotModified, versionTag } from '../http/etag.ts';
+import { TimedTags, versionTag } from '../http/etag.ts';
 import type { Versions } from '../db/versions.ts';
 import type { Categories, EarlierTickets, TicketList } from '../contract/index.ts';
 import type { Db } from '../db/database.ts';
@@ -18,17 +18,24 @@ import { createTicket, findTicket, listTicketPage, markRead, updateTicket } from
 export const ticketsRoutes: FastifyPluginAsyncZod<{ db: Db; events: EventBus; sla: SlaPolicy; versions: Versions }> = async (app, { db, events, sla, versions }) => {
   // The ticket list (every console polls it): declared, rows not re-validated per request (see serializeUnchecked).
   const listed = { 200: z.object({ tickets: z.array(ticketSchema), pagina: z.number(), hay_mas: z.boolean() }), ...errorResponses(400, 401) };
-  // 304 from the stored "tickets" counter, before the list's queries. The SLA clocks are read at
-  // the start of the current minute (they count whole minutes): read at the exact instant, a
-  // page of running clocks would change every few hundred milliseconds and never match.
+  // 304 from the stored "tickets" counter, before the list's queries, until the next instant a
+  // clock on the page changes zone (ok → aviso → vencido: shown on the first poll after it) or the
+  // minute turns (the countdowns count whole minutes: a body computed later in the same minute may
+  // count one minute less under the same weak tag). The tag names the minute and the zones shown,
+  // so a body computed after a zone change never shares the tag of one before it, on any process.
   const policyKey = JSON.stringify(sla);
+  const tags = new TimedTags();
   app.get('/api/tickets', { schema: { querystring: ticketListQuery, response: listed }, serializerCompiler: serializeUnchecked }, async (request, reply) => {
-    const minute = Math.floor(Date.now() / 60_000) * 60_000;
-    const etag = versionTag('tickets', await versions.counter('tickets'), minute, request.query, policyKey);
-    return unlessNotModified(request, reply, etag, async () => {
+    const key = versionTag('tickets', await versions.counter('tickets'), request.query, policyKey);
+    return tags.answer(request, reply, key, async () => {
+      const now = Date.now();
+      const minute = Math.floor(now / 60_000) * 60_000;
+      const next = { at: minute + 60_000 };
       const { tickets, hayMas } = await listTicketPage(db, request.query);
-      const clocks = await clocksFor(db, sla, tickets, new Date(minute));
-      return { tickets: tickets.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) })), pagina: request.query.pagina, hay_mas: hayMas } satisfies TicketList;
+      const clocks = await clocksFor(db, sla, tickets, new Date(now), next);
+      const rows = tickets.map((ticket) => ({ ...ticket, sla: clocks.get(ticket.id) }));
+      const shows = [minute, rows.map((row) => [row.id, row.sla?.primera_respuesta.estado, row.sla?.resolucion.estado])];
+      return { body: { tickets: rows, pagina: request.query.pagina, hay_mas: hayMas }, shows, until: next.at };
     });
   });
 
