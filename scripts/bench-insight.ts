@@ -83,6 +83,10 @@ async function seedPostgres(url: string) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    // The per-row version triggers (migration 20261130130000_versions) would bump the ticket and
+    // the shared ChangeCounter row a million times in one transaction: the seed took over 40 min.
+    // The seed is not a change anyone polls for; superuser on the throwaway cluster.
+    await client.query(`SET session_replication_role = replica`);
     await client.query(`INSERT INTO "User" (id, username, "displayName", "passwordHash", role)
       SELECT u, 'tecnico' || u, 'Técnico ' || u, 'x', 'tecnico' FROM generate_series(2, 6) u`);
     await client.query(
