@@ -229,8 +229,10 @@ describe('the upgrade under generated credentials and origins', () => {
         if (who === 'garbage-token') headers.authorization = 'Bearer pnt_inventado';
         if (from !== undefined) headers.origin = from;
         if (fetchSite !== undefined) headers['sec-fetch-site'] = fetchSite;
-        // The model (server/http/same-origin.ts): Sec-Fetch-Site decides when present, else Origin's host.
-        const sameOrigin = fetchSite !== undefined ? fetchSite === 'same-origin' : from === undefined || from === ours;
+        // The model (server/http/same-origin.ts): Sec-Fetch-Site decides when present, else Origin's host
+        // (its scheme is not compared: behind a TLS proxy the page is https, the request http).
+        const hostOf = (origin: string) => (URL.canParse(origin) ? new URL(origin).host : undefined);
+        const sameOrigin = fetchSite !== undefined ? fetchSite === 'same-origin' : from === undefined || hostOf(from) === hostOf(ours);
         const bearer = who === 'token' || who === 'both' || who === 'garbage-token';
         const hasCookie = headers.cookie !== undefined;
         const expected = !bearer && hasCookie && !sameOrigin ? 403 : who === 'session' || who === 'token' || who === 'both' ? 101 : 401;
