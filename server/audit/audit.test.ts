@@ -2,17 +2,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { InjectOptions } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, buildTestApp, createTicket, eventually, loginCookie, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, buildTestApp, createTicket, eventually, loginCookie } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 import { AUDIT_ACTION_LABEL } from '../../console/lib/labels.ts';
 import { SimulatorDriver } from '../whatsapp/simulator.ts';
 import { AUDIT_ACTIONS } from './audit.ts';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const asAdmin = (options: InjectOptions) => t.app.inject({ ...options, headers: { ...t.admin, ...options.headers } });
 const events = (action: string) => t.app.puente.db.prisma.auditEvent.findMany({ where: { action }, orderBy: { id: 'asc' } });
@@ -90,7 +87,7 @@ describe('the WhatsApp link, from the phone’s side', () => {
     await t.close();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-audit-'));
     const phone = new PhoneThatUnlinks(dataDir);
-    t = await buildTestApp({}, { dataDir, driver: phone });
+    t.replace(await buildTestApp({}, { dataDir, driver: phone }));
     phone.unlinkFromPhone();
     const unlinked = await oneEvent('whatsapp_desvinculado_telefono');
     expect(unlinked).toMatchObject({ actor: 'whatsapp' });
@@ -144,7 +141,7 @@ describe('AUDIT_RETENTION_DAYS', () => {
   it('prunes older events at start, keeps newer ones', async () => {
     await t.close();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-audit-'));
-    t = await buildTestApp({ AUDIT_RETENTION_DAYS: '30' }, { dataDir });
+    t.replace(await buildTestApp({ AUDIT_RETENTION_DAYS: '30' }, { dataDir }));
     const day = 86_400_000;
     await t.app.puente.db.write((tx) =>
       tx.auditEvent.createMany({
@@ -155,7 +152,7 @@ describe('AUDIT_RETENTION_DAYS', () => {
       }),
     );
     await t.close();
-    t = await buildTestApp({ AUDIT_RETENTION_DAYS: '30' }, { dataDir });
+    t.replace(await buildTestApp({ AUDIT_RETENTION_DAYS: '30' }, { dataDir }));
     expect(await events('viejo')).toEqual([]);
     expect(await events('reciente')).toHaveLength(1);
     const close = t.close;

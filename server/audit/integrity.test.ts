@@ -1,6 +1,7 @@
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, buildTestApp, createTicket, loginCookie, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, createTicket, loginCookie } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 import type { AuditAction } from './audit.ts';
 
 /**
@@ -9,11 +10,7 @@ import type { AuditAction } from './audit.ts';
  * with it and the request answer 500, never 2xx with the event silently lost.
  */
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 async function refuseAuditWrites() {
   const db = t.app.puente.db;

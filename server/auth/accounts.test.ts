@@ -2,16 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, buildApp, buildTestApp, loginCookie, type TestApp } from '../../test/support/app.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ADMIN, buildApp, loginCookie } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 import { callers, databaseBytes } from '../../test/support/auth.ts';
 import { loadConfig } from '../config.ts';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const prisma = () => t.app.puente.db.prisma;
 const { createTechnician } = callers(() => t);

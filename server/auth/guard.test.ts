@@ -1,13 +1,10 @@
 import type { InjectOptions } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, createTicket, eventually, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { createTicket, eventually } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 import { callers } from '../../test/support/auth.ts';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const prisma = () => t.app.puente.db.prisma;
 const { withCookie, withBearer, createToken } = callers(() => t);

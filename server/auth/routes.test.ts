@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, buildTestApp, loginCookie, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, loginCookie } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 import { callers, databaseBytes } from '../../test/support/auth.ts';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const prisma = () => t.app.puente.db.prisma;
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');

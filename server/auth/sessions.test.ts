@@ -1,14 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, buildTestApp, eventually, loginCookie, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, buildTestApp, eventually, loginCookie } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 import { BACKGROUND_HEADER } from './sessions.ts';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const prisma = () => t.app.puente.db.prisma;
 const hashOf = (cookie: string) => createHash('sha256').update(cookie.replace(/^puente_sesion=/, '')).digest('hex');
@@ -56,7 +53,7 @@ describe('idle timeout (SESSION_IDLE_MINUTES, default 30)', () => {
 
   it('follows SESSION_IDLE_MINUTES', async () => {
     await t.close();
-    t = await buildTestApp({ SESSION_IDLE_MINUTES: '5' });
+    t.replace(await buildTestApp({ SESSION_IDLE_MINUTES: '5' }));
     await setLastSeen(t.admin.cookie, 4 * MINUTE);
     expect((await withCookie(t.admin.cookie)).statusCode).toBe(200);
     await setLastSeen(t.admin.cookie, 6 * MINUTE + 5_000);

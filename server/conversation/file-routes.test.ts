@@ -1,18 +1,17 @@
 import fs from 'node:fs';
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, createTicket, eventually, historyRows, setConnection, type TestApp } from '../../test/support/app.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { buildTestApp, createTicket, eventually, historyRows, setConnection } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 import { docx, exe, multipartBody, pdf, pdfOfSize, photoWithGps, pixelFloodPng } from '../../test/support/files.ts';
 import { MediaStore } from '../media/store.ts';
 
-let t: TestApp;
+const t = useTestApp();
 let ticket: { id: number; phone: string };
 
 beforeEach(async () => {
-  t = await buildTestApp();
   ticket = await createTicket(t);
 });
-afterEach(() => t.close());
 
 type Part = Parameters<typeof multipartBody>[0][number];
 
@@ -186,7 +185,7 @@ describe('POST /ticket/:id/enviar-archivo', () => {
 describe('storage bound (MEDIA_MAX_MB)', () => {
   it('507 almacenamiento_lleno once the store would pass the limit, with nothing new stored; the same file again still fits', async () => {
     await t.close();
-    t = await buildTestApp({ MEDIA_MAX_MB: '1' });
+    t.replace(await buildTestApp({ MEDIA_MAX_MB: '1' }));
     ticket = await createTicket(t);
     const first = await pdfOfSize(700 * 1024);
     expect((await upload([file(first, 'a.pdf')])).statusCode).toBe(200);

@@ -1,15 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { messagesOf } from '../messages/index.ts';
-import { buildTestApp, createTicket, eventually, historyRows, setConnection, type TestApp } from '../../test/support/app.ts';
+import { buildTestApp, createTicket, eventually, historyRows, setConnection } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 
-let t: TestApp;
+const t = useTestApp();
 let ticket: { id: number; phone: string };
 
 beforeEach(async () => {
-  t = await buildTestApp();
   ticket = await createTicket(t);
 });
-afterEach(() => t.close());
 
 const send = (payload: unknown, options: { id?: string | number; headers?: Record<string, string> } = {}) =>
   t.app.inject({
@@ -156,7 +155,7 @@ describe('POST /ticket/:id/enviar-mensaje', () => {
 
     const dataDir = t.dataDir;
     await t.app.close();
-    t = await buildTestApp({}, { dataDir });
+    t.replace(await buildTestApp({}, { dataDir }));
     await eventually(async () => (await t.simulator.sent()).some((record) => record.body === 'no se pierde'));
   });
 

@@ -1,12 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN, buildTestApp, createTicket, loginCookie, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { ADMIN, createTicket, loginCookie } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 
 const LIMIT = 3;
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp({ REPORTS_PER_MINUTE: String(LIMIT) });
-});
-afterEach(() => t.close());
+const t = useTestApp({ REPORTS_PER_MINUTE: String(LIMIT) });
 
 const get = (url: string, headers: Record<string, string> = t.admin) => t.app.inject({ method: 'GET', url, headers });
 

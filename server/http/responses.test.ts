@@ -1,18 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
+import { createTicket } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 import { entrySchema, errorBody, sentBody, ticketSchema } from './common.ts';
 
 // The contract routes declare their answers; two of them (the long lists) skip validating each
 // row per request, so here the declared schemas are held to what the routes really serve.
-let t: TestApp;
+const t = useTestApp();
 let ticket: { id: number; phone: string };
 
 beforeEach(async () => {
-  t = await buildTestApp();
   ticket = await createTicket(t, { historial: [{ role: 'user', content: 'hola', timestamp: '2026-01-02T03:04:05Z', origen: 'web' }] });
 });
-afterEach(() => t.close());
 
 const strict = <T extends z.ZodType>(schema: T) => (value: unknown) => schema.parse(value);
 

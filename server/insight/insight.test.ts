@@ -1,16 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { buildTestApp, createTicket } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 import { newNumero } from '../tickets/numero.ts';
 import { pdfText } from '../../test/support/pdf.ts';
 import { columnTitle, CSV_COLUMNS, csvField } from './export.ts';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const prisma = () => t.app.puente.db.prisma;
 const get = (url: string, headers: Record<string, string> = t.admin) => t.app.inject({ method: 'GET', url, headers });
@@ -59,7 +56,7 @@ describe('GET /api/estadisticas', () => {
   it('answers the hand-computed figures of a seeded March', async () => {
     // Calendar days in UTC here, so the seeded instants read as the days they name.
     await t.close();
-    t = await buildTestApp({ SLA_ZONA_HORARIA: 'UTC' });
+    t.replace(await buildTestApp({ SLA_ZONA_HORARIA: 'UTC' }));
     const ana = await user('ana', 'Ana López');
     const beto = await user('beto', 'Beto Ruiz');
     await user('carla', 'Carla (baja)', false); // deactivated and idle: not listed
@@ -152,7 +149,7 @@ describe('GET /api/estadisticas: calendar days of SLA_ZONA_HORARIA', () => {
 
   it('a ticket at 23:30 local belongs to that day and one at 00:30 to the next, whatever UTC says', async () => {
     await t.close();
-    t = await buildTestApp({ SLA_ZONA_HORARIA: 'America/Mexico_City' }); // UTC−6 all year
+    t.replace(await buildTestApp({ SLA_ZONA_HORARIA: 'America/Mexico_City' })); // UTC−6 all year
     await ticket({ createdAt: '2026-03-11T05:30:00Z' }); // 23:30 on 10 March there (11 March in UTC)
     await ticket({ createdAt: '2026-03-11T06:30:00Z' }); // 00:30 on 11 March there
     expect(await totalOf('2026-03-10')).toBe(1);
@@ -162,7 +159,7 @@ describe('GET /api/estadisticas: calendar days of SLA_ZONA_HORARIA', () => {
 
   it('a day on which the clocks go forward is 23 hours long', async () => {
     await t.close();
-    t = await buildTestApp({ SLA_ZONA_HORARIA: 'America/New_York' }); // EST→EDT at 02:00 on 8 March 2026
+    t.replace(await buildTestApp({ SLA_ZONA_HORARIA: 'America/New_York' })); // EST→EDT at 02:00 on 8 March 2026
     await ticket({ createdAt: '2026-03-08T04:30:00Z' }); // 23:30 on 7 March (EST)
     await ticket({ createdAt: '2026-03-08T05:30:00Z' }); // 00:30 on 8 March (EST)
     await ticket({ createdAt: '2026-03-09T03:30:00Z' }); // 23:30 on 8 March (EDT)
@@ -174,7 +171,7 @@ describe('GET /api/estadisticas: calendar days of SLA_ZONA_HORARIA', () => {
 
   it('a day on which the clocks go back is 25 hours long', async () => {
     await t.close();
-    t = await buildTestApp({ SLA_ZONA_HORARIA: 'America/New_York' }); // EDT→EST at 02:00 on 1 November 2026
+    t.replace(await buildTestApp({ SLA_ZONA_HORARIA: 'America/New_York' })); // EDT→EST at 02:00 on 1 November 2026
     await ticket({ createdAt: '2026-11-01T03:30:00Z' }); // 23:30 on 31 October (EDT)
     await ticket({ createdAt: '2026-11-01T04:30:00Z' }); // 00:30 on 1 November (EDT)
     await ticket({ createdAt: '2026-11-02T04:30:00Z' }); // 23:30 on 1 November (EST)
@@ -189,7 +186,7 @@ describe('GET /api/estadisticas: calendar days of SLA_ZONA_HORARIA', () => {
     try {
       vi.setSystemTime(new Date('2026-11-30T03:00:00Z')); // 21:00 on 29 November in Mexico City
       await t.close();
-      t = await buildTestApp({ SLA_ZONA_HORARIA: 'America/Mexico_City' });
+      t.replace(await buildTestApp({ SLA_ZONA_HORARIA: 'America/Mexico_City' }));
       expect((await get('/api/estadisticas')).json()).toMatchObject({ desde: '2026-10-31', hasta: '2026-11-29' });
     } finally {
       vi.useRealTimers();
@@ -315,7 +312,6 @@ describe('GET /api/exportes/tickets.xlsx', () => {
   });
 });
 
-
 describe('PDF exports', () => {
   it('the ticket list: one line per matching ticket, accents intact, headers again on every page', async () => {
     await createTicket(t, { name: 'José Ñúñez', subject: 'Impresora de contabilidad' });
@@ -383,7 +379,7 @@ describe('exports show times on the clock of SLA_ZONA_HORARIA, not UTC', () => {
 
   async function seed(zone: string) {
     await t.close();
-    t = await buildTestApp({ SLA_ZONA_HORARIA: zone });
+    t.replace(await buildTestApp({ SLA_ZONA_HORARIA: zone }));
   }
 
   it('CSV: Mexico City (UTC−6) and Madrid on the day it moves to summer time', async () => {

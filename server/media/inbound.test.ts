@@ -1,14 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, eventually, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, eventually } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 import sharp from 'sharp';
 import { pdf, pdfOfSize, photoWithGps, smallPng } from '../../test/support/files.ts';
 import { MediaStore } from './store.ts';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp({ AUTO_ACK: 'off' });
-});
-afterEach(() => t.close());
+const t = useTestApp({ AUTO_ACK: 'off' });
 
 const PHONE = '+5214771112233';
 const inbound = (payload: Record<string, unknown>) =>
@@ -50,7 +47,7 @@ describe('inbound files', () => {
 
   it('a received file that does not fit in MEDIA_MAX_MB keeps its entry, says why and is retried', async () => {
     await t.close();
-    t = await buildTestApp({ AUTO_ACK: 'off', MEDIA_MAX_MB: '1' });
+    t.replace(await buildTestApp({ AUTO_ACK: 'off', MEDIA_MAX_MB: '1' }));
     const big = await pdfOfSize(1024 * 1024 + 1);
     await inbound({ media: { base64: big.toString('base64'), mimetype: 'application/pdf', filename: 'grande.pdf' } });
     const marked = (await eventually(async () => (await entries()).find((e) => /lleno/.test(String(e.adjunto_pendiente)))))!;

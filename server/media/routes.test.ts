@@ -1,13 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { buildTestApp, createTicket } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 import { pdf, smallPng } from '../../test/support/files.ts';
 import { insertAttachment } from '../messages/attachments.ts';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 /** Files an entry with the bytes as its attachment, the way an upload or an inbound file does. */
 async function fileAttachment(bytes: Buffer, mimetype: string, filename: string): Promise<number> {
@@ -98,7 +95,7 @@ describe('GET /api/adjuntos/:id', () => {
     const orphan = await t.app.puente.media.put(Buffer.from('written, then the process died'));
     const dataDir = t.dataDir;
     await t.app.close();
-    t = await buildTestApp({}, { dataDir });
+    t.replace(await buildTestApp({}, { dataDir }));
     expect(t.app.puente.media.has(orphan)).toBe(false);
     expect((await t.app.inject({ method: 'GET', url: `/api/adjuntos/${id}`, headers: t.admin })).statusCode).toBe(200);
   });

@@ -1,11 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, createTicket, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { createTicket } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const earlier = (id: number | string, headers: Record<string, string> = t.admin) =>
   t.app.inject({ url: `/api/tickets/${id}/anteriores`, headers });

@@ -1,12 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/support/use-app.ts';
 import { createTicket } from './tickets.ts';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const page = async (query: string) => {
   const response = await t.app.inject({ method: 'GET', url: `/api/tickets${query}`, headers: t.admin });

@@ -1,12 +1,9 @@
 import type { InjectOptions } from 'fastify';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildTestApp, createTicket, historyRows, type TestApp } from '../../test/support/app.ts';
+import { describe, expect, it } from 'vitest';
+import { createTicket, historyRows } from '../../test/support/app.ts';
+import { useTestApp } from '../../test/support/use-app.ts';
 
-let t: TestApp;
-beforeEach(async () => {
-  t = await buildTestApp();
-});
-afterEach(() => t.close());
+const t = useTestApp();
 
 const prisma = () => t.app.puente.db.prisma;
 const asAdmin = (options: InjectOptions) => t.app.inject({ ...options, headers: { ...t.admin, ...options.headers } });
