@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { eventually } from '../../test/support/app.ts';
 import { leaseStore, type Fence } from '../cluster/lease-store.ts';
 import { openDatabase, type Db } from '../db/database.ts';
@@ -26,6 +26,8 @@ class ScriptedTransport implements Transport {
   /** Every send of this text throws (an uncertain failure: WhatsApp Web threw after the hand-over began). */
   alwaysThrow: { body: string; error: string } | null = null;
   sendTimes: number[] = [];
+  /** The time WhatsApp's servers put on a message (their clock, not ours). */
+  serverTime = () => new Date();
 
   isReady() {
     return this.ready;
@@ -38,7 +40,7 @@ class ScriptedTransport implements Transport {
     this.nextSend = 'ok';
     if (mode === 'not_ready') throw Object.assign(new Error('down'), { code: 'not_ready' });
     if (mode === 'no_whatsapp') throw Object.assign(new Error('el número no tiene WhatsApp'), { code: 'no_whatsapp' });
-    const record: OutgoingRecord = { waId: `wa-${this.phone.length + 1}`, to, body, at: new Date(), clientRef: this.keepsRefs ? ref : undefined };
+    const record: OutgoingRecord = { waId: `wa-${this.phone.length + 1}`, to, body, at: this.serverTime(), clientRef: this.keepsRefs ? ref : undefined };
     if (media) record.media = { mimetype: media.mimetype, sha256: hashOf(media.bytes) };
     this.phone.push(record);
     if (mode === 'hang') return new Promise<never>(() => {});
@@ -171,6 +173,24 @@ describe('Outbox', () => {
     expect(await box.submit({ id: row.id, phone: row.phone! })).toEqual({ kind: 'timeout' });
     await eventually(async () => (await deliveryOf(row.id)) === 'sent');
     expect(transport.sendCalls).toBe(1);
+  });
+
+  it('finds an attempt handed over while our clock ran an hour ahead, after the clock is stepped back', async () => {
+    const rightNow = Date.now();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(rightNow + 3_600_000);
+      transport.serverTime = () => new Date(rightNow);
+      transport.nextSend = 'hang';
+      const box = outbox();
+      const row = await store('con el reloj adelantado');
+      expect(await box.submit({ id: row.id, phone: row.phone! })).toEqual({ kind: 'timeout' });
+      vi.setSystemTime(rightNow + 1_000); // an NTP step puts the clock right
+      await eventually(async () => (await deliveryOf(row.id)) === 'sent');
+      expect(transport.sendCalls).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   describe('after a restart that forgot the references (whatsapp-web.js), files by kind and hash', () => {

@@ -103,6 +103,11 @@ export class Outbox {
   readonly #inflight = new Set<Promise<unknown>>();
   /** Send calls that outlived their timeout: while one may still deliver, no resend. */
   readonly #lateSends = new Map<number, Promise<unknown>>();
+  /**
+   * When each reply was last handed to WhatsApp, on this process's monotonic clock: the look-up
+   * for an earlier attempt must not trust the stored wall time if the clock was stepped since.
+   */
+  readonly #handedOver = new Map<number, number>();
   /** Acks WhatsApp sent before our send() call returned the id they refer to. */
   readonly #earlyAcks = new Map<string, AckState>();
   readonly #waitForSlot: () => Promise<void>;
@@ -370,6 +375,7 @@ export class Outbox {
     // Marked under the fence; a pause since (GC, SIGSTOP) may have outlived the lease: the row
     // stays `sending`, and the next holder looks for it before sending it again.
     if (!this.o.lease.fence()) return this.#fencedOff(row);
+    this.#handedOver.set(row.id, performance.now());
     const send = this.o.transport.send(row.phone!, row.content, clientRef(row.id), media ?? undefined);
     try {
       const { waId } = await withTimeout(send, this.o.sendTimeoutMs);
@@ -442,11 +448,25 @@ export class Outbox {
     void settled.finally(() => this.#lateSends.delete(row.id));
   }
 
+  /**
+   * The earliest the last attempt can have started, in wall time. WhatsApp stamps messages with
+   * its servers' clock: after our clock was stepped back (an NTP correction), the stored time lies
+   * in the future and a window starting there would miss the message and send it twice. In this
+   * process the monotonic clock says how long ago the hand-over was; after a restart only the
+   * stored time is left, so take the earlier of it and now.
+   */
+  #attemptStart(row: OutgoingRow): number {
+    const stored = new Date(row.attemptAt ?? row.createdAt).getTime();
+    const handed = this.#handedOver.get(row.id);
+    const byMonotonic = handed === undefined ? Infinity : Date.now() - (performance.now() - handed);
+    return Math.min(stored, byMonotonic, Date.now());
+  }
+
   /** Did an earlier attempt reach WhatsApp? Matches our reference, else the same text since then. */
   async #findPreviousAttempt(
     row: OutgoingRow,
   ): Promise<{ found: true; waId: string } | { found: false; cannotTell: boolean }> {
-    const since = new Date(new Date(row.attemptAt ?? row.createdAt).getTime() - 60_000);
+    const since = new Date(this.#attemptStart(row) - 60_000);
     let records;
     try {
       records = await withTimeout(this.o.transport.recentOutgoing(row.phone!, since), this.o.sendTimeoutMs);
@@ -494,6 +514,7 @@ export class Outbox {
    * ready to go: one commit per send instead of two, which is what bounds one chat's pace.
    */
   async #markSent(row: OutgoingRow, waId: string, next?: NextInLane): Promise<Step> {
+    this.#handedOver.delete(row.id);
     const taken = await this.#messages.waIdTakenByAnother(waId, row.id);
     const following = next?.();
     const ahead = following && !following.backlog && !following.marked && this.o.transport.isReady() && !this.#stopped ? following : undefined;
@@ -511,6 +532,7 @@ export class Outbox {
 
   /** Sets a delivery state (and its reason, or none) and tells the consoles. */
   async #record(row: OutgoingRow, data: { delivery: Delivery; deliveryInfo?: string | null }): Promise<void> {
+    if (data.delivery !== 'sending') this.#handedOver.delete(row.id);
     await this.#messages.setDelivery(row.id, data.delivery, data.deliveryInfo ?? null);
     this.#announce(row, data.delivery, data.deliveryInfo);
   }
