@@ -25,7 +25,7 @@ import { fileRoutes } from './conversation/file-routes.ts';
 import { notesRoutes } from './conversation/notes-routes.ts';
 import { conversationRoutes } from './conversation/routes.ts';
 import { handleError, handleFrameworkError, handleNotFound } from './http/errors.ts';
-import { sharedRateStore, tooManyRequests } from './http/expensive.ts';
+import { sharedRateStore, tooManyReports } from './http/expensive.ts';
 import { tlsOnlyHeaders, type TransportOptions } from './http/transport.ts';
 import { rejectIllFormedText } from './http/unicode.ts';
 import { healthRoutes } from './health/routes.ts';
@@ -103,7 +103,7 @@ export const puenteApp = fp(async function puente(server: FastifyInstance, optio
     global: false,
     hook: 'preHandler',
     keyGenerator: credentialKey,
-    errorResponseBuilder: tooManyRequests,
+    errorResponseBuilder: tooManyReports,
     ...(hits ? { store: sharedRateStore(hits) } : {}),
   });
   await server.register(websocket, { options: { maxPayload: LIVE_MAX_PAYLOAD }, errorHandler: (error, socket, request) => liveSocketError(error, socket, request) });

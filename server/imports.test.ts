@@ -12,6 +12,9 @@ const FORBIDDEN_IN_DOMAIN = [/^fastify/, /^@fastify\//, /^whatsapp-web\.js$/, /^
 /** Each folder's HTTP edge: a route file may import Fastify (it is where HTTP meets the domain). */
 const isRouteFile = (file: string) => /(^|[-/])routes\.ts$/.test(file);
 
+/** Lines that make an error answer of their own instead of taking one from the catalogue. */
+const errorsBuilt = (text: string) => text.split('\n').filter((line) => /new AppError\(/.test(line));
+
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -151,6 +154,15 @@ describe('the import graph of server/', () => {
       .filter((file) => !file.startsWith(path.join(SERVER, 'messages') + path.sep))
       .flatMap((file) => messageStatements(fs.readFileSync(file, 'utf8')).map((line) => `${path.relative(root, file)}: ${line.trim()}`));
     expect(outside).toEqual([]);
+  });
+
+  it('builds every error answer in the catalogue, server/http/errors.ts (issue 8: one error catalogue)', () => {
+    const root = path.dirname(SERVER);
+    const outside = sourceFiles(SERVER)
+      .filter((file) => file !== path.join(SERVER, 'http', 'errors.ts'))
+      .flatMap((file) => errorsBuilt(fs.readFileSync(file, 'utf8')).map((line) => `${path.relative(root, file)}: ${line.trim()}`));
+    expect(outside).toEqual([]);
+    expect(errorsBuilt("const gone = () => new AppError(410, 'ya_no', 'Ya no existe.');")).toHaveLength(1); // the check can fail
   });
 
   it('recognises a Message statement in either dialect and through Prisma (the check can fail)', () => {

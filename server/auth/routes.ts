@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit.ts';
 import { auditOf } from '../audit/request.ts';
 import type { SessionsEnded } from '../contract/index.ts';
 import type { Db } from '../db/database.ts';
-import { AppError, forbidden, tooManyAttempts, unauthenticated } from '../http/errors.ts';
+import { forbidden, tooManyAttempts, unauthenticated, wrongCurrentPassword } from '../http/errors.ts';
 import { isSecureRequest, type TransportOptions } from '../http/transport.ts';
 import { verifyCredentials } from './accounts.ts';
 import { currentUser, SESSION_COOKIE } from './guard.ts';
@@ -22,8 +22,6 @@ const passwordChange = z.object({
   actual: z.string({ error: 'falta la contraseña actual' }).min(1, 'falta la contraseña actual').max(200),
   nueva: newPassword,
 });
-
-const wrongCurrentPassword = () => new AppError(403, 'sin_permiso', 'La contraseña actual no es correcta.');
 
 /** What the console needs to warn before the idle timeout ends the session. */
 const sessionInfo = (policy: SessionPolicy) => ({ inactividadMin: policy.idleMinutes });

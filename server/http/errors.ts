@@ -31,6 +31,9 @@ export const crossSiteRequest = () =>
   new AppError(403, 'sin_permiso', 'La solicitud no viene de la consola de Puente: ábrela desde su propia dirección.');
 export const tooManyAttempts = () =>
   new AppError(429, 'demasiadas_solicitudes', 'Demasiados intentos. Espera un momento y vuelve a intentarlo.');
+/** A limit on an expensive route or on live sockets; `mensaje` says which and what to do. */
+export const tooManyRequests = (mensaje: string) => new AppError(429, 'demasiadas_solicitudes', mensaje);
+export const wrongCurrentPassword = () => new AppError(403, 'sin_permiso', 'La contraseña actual no es correcta.');
 export const ticketNotFound = (ticketId: number) =>
   new AppError(404, 'ticket_no_encontrado', `No existe el ticket ${ticketId}.`, { ticket_id: ticketId });
 export const notFound = (mensaje: string) => new AppError(404, 'no_encontrado', mensaje);

@@ -1,7 +1,7 @@
 import type { FastifyRateLimitOptions, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import type { FastifyRequest } from 'fastify';
 import type { SharedHits } from '../cluster/counters.ts';
-import { AppError } from './errors.ts';
+import { tooManyRequests } from './errors.ts';
 
 /**
  * Route config for an expensive route (@fastify/rate-limit, keyed per session or token in app.ts).
@@ -11,9 +11,9 @@ import { AppError } from './errors.ts';
  */
 export const expensive = (perMinute: number) => ({ rateLimit: { max: perMinute, timeWindow: 60_000 } });
 
-export function tooManyRequests(_request: FastifyRequest, context: { ttl: number }) {
+export function tooManyReports(_request: FastifyRequest, context: { ttl: number }) {
   const seconds = Math.max(1, Math.ceil(context.ttl / 1000));
-  return new AppError(429, 'demasiadas_solicitudes', `Demasiadas solicitudes de informes seguidas. Espera ${seconds} s y vuelve a intentarlo.`);
+  return tooManyRequests(`Demasiadas solicitudes de informes seguidas. Espera ${seconds} s y vuelve a intentarlo.`);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Principal } from '../auth/accounts.ts';
 import type { EventBus, PuenteEvent } from '../events.ts';
 import { credentialKey } from '../auth/guard.ts';
-import { AppError, invalidRequest } from '../http/errors.ts';
+import { invalidRequest, tooManyRequests } from '../http/errors.ts';
 import { withoutQr } from '../whatsapp/status.ts';
 
 /** What one console may see of an event: the QR only reaches admins. */
@@ -81,7 +81,7 @@ export function localSockets(): SocketCounter {
 }
 
 const tooManySockets = () =>
-  new AppError(429, 'demasiadas_solicitudes', 'Esta sesión ya tiene demasiadas conexiones en vivo abiertas: cierra otras pestañas de Puente.');
+  tooManyRequests('Esta sesión ya tiene demasiadas conexiones en vivo abiertas: cierra otras pestañas de Puente.');
 
 /**
  * Pushes domain events to authenticated consoles (the scope's guard ran on the upgrade). A socket
