@@ -14,15 +14,20 @@ import { startStandIn, type StandIn } from './standin.ts';
 // supervisor with its default backoff) on the unmodified whatsapp-web.js Client, against the
 // WhatsApp Web stand-in. Chromium's browser process is SIGKILLed, as the OOM killer would, at
 // points of a technician's reply the stand-in holds it at. Each case leaves the link ready for
-// the next, so they run in order on one service: four Chromium kills, five starts in all.
+// the next, so they run in order on one service: four Chromium kills, five starts in all. The
+// number lookup (a′) is held for a second end user, so the other cases' lookups go through.
 const CHROMIUM = '/usr/bin/chromium';
 const PHONE = '+5214771234567';
 const CHAT = '5214771234567@c.us';
+/** A second end user, whose number lookup the page holds in case (a′). */
+const OTHER = '+5214779990000';
+const OTHER_CHAT = '5214779990000@c.us';
 const log = pino({ level: process.env.WA_LOG ?? 'silent' });
 
 let standIn: StandIn;
 let t: TestApp;
 let ticketId: number;
+let otherTicketId: number;
 let sessionDir: string;
 const dirs: string[] = [];
 
@@ -42,6 +47,7 @@ beforeAll(async () => {
   standIn.send('pair');
   await until('ready', async () => (await status()).state === 'ready');
   ticketId = (await createTicket(t, { phone: PHONE })).id;
+  otherTicketId = (await createTicket(t, { phone: OTHER, name: 'Ana López' })).id;
 }, 90_000);
 
 afterAll(async () => {
@@ -95,7 +101,8 @@ describe('Chromium SIGKILLed while the service sends', () => {
     standIn.said.length = 0;
     const pending = reply('dos: antes de entregarlo');
     await until('the page to hold before sending', () => standIn.said.includes('holding send'));
-    standIn.scenario = { paired: true, syncedEarly: true };
+    // The next page holds the second end user's number lookup (case a′).
+    standIn.scenario = { paired: true, syncedEarly: true, hold: 'lookup', holdChat: OTHER_CHAT };
     const seen = await killChromium();
 
     const answer = await pending;
@@ -107,10 +114,16 @@ describe('Chromium SIGKILLed while the service sends', () => {
     expectNoOrphans();
   });
 
-  it('(c) idle, with replies queued while Chromium is down: 503 for each, kept, and after the restart each sent once, in order', async () => {
+  it('(a′, c) in the number lookup before any send, then idle with replies queued: 503 for each, kept, and after the restart each sent once, in order', async () => {
+    standIn.said.length = 0;
+    const pending = reply('cinco: al buscar el número', otherTicketId);
+    await until('the page to hold the number lookup', () => standIn.said.includes('holding lookup'));
     // The restarted page loads but its socket does not sync: WhatsApp stays not ready meanwhile.
     standIn.scenario = { paired: true };
     const seen = await killChromium();
+    const answer = await pending;
+    expect(answer.statusCode).toBe(503);
+    expect(answer.json()).toMatchObject({ error: 'whatsapp_desconectado', ticket_id: otherTicketId });
     expectToldWhy(seen);
     const answers = [];
     for (const text of ['tres: en cola', 'cuatro: en cola']) answers.push(await reply(text));
@@ -122,6 +135,8 @@ describe('Chromium SIGKILLed while the service sends', () => {
 
     await until('every reply sent', async () => (await deliveries()).join() === 'sent,sent,sent,sent', 60_000);
     expect(bodiesOnServer()).toEqual(['uno: después de aceptarlo', 'dos: antes de entregarlo', 'tres: en cola', 'cuatro: en cola']);
+    await until('the other reply sent', async () => (await deliveries(otherTicketId)).join() === 'sent');
+    expect(bodiesOnServer(OTHER_CHAT)).toEqual(['cinco: al buscar el número']);
     expectNoOrphans();
   });
 });
@@ -132,8 +147,8 @@ function tmp(prefix: string) {
   return dir;
 }
 
-function reply(mensaje: string) {
-  return t.app.inject({ method: 'POST', url: `/ticket/${ticketId}/enviar-mensaje`, headers: t.admin, payload: { mensaje } });
+function reply(mensaje: string, ticket = ticketId) {
+  return t.app.inject({ method: 'POST', url: `/ticket/${ticket}/enviar-mensaje`, headers: t.admin, payload: { mensaje } });
 }
 
 async function status(): Promise<{ state: string; reason?: string }> {
@@ -144,14 +159,14 @@ async function health(): Promise<{ whatsapp: string; detalle: { whatsapp: { esta
   return (await t.app.inject({ method: 'GET', url: '/healthz?detalle=1', headers: t.admin })).json();
 }
 
-async function deliveries(): Promise<string[]> {
-  const rows = await t.app.puente.db.prisma.message.findMany({ where: { ticketId, role: 'tecnico' }, orderBy: { id: 'asc' } });
+async function deliveries(ticket = ticketId): Promise<string[]> {
+  const rows = await t.app.puente.db.prisma.message.findMany({ where: { ticketId: ticket, role: 'tecnico' }, orderBy: { id: 'asc' } });
   return rows.map((row) => row.delivery ?? '');
 }
 
-/** What reached WhatsApp's servers for the ticket's chat, in order. */
-function bodiesOnServer() {
-  return standIn.onServer.filter((m) => m.to === CHAT).map((m) => m.body);
+/** What reached WhatsApp's servers for a chat, in order. */
+function bodiesOnServer(chat = CHAT) {
+  return standIn.onServer.filter((m) => m.to === chat).map((m) => m.body);
 }
 
 /** The browser process the driver recorded (wwebjs-chromium.ts recordChromiumPid). */

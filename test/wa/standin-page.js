@@ -68,9 +68,10 @@
    * (Client.js:2229-2233); 'send': inside the library's send, before WhatsApp Web is handed the
    * message (Utils.js:425 newId); 'result': WhatsApp Web took the message (it is on the server)
    * but its promise, which Utils.js:579 awaits before the library's send returns, never settles.
+   * `scenario.holdChat` limits the hold to one chat's lookups.
    */
-  const holdAt = (point) => {
-    if (params.hold !== point) return Promise.resolve();
+  const holdAt = (point, chatId) => {
+    if (params.hold !== point || (params.holdChat && chatId !== params.holdChat)) return Promise.resolve();
     tell(`holding ${point}`);
     return new Promise(() => undefined);
   };
@@ -186,7 +187,7 @@
     // Also Client.getNumberId (Client.js:2230-2234): a number without an account has no wid.
     WAWebQueryExistsJob: {
       queryWidExists: async (w) => {
-        await holdAt('lookup');
+        await holdAt('lookup', w._serialized);
         if (w.server === 'lid') return lidPhones.has(w._serialized) ? { wid: w } : null;
         return noAccount.has(w._serialized) ? null : { wid: w };
       },

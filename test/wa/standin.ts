@@ -20,6 +20,8 @@ export interface StandIn {
   scenario: { paired?: boolean; syncedEarly?: boolean; lidPhones?: Record<string, string>; noAccount?: string[]; sendThrows?: boolean;
     /** Where a send stops for good (standin-page.js holdAt): the fault tests kill Chromium there. */
     hold?: 'lookup' | 'send' | 'result';
+    /** Only this chat's number lookups are held ('lookup'). */
+    holdChat?: string;
     history?: Record<string, { unreadCount?: number; messages: object[] }>;
   };
   /** Every path Chromium asked for: anything but the page and its script is unmodelled. */
