@@ -16,7 +16,7 @@ import { buildApp } from '../test/support/app.ts';
 import { loadConfig } from '../server/config.ts';
 import { databaseFile } from '../server/db/database.ts';
 import pg from 'pg';
-import { startCluster, type Cluster } from '../test/support/postgres.ts';
+import { createDatabase, startCluster, type Cluster } from '../test/support/postgres.ts';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 100_000);
 const MESSAGES_PER_TICKET = 10;
@@ -111,19 +111,6 @@ async function seedPostgres(url: string) {
   } finally {
     await client.end();
   }
-}
-
-async function createDatabase(clusterUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: clusterUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(clusterUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
 type Result = Awaited<ReturnType<typeof measure>>;

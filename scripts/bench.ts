@@ -20,8 +20,7 @@ import { measurePolling, PERIOD_MS, roundPaths, TARGET_P99_MS } from './bench/po
 import { startSystem, type SystemProcess } from './bench/procs.ts';
 import { BIG_HISTORY, LIST_TICKETS, POLL_CHAT_ENTRIES, ROUND_ROBIN_TICKETS } from './bench/seed.ts';
 import { waitFor } from './bench/stats.ts';
-import pg from 'pg';
-import { postgresBin, startCluster, type Cluster } from '../test/support/postgres.ts';
+import { createDatabase, postgresBin, startCluster, type Cluster } from '../test/support/postgres.ts';
 
 const CONNECTIONS = 10;
 const MEASURE_S = 10;
@@ -323,19 +322,6 @@ const SECTIONS: NamedSection[] = [
 ];
 
 const POSTGRES_SECTIONS = ['1. enviar-mensaje', '4. console polling'];
-
-async function createDatabase(clusterUrl: string, name: string): Promise<string> {
-  const client = new pg.Client({ connectionString: clusterUrl });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(clusterUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
 
 function printSummary() {
   const cell = (n: number | null | undefined, digits = 0) => (n === undefined ? 'not run' : n === null ? 'none passed' : digits ? ratio(n) : int(n));

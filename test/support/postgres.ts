@@ -84,15 +84,19 @@ export function clusterUrl(): string | null {
 export async function freshDatabase(): Promise<string> {
   const base = clusterUrl();
   if (!base) throw new Error(`${CLUSTER_ENV} is not set: run through npm run test:postgres`);
-  const name = `puente_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: base });
+  return createDatabase(base, `puente_${randomBytes(6).toString('hex')}`);
+}
+
+/** Creates database `name` on the cluster at `clusterUrl` and gives its URL. */
+export async function createDatabase(clusterUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: clusterUrl });
   await client.connect();
   try {
     await client.query(`CREATE DATABASE ${name}`);
   } finally {
     await client.end();
   }
-  const url = new URL(base);
+  const url = new URL(clusterUrl);
   url.pathname = `/${name}`;
   return url.toString();
 }
