@@ -473,7 +473,7 @@ async function main() {
       `SQLite, read back from each connection: app ${app.info.pragmas!.journal_mode}/synchronous=${app.info.pragmas!.synchronous} (FULL) · ` +
         `baseline ${baseline.info.pragmas!.journal_mode}/synchronous=${baseline.info.pragmas!.synchronous} (FULL)${labPragmas}.`,
       postgresLine,
-      'App: buildApp(server/app.ts), WHATSAPP_DRIVER=simulator (it fsyncs its record on every send), logger off, ' +
+      'App: buildApp(server/app.ts), WHATSAPP_DRIVER=simulator (it appends its record on every send, without fsync: it stands in for WhatsApp\'s servers), logger off, ' +
         'SEND_RATE_PER_MINUTE=1000000, integration token for the contract endpoints. Baseline: bare Fastify, no auth, ' +
         'one prepared statement per request. Latency percentiles are exact (raw samples), closed loop.',
       '',
