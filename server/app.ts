@@ -117,7 +117,12 @@ export const puenteApp = fp(async function puente(server: FastifyInstance, optio
 
 function registerRoutes(app: FastifyInstance, services: Services, options: AppOptions, transport: TransportOptions, hits: SharedHits | null) {
   const { db, events, driver, replies, tracker, config } = services;
-  const policy = { ttlHours: config.SESSION_TTL_HOURS, idleMinutes: config.SESSION_IDLE_MINUTES, seen: new IdleClock() };
+  const policy = {
+    ttlHours: config.SESSION_TTL_HOURS,
+    idleMinutes: config.SESSION_IDLE_MINUTES,
+    seen: new IdleClock(),
+    cache: services.sessionCache ?? undefined,
+  };
   app.register(healthRoutes, { linkState: () => tracker.current().state, detail: async (request) => {
     // The detail names faults inside the service: only for a signed-in user or a token.
     if (!(await resolvePrincipal(db, request, policy))) return null;
@@ -129,7 +134,7 @@ function registerRoutes(app: FastifyInstance, services: Services, options: AppOp
     scope.addHook('onRequest', authenticate(db, policy));
     await scope.register(sessionRoutes, { db, policy, throttle });
     await scope.register(auditRoutes, { db });
-    await scope.register(usersRoutes, { db });
+    await scope.register(usersRoutes, { db, policy });
     await scope.register(teamRoutes, { db });
     await scope.register(tokensRoutes, { db });
     await scope.register(ticketsRoutes, { db, events, sla: config.sla, versions: services.versions });

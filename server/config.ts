@@ -47,6 +47,9 @@ const envSchema = z.object({
   // PostgreSQL: how long a version read for a 304 is remembered in process memory (server/db/versions.ts);
   // a write no live event announces shows on other processes' polls at most this late. 0: always read.
   VERSION_CACHE_MS: z.coerce.number({ error: 'debe ser un número' }).int('debe ser entero').min(0, 'no puede ser negativo').max(10_000, 'debe ser como mucho 10000').default(2000),
+  // PostgreSQL: how long a console session read from the database is remembered in process memory
+  // (server/auth/session-cache.ts); a session change nothing announced is seen at most this late. 0: always read.
+  SESSION_CACHE_MS: z.coerce.number({ error: 'debe ser un número' }).int('debe ser entero').min(0, 'no puede ser negativo').max(300_000, 'debe ser como mucho 300000').default(30_000),
   AUTO_ACK: flag.default(true),
   REPORTS_PER_MINUTE: positiveInt(20),
   ADMIN_USERNAME: z.string().min(3, 'debe tener al menos 3 caracteres').optional(),

@@ -1,7 +1,7 @@
 import { writeAudit, type AuditInput } from '../audit/audit.ts';
 import { timeFor, type Db, type Statement } from '../db/database.ts';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.ts';
-import type { SessionUser } from './sessions.ts';
+import { changingSessions, type SessionPolicy, type SessionUser } from './sessions.ts';
 
 import type { AccountRole as Role, CreatedToken, User as UserView } from '../contract/index.ts';
 
@@ -34,8 +34,8 @@ export async function createUser(
 }
 
 /** Ends an account: it cannot log in, and its open sessions end now. False when none such is active. */
-export async function deactivateUser(db: Db, id: number, audit?: AuditInput): Promise<boolean> {
-  return db.write(async (tx) => {
+export async function deactivateUser(db: Db, id: number, audit?: AuditInput, policy?: SessionPolicy): Promise<boolean> {
+  return changingSessions(db, policy, { user: id }, async (tx) => {
     const { count } = await tx.user.updateMany({ where: { id, active: true }, data: { active: false } });
     if (count === 0) return false;
     await tx.session.deleteMany({ where: { userId: id } });

@@ -2,7 +2,7 @@ import { writeAudit, type AuditInput } from '../audit/audit.ts';
 import type { Db } from '../db/database.ts';
 import type { User as UserView } from '../contract/index.ts';
 import { hashPassword, verifyPassword } from './secrets.ts';
-import { endAllSessions } from './sessions.ts';
+import { changingSessions, endAllSessions, type SessionPolicy } from './sessions.ts';
 
 /**
  * Passwords after the account exists: an admin resets someone's, each person changes their own.
@@ -13,9 +13,9 @@ import { endAllSessions } from './sessions.ts';
 export type ChangeOutcome = 'changed' | 'wrong_password';
 
 /** Returns the sessions ended, or null when there is no active account with that id. */
-export async function resetPassword(db: Db, userId: number, password: string, audit?: AuditInput): Promise<number | null> {
+export async function resetPassword(db: Db, userId: number, password: string, audit?: AuditInput, policy?: SessionPolicy): Promise<number | null> {
   const passwordHash = await hashPassword(password);
-  return db.write(async (tx) => {
+  return changingSessions(db, policy, { user: userId }, async (tx) => {
     const { count } = await tx.user.updateMany({ where: { id: userId, active: true }, data: { passwordHash } });
     if (count === 0) return null;
     const ended = await endAllSessions(tx, userId);
@@ -30,11 +30,12 @@ export async function changeOwnPassword(
   current: string,
   next: string,
   audit?: AuditInput,
+  policy?: SessionPolicy,
 ): Promise<ChangeOutcome> {
   const row = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
   if (!(await verifyPassword(row.passwordHash, current))) return 'wrong_password';
   const passwordHash = await hashPassword(next);
-  await db.write(async (tx) => {
+  await changingSessions(db, policy, { user: user.id }, async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
     await endAllSessions(tx, user.id, user.sessionHash);
     if (audit) await writeAudit(tx, audit);

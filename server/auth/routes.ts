@@ -76,7 +76,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolic
   });
 
   app.post('/api/auth/logout', async (request, reply) => {
-    if (request.principal?.kind === 'user') await endSession(db, request.principal.sessionHash, auditOf(request, 'logout'));
+    if (request.principal?.kind === 'user') await endSession(db, policy, request.principal.sessionHash, auditOf(request, 'logout'));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
@@ -84,14 +84,14 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolic
   /** "Seguir conectado": the person is here, whatever the polls said. */
   app.post('/api/auth/renovar', async (request, reply) => {
     if (request.principal?.kind !== 'user') throw forbidden();
-    await renewSession(db, request.principal.sessionHash);
+    await renewSession(db, request.principal.sessionHash, policy);
     return reply.code(204).send();
   });
 
   /** "Cerrar las demás sesiones": every other browser of this account is signed out now. */
   app.post('/api/auth/cerrar-otras', async (request) => {
     if (request.principal?.kind !== 'user') throw forbidden();
-    const cerradas = await endOtherSessions(db, request.principal.user.id, request.principal.sessionHash, auditOf(request, 'sesiones_cerradas'));
+    const cerradas = await endOtherSessions(db, policy, request.principal.user.id, request.principal.sessionHash, auditOf(request, 'sesiones_cerradas'));
     request.log.info({ userId: request.principal.user.id, ended: cerradas }, 'other sessions ended');
     return { cerradas } satisfies SessionsEnded;
   });
@@ -107,7 +107,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolic
       throw tooManyAttempts();
     }
     const mine = { id: principal.user.id, sessionHash: principal.sessionHash };
-    const outcome = await changeOwnPassword(db, mine, request.body.actual, request.body.nueva, auditOf(request, 'contrasena_cambiada'));
+    const outcome = await changeOwnPassword(db, mine, request.body.actual, request.body.nueva, auditOf(request, 'contrasena_cambiada'), policy);
     if (verdict.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, verdict.delayMs));
     if (outcome === 'wrong_password') {
       await throttle.failed(principal.user.username, request.ip);

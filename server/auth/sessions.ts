@@ -2,6 +2,7 @@ import { writeAudit, type AuditInput } from '../audit/audit.ts';
 import { timeFor, type Db, type Statement, type Tx } from '../db/database.ts';
 import type { AccountRole as Role, User as UserView } from '../contract/index.ts';
 import { randomToken, sha256 } from './secrets.ts';
+import { announceSessionChange, type SessionCache, type SessionChange, type SessionRow } from './session-cache.ts';
 
 /**
  * Console sessions end at the first of two limits: an absolute lifetime from login
@@ -14,6 +15,8 @@ export interface SessionPolicy {
   idleMinutes: number;
   /** This process's own sight of each session, to tell a wall-clock jump from idleness (see IdleClock). */
   seen?: IdleClock;
+  /** PostgreSQL: the sessions this process served, remembered (session-cache.ts); none on SQLite. */
+  cache?: SessionCache;
 }
 
 /** How far the wall clock may run ahead of the monotonic one before it counts as a jump. */
@@ -86,11 +89,16 @@ export async function openSession(
 ) {
   const token = randomToken();
   const expiresAt = new Date(now.getTime() + policy.ttlHours * 3_600_000);
+  const replaced = replacing ? { session: sha256(replacing) } : null;
   await db.write(async (tx) => {
-    if (replacing) await tx.session.deleteMany({ where: { tokenHash: sha256(replacing) } });
+    if (replaced) {
+      await tx.session.deleteMany({ where: { tokenHash: replaced.session } });
+      await announceSessionChange(db, tx, replaced);
+    }
     await tx.session.create({ data: { tokenHash: sha256(token), userId, expiresAt, lastSeenAt: now, createdAt: now } });
     if (audit) await writeAudit(tx, audit, now);
   });
+  if (replaced) policy.cache?.forget(replaced);
   policy.seen?.saw(sha256(token));
   return { token, expiresAt };
 }
@@ -111,15 +119,6 @@ const END: Statement = {
   postgres: 'DELETE FROM "Session" WHERE "tokenHash" = :hash',
 };
 
-interface SessionRow {
-  expiresAt: string;
-  lastSeenAt: string;
-  id: number;
-  username: string;
-  displayName: string | null;
-  role: string;
-  active: number | boolean;
-}
 
 /**
  * The person behind a session cookie, or null when it is unknown, past its lifetime, idle too
@@ -132,42 +131,78 @@ export async function sessionPrincipal(
   { touch, now = new Date() }: { touch: boolean; now?: Date },
 ): Promise<SessionUser | null> {
   const sessionHash = sha256(token);
-  const [row] = await db.all<SessionRow>(SESSION_USER, { hash: sessionHash });
-  if (!row || new Date(row.expiresAt) <= now || !row.active) return null;
+  const read = async () => (await db.all<SessionRow>(SESSION_USER, { hash: sessionHash }))[0] ?? null;
+  // From memory only a "valid" verdict: a remembered row that looks expired or idle is read
+  // again, as its last-seen may have moved on another process since.
+  const remembered = policy.cache?.get(sessionHash);
+  if (remembered && judge(remembered, sessionHash, policy, now) === 'valid') return accept(db, remembered, sessionHash, policy, touch, now);
+  const row = policy.cache ? await policy.cache.load(sessionHash, read) : await read();
+  const verdict = row ? judge(row, sessionHash, policy, now) : 'gone';
+  if (verdict === 'valid') return accept(db, row!, sessionHash, policy, touch, now);
+  if (row) policy.cache?.forget({ session: sessionHash });
+  if (verdict === 'idle') void db.run(END, { hash: sessionHash }).catch(() => {}); // dead already; the row only tidies up
+  return null;
+}
+
+/** Past its lifetime or an inactive account, idle too long, or fine. */
+function judge(row: SessionRow, sessionHash: string, policy: SessionPolicy, now: Date): 'valid' | 'gone' | 'idle' {
+  if (new Date(row.expiresAt) <= now || !row.active) return 'gone';
   const idleFor = now.getTime() - new Date(row.lastSeenAt).getTime();
   const acrossJump = policy.seen?.idleAcrossJump(sessionHash) ?? null;
-  if (Math.min(idleFor, acrossJump ?? Infinity) > policy.idleMinutes * 60_000 + TOUCH_EVERY_MS) {
-    void db.run(END, { hash: sessionHash }).catch(() => {}); // dead already; the row only tidies up
-    return null;
-  }
+  return Math.min(idleFor, acrossJump ?? Infinity) > policy.idleMinutes * 60_000 + TOUCH_EVERY_MS ? 'idle' : 'valid';
+}
+
+function accept(db: Db, row: SessionRow, sessionHash: string, policy: SessionPolicy, touch: boolean, now: Date): SessionUser {
+  const idleFor = now.getTime() - new Date(row.lastSeenAt).getTime();
   // Negative: the wall clock was set back; last-seen moves back with it, or the idle limit would stretch by the jump.
-  if (touch && (idleFor > TOUCH_EVERY_MS || idleFor < 0)) void db.run(TOUCH, { at: timeFor(db, now), hash: sessionHash }).catch(() => {});
+  if (touch && (idleFor > TOUCH_EVERY_MS || idleFor < 0)) {
+    void db
+      .run(TOUCH, { at: timeFor(db, now), hash: sessionHash })
+      .then(() => policy.cache?.touched(sessionHash, now))
+      .catch(() => {});
+  }
   if (touch) policy.seen?.saw(sessionHash);
   return { kind: 'user', user: toView(row), role: row.role as Role, sessionHash };
 }
 
 /** "Seguir conectado": last-seen moves to now, whatever the once-a-minute rule skipped. */
-export async function renewSession(db: Db, sessionHash: string, now = new Date()): Promise<void> {
+export async function renewSession(db: Db, sessionHash: string, policy?: SessionPolicy, now = new Date()): Promise<void> {
   await db.run(TOUCH, { at: timeFor(db, now), hash: sessionHash });
+  policy?.cache?.touched(sessionHash, now);
 }
 
-export async function endSession(db: Db, sessionHash: string, audit?: AuditInput): Promise<void> {
-  await db.write(async (tx) => {
+/**
+ * Ends sessions or changes an account inside one write transaction, announced to every process
+ * (session-cache.ts) in that same transaction; this process forgets right after the commit, so
+ * its very next request already sees the change.
+ */
+export async function changingSessions<T>(db: Db, policy: SessionPolicy | undefined, change: SessionChange, work: (tx: Tx) => Promise<T>): Promise<T> {
+  const result = await db.write(async (tx) => {
+    const value = await work(tx);
+    await announceSessionChange(db, tx, change);
+    return value;
+  });
+  policy?.cache?.forget(change);
+  return result;
+}
+
+export async function endSession(db: Db, policy: SessionPolicy, sessionHash: string, audit?: AuditInput): Promise<void> {
+  await changingSessions(db, policy, { session: sessionHash }, async (tx) => {
     await tx.session.deleteMany({ where: { tokenHash: sessionHash } });
     if (audit) await writeAudit(tx, audit);
   });
 }
 
 /** "Cerrar las demás sesiones": every session of the account but the one asking. Returns how many ended. */
-export async function endOtherSessions(db: Db, userId: number, keepHash: string, audit?: AuditInput): Promise<number> {
-  return db.write(async (tx) => {
+export async function endOtherSessions(db: Db, policy: SessionPolicy, userId: number, keepHash: string, audit?: AuditInput): Promise<number> {
+  return changingSessions(db, policy, { user: userId }, async (tx) => {
     const { count } = await tx.session.deleteMany({ where: { userId, NOT: { tokenHash: keepHash } } });
     if (audit) await writeAudit(tx, audit);
     return count;
   });
 }
 
-/** Inside a password change or reset: no session opened with the old password survives it. */
+/** Inside a password change or reset (run it through `changingSessions`): no session opened with the old password survives it. */
 export async function endAllSessions(tx: Tx, userId: number, keepHash?: string): Promise<number> {
   const { count } = await tx.session.deleteMany({ where: { userId, ...(keepHash ? { NOT: { tokenHash: keepHash } } : {}) } });
   return count;

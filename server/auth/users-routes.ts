@@ -8,6 +8,7 @@ import { invalidState, notFound } from '../http/errors.ts';
 import { createUser, deactivateUser, listUsers } from './accounts.ts';
 import { currentUser, requireAdmin } from './guard.ts';
 import { listDeactivated, reactivateUser, resetPassword } from './passwords.ts';
+import type { SessionPolicy } from './sessions.ts';
 
 /** Every password an account is given: at account creation, a reset, a change. */
 export const newPassword = z
@@ -25,7 +26,7 @@ const newUser = z.object({
   displayName: z.string().trim().min(1).max(100).optional(),
 });
 
-export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }) => {
+export const usersRoutes: FastifyPluginAsyncZod<{ db: Db; policy: SessionPolicy }> = async (app, { db, policy }) => {
   app.addHook('preHandler', requireAdmin);
 
   app.get('/api/users', async (): Promise<UserList> => ({ users: await listUsers(db) }));
@@ -41,7 +42,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
   app.delete('/api/users/:id', { schema: { params: idParam } }, async (request, reply) => {
     // An admin locking themselves out would leave nobody to undo it.
     if (currentUser(request)?.id === request.params.id) throw invalidState('No puedes desactivar tu propia cuenta.');
-    if (!(await deactivateUser(db, request.params.id, auditOf(request, 'cuenta_desactivada', request.params.id)))) throw notFound(`No existe una cuenta activa ${request.params.id}.`);
+    if (!(await deactivateUser(db, request.params.id, auditOf(request, 'cuenta_desactivada', request.params.id), policy))) throw notFound(`No existe una cuenta activa ${request.params.id}.`);
     request.log.info({ userId: request.params.id }, 'account deactivated');
     return reply.code(204).send();
   });
@@ -59,7 +60,7 @@ export const usersRoutes: FastifyPluginAsyncZod<{ db: Db }> = async (app, { db }
     async (request, reply) => {
       // One's own password is changed under "Mi cuenta", which asks for the current one first.
       if (currentUser(request)?.id === request.params.id) throw invalidState('Para cambiar tu propia contraseña usa «Mi cuenta».');
-      const ended = await resetPassword(db, request.params.id, request.body.password, auditOf(request, 'contrasena_restablecida', request.params.id));
+      const ended = await resetPassword(db, request.params.id, request.body.password, auditOf(request, 'contrasena_restablecida', request.params.id), policy);
       if (ended === null) throw notFound(`No existe una cuenta activa ${request.params.id}.`);
       request.log.info({ userId: request.params.id, sessionsEnded: ended }, 'password reset');
       return reply.code(204).send();

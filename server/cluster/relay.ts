@@ -19,9 +19,17 @@ export type RelayMessage =
   /** The holder's driver state after a `link`. */
   | { kind: 'linked'; id: string; state: string }
   /** The simulated phone's state changed (simulator driver): the holder's driver reads it again. */
-  | { kind: 'phone' };
+  | { kind: 'phone' }
+  /**
+   * Sessions ended or an account changed (server/auth/session-cache.ts): sent from inside the
+   * transaction that made the change, so it carries no `from` and reaches its own process too.
+   */
+  | { kind: 'sessions'; change: SessionChange };
 
-const CHANNEL = 'puente';
+/** One session (by its token's hash), or every session of one account. */
+export type SessionChange = { session: string } | { user: number };
+
+export const RELAY_CHANNEL = 'puente';
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more. */
 export const MAX_PAYLOAD_BYTES = 7900;
 const RECONNECT_MS = 1000;
@@ -51,7 +59,7 @@ export class PgRelay {
     client.on('error', (err) => this.#lost(client, err));
     client.on('end', () => this.#lost(client));
     await client.connect();
-    await client.query(`LISTEN ${CHANNEL}`);
+    await client.query(`LISTEN ${RELAY_CHANNEL}`);
     this.#client = client;
     this.#connectionChanged();
   }
@@ -80,7 +88,7 @@ export class PgRelay {
     if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new Error(`relay payload too large (${message.kind})`);
     try {
       if (!this.#client) throw new Error('relay not connected');
-      await this.#client.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]);
+      await this.#client.query('SELECT pg_notify($1, $2)', [RELAY_CHANNEL, payload]);
     } catch (err) {
       this.log.warn({ err, kind: message.kind }, 'relay publish failed');
     }

@@ -72,5 +72,7 @@ async function handle(parts: ClusterParts, message: RelayMessage): Promise<void>
       return parts.remoteLink.settle(message.id, message.state);
     case 'phone':
       return parts.phoneChanged?.();
+    case 'sessions':
+      return; // the session cache listens for these itself (services.ts)
   }
 }
