@@ -83,15 +83,19 @@ export async function measurePhases(lab: Lab, dir: string, log: (line: string) =
   await run('simulator send: append record (write, no fsync)', 0, true, async (i) => {
     waIds.push((await simulator.send(phone, `Fase ${i}: ya quedó tu equipo ✅`, `puente-${stored[i]}`)).waId);
   });
-  await run('outbox: mark sent (find waId + write txn)', 1, true, async (i) => {
+  // Both commit without fsync, as the service's store does (server/messages/sqlite.ts).
+  await run('outbox: mark sent (find waId + write txn, no fsync)', 0, true, async (i) => {
     db.sql('SELECT 1 FROM Message WHERE waId = ?').get(waIds[i]);
-    await db.writeNow(() =>
-      db.sql("UPDATE Message SET delivery = 'sent', waId = ?, sentAt = ?, deliveryInfo = NULL WHERE id = ?").run(waIds[i], now(), stored[i]),
+    await db.writeNow(
+      () => db.sql("UPDATE Message SET delivery = 'sent', waId = ?, sentAt = ?, deliveryInfo = NULL WHERE id = ?").run(waIds[i], now(), stored[i]),
+      { durable: false },
     );
   });
-  await run('after reply: delivered ack (find + write txn)', 1, false, async (i) => {
+  await run('after reply: delivered ack (find + write txn, no fsync)', 0, false, async (i) => {
     db.sql('SELECT * FROM Message WHERE waId = ?').get(waIds[i]);
-    await db.writeNow(() => db.sql('UPDATE Message SET delivery = ?, deliveryInfo = ? WHERE id = ?').run('delivered', null, stored[i]));
+    await db.writeNow(() => db.sql('UPDATE Message SET delivery = ?, deliveryInfo = ? WHERE id = ?').run('delivered', null, stored[i]), {
+      durable: false,
+    });
   });
   if (stored.length < total) throw new Error('phases: fewer rows stored than iterations');
 

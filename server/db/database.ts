@@ -38,8 +38,12 @@ export interface Db {
    * a prepared better-sqlite3 statement costs microseconds. Reads may run at any time (WAL).
    */
   sql(text: string): Database.Statement;
-  /** SQLite only: runs synchronous statements as one transaction, under the write lock. */
-  writeNow<T>(work: () => T): Promise<T>;
+  /**
+   * SQLite only: runs synchronous statements as one transaction, under the write lock.
+   * `durable: false` (a write whose loss the service recovers by itself, see WriteOptions): its
+   * commit skips the fsync when every write sharing it says so.
+   */
+  writeNow<T>(work: () => T, options?: WriteOptions): Promise<T>;
   /**
    * PostgreSQL only: runs `work` on one connection in one transaction, under the write lock;
    * works waiting together share a transaction, each in its own savepoint (group commit).
@@ -50,6 +54,18 @@ export interface Db {
   /** Either dialect: one hand-written write, under the write lock. */
   run(statement: Statement, params?: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface WriteOptions {
+  /**
+   * Default true: committed with an fsync (synchronous=FULL) before the caller is answered. False
+   * only for a write whose loss the service recovers from by itself: the commit is then made with
+   * synchronous=NORMAL, which in WAL mode still survives a crash or kill -9 of the process (the
+   * frames are in the OS page cache) and is made durable by the next durable commit (the WAL is
+   * one file, synced whole); only an OS crash or power loss before then loses it. Used for the
+   * "sent" mark and delivery acks (docs/benchmark.md, "Durability of the sent mark").
+   */
+  durable?: boolean;
 }
 
 /** A PostgreSQL connection's query, with `:name` parameters. */
@@ -83,6 +99,8 @@ function writeQueue() {
 /** One caller's work waiting for the next group commit, and how to answer it. */
 interface Queued<W> {
   work: W;
+  /** This write needs its commit fsynced (see WriteOptions). */
+  durable: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -100,7 +118,7 @@ interface Queued<W> {
 function groupCommit<W>(enqueue: <T>(work: () => Promise<T> | T) => Promise<T>, commit: (batch: Queued<W>[]) => Promise<void> | void) {
   let open: Queued<W>[] | null = null;
   return {
-    add<T>(work: W): Promise<T> {
+    add<T>(work: W, durable = true): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         if (!open) {
           const batch: Queued<W>[] = (open = []);
@@ -111,7 +129,7 @@ function groupCommit<W>(enqueue: <T>(work: () => Promise<T> | T) => Promise<T>, 
             await commit(batch);
           });
         }
-        open.push({ work, resolve: resolve as (value: unknown) => void, reject });
+        open.push({ work, durable, resolve: resolve as (value: unknown) => void, reject });
       });
     },
     close() {
@@ -148,7 +166,19 @@ async function openSqlite(databaseUrl: string): Promise<Db> {
     if (!statement) statements.set(text, (statement = direct.prepare(text)));
     return statement;
   };
-  const group = groupCommit<() => unknown>(enqueue, (batch) => {
+  // synchronous is per connection and may change between transactions: a batch of writes that
+  // all may skip the fsync commits with NORMAL, then the connection goes back to FULL. exec, not a
+  // prepared statement: SQLite applies this pragma when it compiles it (≈1.5 µs each).
+  const commitBatch = (batch: Queued<() => unknown>[]) => {
+    if (batch.some((item) => item.durable)) return commitGroup(batch);
+    direct.exec('PRAGMA synchronous = NORMAL');
+    try {
+      commitGroup(batch);
+    } finally {
+      direct.exec('PRAGMA synchronous = FULL');
+    }
+  };
+  const commitGroup = (batch: Queued<() => unknown>[]) => {
     if (batch.length === 1) {
       const [only] = batch;
       try {
@@ -175,8 +205,9 @@ async function openSqlite(databaseUrl: string): Promise<Db> {
       return;
     }
     answer(batch, outcomes);
-  });
-  const writeNow = <T>(work: () => T) => group.add<T>(work);
+  };
+  const group = groupCommit<() => unknown>(enqueue, commitBatch);
+  const writeNow = <T>(work: () => T, options?: WriteOptions) => group.add<T>(work, options?.durable ?? true);
   return {
     dialect: 'sqlite',
     prisma,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { watchDatabase } from '../health/database-watch.ts';
 import { databaseFile, openDatabase, type Db } from './database.ts';
 
 // Group commit on SQLite (database.ts): writes asked in the same turn of the event loop, or while
@@ -66,6 +67,23 @@ describe('group commit (SQLite)', () => {
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason.message).toBe('falla a propósito');
     expect(committed()).toEqual(['k-a', 'k-c']);
+  });
+
+  it('commits without fsync (synchronous NORMAL) only when every write of the batch may, then goes back to FULL', async () => {
+    const sync = () => Number(db.sql('PRAGMA synchronous').pluck().get());
+    expect(await db.writeNow(() => (put('k-lazy')(), sync()), { durable: false })).toBe(1);
+    expect(sync()).toBe(2);
+    expect(await db.writeNow(() => (put('k-full')(), sync()))).toBe(2);
+    // One durable write in the batch makes the whole commit durable.
+    const mixed = await Promise.all([db.writeNow(sync, { durable: false }), db.writeNow(put('k-mixed')), db.writeNow(sync, { durable: false })]);
+    expect(mixed).toEqual([2, undefined, 2]);
+    // A lazy write that throws still leaves the connection at FULL.
+    await expect(db.writeNow(() => { throw new Error('falla'); }, { durable: false })).rejects.toThrow('falla');
+    expect(sync()).toBe(2);
+    expect(committed()).toEqual(['k-lazy', 'k-full', 'k-mixed']);
+    // The service's Db is wrapped by the health watch: the option must reach the commit through it.
+    const watched = watchDatabase(db, { databaseFailed: () => {}, databaseWorks: () => {} });
+    expect(await watched.writeNow(sync, { durable: false })).toBe(1);
   });
 
   it('keeps the order writes were asked in, around a Prisma write', async () => {

@@ -325,6 +325,32 @@ describe('Outbox', () => {
   });
 });
 
+describe('Outbox, a sent mark lost to a power loss (committed without fsync)', () => {
+  it('finds the send on the phone after the restart: marked sent with its id, never sent a second time', async () => {
+    const row = await store('hola, ya quedó');
+    expect(await outbox().submit({ id: row.id, phone: row.phone! })).toEqual({ kind: 'sent', waId: 'wa-1' });
+    // What the disk holds after a power loss that took the sent mark: the durable `sending` mark.
+    await db.prisma.message.update({ where: { id: row.id }, data: { delivery: 'sending', waId: null, sentAt: null } });
+    await outbox().start();
+    await eventually(async () => (await deliveryOf(row.id)) === 'sent');
+    expect((await db.prisma.message.findUniqueOrThrow({ where: { id: row.id } })).waId).toBe('wa-1');
+    expect(transport.sendCalls).toBe(1);
+    expect(transport.phone.map((r) => r.body)).toEqual(['hola, ya quedó']);
+  });
+
+  it('skips the fsync for the sent mark alone and for acks, never for a mark that lets the next reply go', async () => {
+    const first = await store('uno');
+    const second = await store('dos');
+    const writes = vi.spyOn(db, 'writeNow');
+    const messages = messagesOf(db);
+    await messages.markSent(first.id, 'wa-x', new Date(), { id: second.id, fence });
+    await messages.markSent(second.id, 'wa-y', new Date());
+    await messages.applyAck('wa-y', 'delivered', null);
+    expect(writes.mock.calls.map(([, options]) => options?.durable)).toEqual([true, false, false]);
+    expect(await deliveryOf(second.id)).toBe('delivered');
+  });
+});
+
 describe('Outbox acks', () => {
   it('keeps an ack that arrives before the send resolves, and applies it once the id is known', async () => {
     const box = outbox();

@@ -21,7 +21,7 @@ export function watchDatabase(db: Db, health: Pick<Health, 'databaseFailed' | 'd
   return {
     ...db,
     write: (work) => watched(() => db.write(work)),
-    writeNow: (work) => watched(() => db.writeNow(work)),
+    writeNow: (work, options) => watched(() => db.writeNow(work, options)),
     pgWrite: (work) => watched(() => db.pgWrite(work)),
     run: (statement, params) => watched(() => db.run(statement, params)),
   };

@@ -102,20 +102,31 @@ export function sqliteMessages(db: Db): MessageStore {
     outgoing: async (id) => get<OutgoingRow>(SQL.outgoing, id),
     outgoingByWaId: async (waId) => get<OutgoingRow>(SQL.outgoingByWaId, waId),
     markAttempt: (id, at, fence) => db.writeNow(() => db.sql(SQL.attempt).run(sqlTime(at), id, fence.holder, fence.generation).changes === 1),
+    // The sent mark alone skips the fsync: lost by a power loss, the row is `sending` again (its
+    // mark was durable) and the outbox's look-up finds the send on the phone (never a second one).
+    // Marking the next reply `sending` is durable: it is handed to WhatsApp right after, and a
+    // lost mark would leave it `queued`, sent again without a look-up.
     markSent: (id, waId, at, next) =>
-      db.writeNow(() => {
-        db.sql(SQL.sent).run(waId, sqlTime(at), id);
-        return next ? db.sql(SQL.attemptNext).run(sqlTime(at), next.id, next.fence.holder, next.fence.generation).changes === 1 : false;
-      }),
+      db.writeNow(
+        () => {
+          db.sql(SQL.sent).run(waId, sqlTime(at), id);
+          return next ? db.sql(SQL.attemptNext).run(sqlTime(at), next.id, next.fence.holder, next.fence.generation).changes === 1 : false;
+        },
+        { durable: next !== undefined },
+      ),
     setDelivery: (id, delivery, deliveryInfo) => write(SQL.delivery, delivery, deliveryInfo, id),
     applyAck(waId, state, deliveryInfo) {
       // Read and compare inside the write lock, so two acks racing cannot land out of order.
-      return db.writeNow(() => {
-        const row = get<OutgoingRow>(SQL.outgoingByWaId, waId);
-        if (!row?.delivery || !ackMovesForward(row.delivery, state)) return null;
-        db.sql(SQL.delivery).run(state, deliveryInfo, row.id);
-        return row;
-      });
+      // Without fsync: a lost ack only shows an older state until WhatsApp's next one.
+      return db.writeNow(
+        () => {
+          const row = get<OutgoingRow>(SQL.outgoingByWaId, waId);
+          if (!row?.delivery || !ackMovesForward(row.delivery, state)) return null;
+          db.sql(SQL.delivery).run(state, deliveryInfo, row.id);
+          return row;
+        },
+        { durable: false },
+      );
     },
     async waIdTakenByAnother(waId, messageId) {
       return get(SQL.taken, waId, messageId) !== undefined;
