@@ -406,7 +406,8 @@ async function main() {
         noise.push([`${prefix}${section.name}`, interference(before, await cpu())]);
       }
     };
-    await runSections(chosen, ctx, cpuOf);
+    // BENCH_POSTGRES=only: the PostgreSQL runs alone (SQLite's service still starts, unmeasured).
+    if (process.env.BENCH_POSTGRES !== 'only') await runSections(chosen, ctx, cpuOf);
     // The SQLite service and floor step aside (their timers would run on the same cores).
     await Promise.all([app.stop(), baseline.stop()]);
 
@@ -474,7 +475,8 @@ async function main() {
         `baseline ${baseline.info.pragmas!.journal_mode}/synchronous=${baseline.info.pragmas!.synchronous} (FULL)${labPragmas}.`,
       postgresLine,
       'App: buildApp(server/app.ts), WHATSAPP_DRIVER=simulator (it appends its record on every send, without fsync: it stands in for WhatsApp\'s servers), logger off, ' +
-        'SEND_RATE_PER_MINUTE=1000000, integration token for the contract endpoints. Baseline: bare Fastify, no auth, ' +
+        `SEND_RATE_PER_MINUTE=1000000, SESSION_CACHE_MS=${process.env.SESSION_CACHE_MS ?? '30000 (default; PostgreSQL only)'}, ` +
+        'integration token for the contract endpoints. Baseline: bare Fastify, no auth, ' +
         'one prepared statement per request. Latency percentiles are exact (raw samples), closed loop.',
       '',
     ];

@@ -61,6 +61,8 @@ async function startApp(dir: string, databaseUrl?: string): Promise<{ info: AppI
     ADMIN_PASSWORD: admin.password,
     SEND_RATE_PER_MINUTE: '1000000',
     LOG_LEVEL: 'silent',
+    // The session cache (PostgreSQL) as the parent was given it: SESSION_CACHE_MS=0 measures without it.
+    ...(process.env.SESSION_CACHE_MS ? { SESSION_CACHE_MS: process.env.SESSION_CACHE_MS } : {}),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   });
   const app = await buildApp(config, { logger: false });
