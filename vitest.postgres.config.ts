@@ -26,6 +26,7 @@ export default defineConfig({
       'server/insight/csat.test.ts',
       'server/insight/insight.test.ts',
       'server/media/inbound.test.ts',
+      'test/lost-mark.test.ts',
     ],
     globalSetup: ['test/support/postgres-global.ts'],
     testTimeout: 20_000,

@@ -85,3 +85,32 @@ describe('PostgreSQL busy (another connection holds the lock a write needs)', ()
     expect((await historyRows(t, ticket.id)).map((row) => row.content)).toEqual(['Después del bloqueo']);
   });
 });
+
+describe('PostgreSQL deadlock on a hot write', () => {
+  it('an ack PostgreSQL gave up to break a deadlock is applied again, not dropped', { timeout: 60_000 }, async () => {
+    expect((await reply('Ya quedó')).statusCode).toBe(200);
+    await eventually(async () => (await historyRows(t, ticket.id))[0]?.delivery === 'delivered');
+    const [row] = await historyRows(t, ticket.id);
+
+    // The other session locks the ticket, the ack locks its message and (its version trigger)
+    // waits for the ticket, then the other session wants the message: a cycle. The other
+    // session's deadlock_timeout is long, so the ack's session is the one given up (40P01).
+    await other.query("SET deadlock_timeout = '20s'");
+    await other.query('BEGIN');
+    await other.query('UPDATE "Ticket" SET "updatedAt" = "updatedAt" WHERE id = $1', [ticket.id]);
+    const ack = t.app.puente.outbox.applyAck(row!.waId!, 'read');
+    const watcher = new pg.Client({ connectionString: t.app.puente.config.databaseUrl });
+    await watcher.connect();
+    try {
+      const waiting = async () => Number((await watcher.query(`SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock'`)).rows[0].n);
+      await eventually(async () => (await waiting()) === 1, 10_000); // the ack waits for the ticket
+      await other.query('UPDATE "Message" SET "deliveryInfo" = "deliveryInfo" WHERE id = $1', [row!.id]); // returns once the ack was given up
+      await eventually(async () => (await waiting()) === 1, 10_000); // the ack, run again, waits for the other session
+    } finally {
+      await watcher.end();
+    }
+    await other.query('ROLLBACK');
+    await ack;
+    expect((await historyRows(t, ticket.id))[0]!.delivery).toBe('read');
+  });
+});

@@ -48,7 +48,7 @@ export interface Db {
    * PostgreSQL only: runs `work` on one connection in one transaction, under the write lock;
    * works waiting together share a transaction, each in its own savepoint (group commit).
    */
-  pgWrite<T>(work: (client: PgQuery) => Promise<T>): Promise<T>;
+  pgWrite<T>(work: (client: PgQuery) => Promise<T>, options?: PgWriteOptions): Promise<T>;
   /** Either dialect: the rows of one hand-written statement. */
   all<T>(statement: Statement, params?: Record<string, unknown>): Promise<T[]>;
   /** Either dialect: one hand-written write, under the write lock. */
@@ -66,6 +66,16 @@ export interface WriteOptions {
    * "sent" mark and delivery acks (docs/benchmark.md, "Durability of the sent mark").
    */
   durable?: boolean;
+}
+
+/**
+ * How a PostgreSQL write may be committed. `single`: the work is one statement, so alone in its
+ * batch it runs without BEGIN/COMMIT (one round trip). `durable: false` (see WriteOptions): its
+ * commit need not wait for the WAL flush (synchronous_commit off for that transaction); a
+ * batch is durable if any of its works is.
+ */
+export interface PgWriteOptions extends WriteOptions {
+  single?: boolean;
 }
 
 /** A PostgreSQL connection's query, with `:name` parameters. */
@@ -101,6 +111,8 @@ interface Queued<W> {
   work: W;
   /** This write needs its commit fsynced (see WriteOptions). */
   durable: boolean;
+  /** One statement (PgWriteOptions.single). */
+  single?: boolean;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -118,7 +130,7 @@ interface Queued<W> {
 function groupCommit<W>(enqueue: <T>(work: () => Promise<T> | T) => Promise<T>, commit: (batch: Queued<W>[]) => Promise<void> | void) {
   let open: Queued<W>[] | null = null;
   return {
-    add<T>(work: W, durable = true): Promise<T> {
+    add<T>(work: W, durable = true, single = false): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         if (!open) {
           const batch: Queued<W>[] = (open = []);
@@ -129,7 +141,7 @@ function groupCommit<W>(enqueue: <T>(work: () => Promise<T> | T) => Promise<T>, 
             await commit(batch);
           });
         }
-        open.push({ work, durable, resolve: resolve as (value: unknown) => void, reject });
+        open.push({ work, durable, single, resolve: resolve as (value: unknown) => void, reject });
       });
     },
     close() {
@@ -288,10 +300,19 @@ async function openPostgres(databaseUrl: string): Promise<Db> {
   // one WAL flush, each in its own savepoint (see groupCommit). A batch of one is a plain
   // transaction, as before.
   const group = groupCommit<(client: PgQuery) => Promise<unknown>>(enqueue, async (batch) => {
+    const durable = batch.some((item) => item.durable);
     const client = await writer.connect();
     const run = pgQuery(client);
     try {
-      await client.query('BEGIN');
+      if (durable && batch.length === 1 && batch[0]!.single) {
+        // One statement alone: its own implicit transaction, no BEGIN/COMMIT round trips.
+        batch[0]!.resolve(await batch[0]!.work(run));
+        return;
+      }
+      // A batch of writes that need not wait for their flush commits without waiting for it
+      // (asynchronous commit). The WAL is one sequence: the next durable commit (the next reply's
+      // store) flushes it too. One round trip: both in one simple query.
+      await client.query(durable ? 'BEGIN' : 'BEGIN; SET LOCAL synchronous_commit = off');
       if (batch.length === 1) {
         const value = await batch[0]!.work(run);
         await client.query('COMMIT');
@@ -320,7 +341,8 @@ async function openPostgres(databaseUrl: string): Promise<Db> {
       client.release();
     }
   });
-  const pgWrite = <T>(work: (client: PgQuery) => Promise<T>) => group.add<T>(work);
+  const pgWrite = <T>(work: (client: PgQuery) => Promise<T>, options?: PgWriteOptions) =>
+    group.add<T>(work, options?.durable ?? true, options?.single ?? false);
   return {
     dialect: 'postgres',
     prisma,
@@ -332,7 +354,7 @@ async function openPostgres(databaseUrl: string): Promise<Db> {
     sql: sqliteOnly,
     pgWrite,
     all: (statement, params) => query(statement.postgres, params),
-    run: (statement, params) => pgWrite(async (run) => void (await run(statement.postgres, params))),
+    run: (statement, params) => pgWrite(async (run) => void (await run(statement.postgres, params)), { single: true }),
     async close() {
       group.close();
       await enqueue(() => undefined);

@@ -22,7 +22,7 @@ export function watchDatabase(db: Db, health: Pick<Health, 'databaseFailed' | 'd
     ...db,
     write: (work) => watched(() => db.write(work)),
     writeNow: (work, options) => watched(() => db.writeNow(work, options)),
-    pgWrite: (work) => watched(() => db.pgWrite(work)),
+    pgWrite: (work, options) => watched(() => db.pgWrite(work, options)),
     run: (statement, params) => watched(() => db.run(statement, params)),
   };
 }
