@@ -18,13 +18,20 @@ export class DbPhone implements SimulatedPhone {
   ) {}
 
   /**
-   * One prepared INSERT, committed (durably) before the send returns, as WhatsApp's server
-   * would have it. Not through Prisma: on the send path its query compiler and its
-   * BEGIN/COMMIT round trips cost more than the write itself (issue 12).
+   * One INSERT, committed before the send returns. Not through Prisma: on the send path its query
+   * compiler costs more than the write itself (issue 12). On PostgreSQL the commit does not wait
+   * for its WAL flush, as the file record on SQLite is appended without fsync: the phone stands in
+   * for WhatsApp's servers, which are not on this machine; what it must survive is a service
+   * process dying (a committed row is there for every process at once), not a crash of the
+   * database server. Such a crash would lose the line with everything written after it (the WAL
+   * is one sequence), the row's `sent` mark included: the reply is `sending` again, not found on
+   * the phone, and sent once.
    */
   async record(record: SentRecord) {
     const { id, media, at, to, body, clientRef } = record;
-    await this.db.run(INSERT_SENT, { waId: id, to, body, at: timeFor(this.db, new Date(at)), clientRef, media: media ? JSON.stringify(media) : null });
+    const params = { waId: id, to, body, at: timeFor(this.db, new Date(at)), clientRef, media: media ? JSON.stringify(media) : null };
+    if (this.db.dialect !== 'postgres') return this.db.run(INSERT_SENT, params);
+    await this.db.pgWrite(async (sql) => void (await sql(INSERT_SENT.postgres, params)), { single: true, durable: false });
   }
 
   async records(): Promise<SentRecord[]> {
