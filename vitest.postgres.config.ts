@@ -27,6 +27,7 @@ export default defineConfig({
       'server/insight/insight.test.ts',
       'server/media/inbound.test.ts',
       'test/lost-mark.test.ts',
+      'server/messages/ack-rule.test.ts',
     ],
     globalSetup: ['test/support/postgres-global.ts'],
     testTimeout: 20_000,
