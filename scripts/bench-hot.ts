@@ -13,7 +13,6 @@
  * conversation's query (default ?limite=50; Q= for the whole history).
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import os from 'node:os';
@@ -21,7 +20,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../test/support/app.ts';
-import { loadConfig } from '../server/config.ts';
+import { benchConfig } from './bench/config.ts';
 import { createTicket } from '../server/tickets/tickets.ts';
 import { seedEntries } from './bench/seed.ts';
 
@@ -29,17 +28,7 @@ const what = process.argv[2] === 'send' ? 'send' : 'conv';
 const N = Number(process.env.N ?? 3000);
 const query = process.env.Q ?? '?limite=50';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'puente-bench-hot-'));
-const admin = { username: 'bench', password: randomBytes(12).toString('base64url') };
-const config = loadConfig({
-  HOST: '127.0.0.1',
-  PORT: '0',
-  DATA_DIR: dir,
-  WHATSAPP_DRIVER: 'simulator',
-  ADMIN_USERNAME: admin.username,
-  ADMIN_PASSWORD: admin.password,
-  SEND_RATE_PER_MINUTE: '1000000',
-  LOG_LEVEL: 'silent',
-});
+const { admin, config } = benchConfig(dir);
 const app = await buildApp(config, { logger: false });
 await app.listen({ host: '127.0.0.1', port: 0 });
 try {

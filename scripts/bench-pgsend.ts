@@ -16,7 +16,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { buildApp } from '../test/support/app.ts';
 import { createDatabase, startCluster } from '../test/support/postgres.ts';
-import { loadConfig } from '../server/config.ts';
+import { benchConfig } from './bench/config.ts';
 import { createTicket } from '../server/tickets/tickets.ts';
 
 const SEQUENTIAL = Number(process.env.PGSEND_SEQUENTIAL ?? 40);
@@ -50,18 +50,7 @@ async function main() {
   const stats = new pg.Client({ connectionString: cluster.url });
   try {
     const url = await createDatabase(cluster.url, `pgsend_${randomBytes(4).toString('hex')}`);
-    const admin = { username: 'bench', password: randomBytes(12).toString('base64url') };
-    const config = loadConfig({
-      HOST: '127.0.0.1',
-      PORT: '0',
-      DATA_DIR: dir,
-      DATABASE_URL: url,
-      WHATSAPP_DRIVER: 'simulator',
-      ADMIN_USERNAME: admin.username,
-      ADMIN_PASSWORD: admin.password,
-      SEND_RATE_PER_MINUTE: '1000000',
-      LOG_LEVEL: 'silent',
-    });
+    const { admin, config } = benchConfig(dir, { DATABASE_URL: url });
     const app = await buildApp(config, { logger: false });
     await app.ready();
     const { db } = app.puente;

@@ -4,14 +4,13 @@
  * Fastify route on one better-sqlite3 connection). Controlled by the parent over IPC; never
  * imported (the parent imports only its types).
  */
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApp } from '../../test/support/app.ts';
-import { loadConfig } from '../../server/config.ts';
+import { benchConfig } from './config.ts';
 import { databaseFile } from '../../server/db/database.ts';
 import { createTicket } from '../../server/tickets/tickets.ts';
 import type { SimulatorDriver } from '../../server/whatsapp/simulator.ts';
@@ -51,16 +50,7 @@ async function postgresDurability(query: (text: string) => Promise<Record<string
 }
 
 async function startApp(dir: string, databaseUrl?: string): Promise<{ info: AppInfo; handlers: Handlers }> {
-  const admin = { username: 'bench', password: randomBytes(12).toString('base64url') };
-  const config = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dir,
-    WHATSAPP_DRIVER: 'simulator',
-    ADMIN_USERNAME: admin.username,
-    ADMIN_PASSWORD: admin.password,
-    SEND_RATE_PER_MINUTE: '1000000',
-    LOG_LEVEL: 'silent',
+  const { admin, config } = benchConfig(dir, {
     // The session cache (PostgreSQL) as the parent was given it: SESSION_CACHE_MS=0 measures without it.
     ...(process.env.SESSION_CACHE_MS ? { SESSION_CACHE_MS: process.env.SESSION_CACHE_MS } : {}),
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
